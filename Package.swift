@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies point one way:
+//   backstep → Shell → Language → Autodiff → Tensors → CBLAS
+//   Shell → CReadline
+let package = Package(
+  name: "Backstep",
+  products: [
+    .library(name: "Tensors", targets: ["Tensors"]),
+    .library(name: "Autodiff", targets: ["Autodiff"]),
+    .executable(name: "backstep", targets: ["backstep"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .systemLibrary(
+      name: "CReadline",
+      providers: [.apt(["libreadline-dev"])]
+    ),
+    .target(name: "Tensors", dependencies: ["CBLAS"]),
+    .target(name: "Autodiff", dependencies: ["Tensors"]),
+    .target(name: "Language", dependencies: ["Autodiff", "Tensors"]),
+    .target(name: "Shell", dependencies: ["Language", "Autodiff", "Tensors", "CReadline"]),
+    .executableTarget(
+      name: "backstep",
+      dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+    .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
+    .testTarget(name: "LanguageTests", dependencies: ["Language", "Autodiff", "Tensors"]),
+    .testTarget(name: "ShellTests", dependencies: ["Shell", "Language"]),
+  ]
+)

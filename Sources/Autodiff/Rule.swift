@@ -1,0 +1,163 @@
+import Tensors
+
+/// One differentiable operation, declared in one place: what it computes, its
+/// backward rule (the vector-Jacobian product), the explanation a learner reads,
+/// and what it costs.
+///
+/// Every node of a graph stores the `Rule` that made it, so the shell's
+/// explanations and costs come from the same declaration that computed.
+public final class Rule: Sendable {
+  /// The op's name as the language spells it (`matmul`, `sum`, `tanh`).
+  public let name: String
+  /// The backward rule in the language's own notation, one line per input:
+  /// `dx = dy * (1 - y**2)`. `y` is the output, `dy` the incoming gradient.
+  public let formulas: [String]
+  /// What a learner reads in `:explain`.
+  public let explanation: Explanation
+  /// Floating-point work of the forward and the backward.
+  public let cost: CostModel
+  /// Inputs to check the backward rule at (finite differences, worked examples).
+  public let samples: [Sample]
+
+  let forward: @Sendable ([Tensor], Attributes) throws(TensorError) -> Tensor
+  /// `nil` for ops with no gradient (comparisons): nothing flows through them.
+  let backward: (@Sendable (BackwardContext) throws(TensorError) -> [Variable?])?
+
+  public init(
+    name: String,
+    formulas: [String],
+    explanation: Explanation,
+    cost: CostModel,
+    samples: [Sample],
+    forward: @escaping @Sendable ([Tensor], Attributes) throws(TensorError) -> Tensor,
+    backward: (@Sendable (BackwardContext) throws(TensorError) -> [Variable?])?
+  ) {
+    self.name = name
+    self.formulas = formulas
+    self.explanation = explanation
+    self.cost = cost
+    self.samples = samples
+    self.forward = forward
+    self.backward = backward
+  }
+
+  /// Whether gradients flow through this op at all.
+  public var isDifferentiable: Bool { backward != nil }
+
+  /// Computes the op and records it in the graph when any input requires a gradient.
+  public func apply(_ inputs: [Variable], _ attributes: Attributes = .none) throws(TensorError) -> Variable {
+    let value = try forward(inputs.map(\.value), attributes)
+    if backward != nil && inputs.contains(where: \.requiresGradient) {
+      return Variable(value: value, rule: self, attributes: attributes, inputs: inputs)
+    }
+    return Variable(value, requiresGradient: false)
+  }
+
+  /// The forward on plain tensors, recording nothing.
+  public func evaluate(_ inputs: [Tensor], _ attributes: Attributes = .none) throws(TensorError) -> Tensor {
+    try forward(inputs, attributes)
+  }
+}
+
+/// What the backward rule of one node sees.
+public struct BackwardContext {
+  /// The node's inputs (detached from the graph unless the backward is being recorded).
+  public let inputs: [Variable]
+  /// The node's output.
+  public let output: Variable
+  /// dL/d(output), the gradient arriving from above.
+  public let upstream: Variable
+  /// The node's parameters.
+  public let attributes: Attributes
+  /// Which inputs need a gradient; the rule may skip the others.
+  public let needsGradient: [Bool]
+}
+
+/// The human explanation of a rule, as `:explain` prints it.
+public struct Explanation: Sendable {
+  /// The forward in index notation: `y[i,j] = Σ_k a[i,k] b[k,j]`.
+  public let indexNotation: String
+  /// The chain rule written out for this op, leading to the formulas.
+  public let derivation: String
+  /// The shape of each gradient.
+  public let shapes: String
+  /// The mistake people make with this op.
+  public let pitfall: String
+
+  public init(indexNotation: String, derivation: String, shapes: String, pitfall: String) {
+    self.indexNotation = indexNotation
+    self.derivation = derivation
+    self.shapes = shapes
+    self.pitfall = pitfall
+  }
+}
+
+/// How many floating-point operations an op does, from its shapes.
+public enum CostModel: Sendable {
+  /// Moves or copies elements only.
+  case free
+  /// A fixed count per output element (forward) and per output element (backward).
+  case perOutputElement(forward: Double, backward: Double)
+  /// A fixed count per input element (reductions).
+  case perInputElement(forward: Double, backward: Double)
+  /// A matrix product: 2·m·n·k forward, twice that backward.
+  case matrixProduct
+
+  /// The flops of the forward and of the backward for the given shapes.
+  public func flops(inputs: [[Int]], output: [Int]) -> (forward: Double, backward: Double) {
+    switch self {
+    case .free:
+      return (0, 0)
+    case let .perOutputElement(f, b):
+      let n = Double(Shape.product(output))
+      return (f * n, b * n)
+    case let .perInputElement(f, b):
+      let n = Double(Shape.product(inputs.first ?? []))
+      return (f * n, b * n)
+    case .matrixProduct:
+      let inner = Double(inputs.first?.last ?? 1)
+      let product = 2 * inner * Double(Shape.product(output))
+      return (product, 2 * product)
+    }
+  }
+}
+
+/// A set of inputs at which a rule's backward is checked.
+public struct Sample: Sendable {
+  /// One input: its shape and the values it may take.
+  public struct Input: Sendable {
+    public let shape: [Int]
+    public let domain: Domain
+    public init(_ shape: [Int], _ domain: Domain = .real) {
+      self.shape = shape
+      self.domain = domain
+    }
+  }
+
+  /// Where an input's values are drawn from, so that finite differences are meaningful.
+  public enum Domain: Sendable {
+    /// Any value in about [-2, 2].
+    case real
+    /// Values in about [0.5, 2] (`log`, `sqrt`, the base of `**`).
+    case positive
+    /// Values at least 0.3 away from zero (kinks of `abs`, `relu`).
+    case awayFromZero
+    /// Distinct values well apart (ties of `max` have no derivative).
+    case distinct
+    /// 0/1 values that receive no gradient (a condition or mask).
+    case mask
+  }
+
+  public let inputs: [Input]
+  public let attributes: Attributes
+
+  public init(_ inputs: [Input], _ attributes: Attributes = .none) {
+    self.inputs = inputs
+    self.attributes = attributes
+  }
+
+  /// A sample whose inputs all have the same domain.
+  public init(shapes: [[Int]], domain: Domain = .real, _ attributes: Attributes = .none) {
+    self.init(shapes.map { Input($0, domain) }, attributes)
+  }
+}

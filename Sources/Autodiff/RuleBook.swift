@@ -1,0 +1,17 @@
+/// Every rule, in the order `:explain` lists them: the table of contents of `Rules/`.
+public enum RuleBook {
+  public static let all: [Rule] = [
+    .add, .subtract, .multiply, .divide, .negate, .power,
+    .exp, .log, .sqrt, .abs, .sign, .sin, .cos, .tanh, .sigmoid, .relu,
+    .matmul,
+    .sum, .mean, .max, .min,
+    .reshape, .transpose, .expandDims, .squeeze, .broadcastTo,
+    .index, .scatter, .concat, .stack,
+    .where, .greater, .greaterEqual, .less, .lessEqual, .equal, .notEqual,
+  ]
+
+  /// The rule called `name`, if there is one.
+  public static func rule(named name: String) -> Rule? {
+    all.first { $0.name == name }
+  }
+}

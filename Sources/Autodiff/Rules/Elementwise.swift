@@ -1,0 +1,121 @@
+import Foundation
+import Tensors
+
+// Functions applied to each element on its own. None of them mixes elements,
+// so every gradient here has the shape of its input and is a product dy * f'(x).
+
+extension Rule {
+  /// A rule for `y = f(x)` applied element by element.
+  static func elementwise(
+    _ name: String, formula: String, explanation: Explanation, flops: (Double, Double),
+    domain: Sample.Domain = .real,
+    _ function: @escaping @Sendable (Double) -> Double,
+    backward: @escaping @Sendable (BackwardContext) throws(TensorError) -> Variable
+  ) -> Rule {
+    Rule(
+      name: name, formulas: [formula], explanation: explanation,
+      cost: .perOutputElement(forward: flops.0, backward: flops.1),
+      samples: Sample.unary(domain),
+      forward: { x, _ in x[0].map(function) },
+      backward: { c throws(TensorError) in [try backward(c)] })
+  }
+
+  public static let exp = elementwise(
+    "exp", formula: "dx = dy * y",
+    explanation: Explanation(
+      indexNotation: "y[i] = e^x[i]",
+      derivation: "d(e^x)/dx = e^x = y: the rule reuses the forward output.",
+      shapes: "dx has the shape of x.",
+      pitfall: "exp overflows to inf past x ≈ 709; softmax subtracts the max first."),
+    flops: (20, 1), Foundation.exp
+  ) { c throws(TensorError) in try c.upstream * c.output }
+
+  public static let log = elementwise(
+    "log", formula: "dx = dy / x",
+    explanation: Explanation(
+      indexNotation: "y[i] = ln x[i]",
+      derivation: "d(ln x)/dx = 1/x.",
+      shapes: "dx has the shape of x.",
+      pitfall: "At x = 0 the gradient is infinite; log(0) is -inf."),
+    flops: (20, 1), domain: .positive, Foundation.log
+  ) { c throws(TensorError) in try c.upstream / c.inputs[0] }
+
+  public static let sqrt = elementwise(
+    "sqrt", formula: "dx = dy * 0.5 / y",
+    explanation: Explanation(
+      indexNotation: "y[i] = √x[i]",
+      derivation: "d(√x)/dx = 1/(2√x) = 0.5/y, reusing the output.",
+      shapes: "dx has the shape of x.",
+      pitfall: "The gradient is infinite at 0: a norm √(Σx²) of a zero vector has no gradient."),
+    flops: (1, 2), domain: .positive, Foundation.sqrt
+  ) { c throws(TensorError) in try c.upstream * 0.5 / c.output }
+
+  public static let abs = elementwise(
+    "abs", formula: "dx = dy * sign(x)",
+    explanation: Explanation(
+      indexNotation: "y[i] = |x[i]|",
+      derivation: "d|x|/dx = sign(x): +1 for positive x, -1 for negative. At 0 there is a kink; the rule uses sign(0) = 0.",
+      shapes: "dx has the shape of x.",
+      pitfall: "Undefined at exactly 0; 0 is used there, as NumPy-based autodiff libraries do."),
+    flops: (1, 2), domain: .awayFromZero, Swift.abs
+  ) { c throws(TensorError) in try c.upstream * c.inputs[0].sign() }
+
+  public static let sign = elementwise(
+    "sign", formula: "dx = 0",
+    explanation: Explanation(
+      indexNotation: "y[i] = sign(x[i]) ∈ {-1, 0, 1}",
+      derivation: "sign is piecewise constant: its derivative is 0 wherever it exists (it jumps at 0, where it has none). "
+        + "No gradient signal passes through it.",
+      shapes: "dx has the shape of x (all zeros).",
+      pitfall: "A zero gradient is not a bug here: to learn through a step, use a smooth stand-in (tanh) or a straight-through estimator."),
+    flops: (1, 0), domain: .awayFromZero, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+  ) { c throws(TensorError) in try c.upstream * 0 }
+
+  public static let sin = elementwise(
+    "sin", formula: "dx = dy * cos(x)",
+    explanation: Explanation(
+      indexNotation: "y[i] = sin x[i]", derivation: "d(sin x)/dx = cos x.",
+      shapes: "dx has the shape of x.", pitfall: "Angles are in radians."),
+    flops: (15, 16), Foundation.sin
+  ) { c throws(TensorError) in try c.upstream * c.inputs[0].cos() }
+
+  public static let cos = elementwise(
+    "cos", formula: "dx = -dy * sin(x)",
+    explanation: Explanation(
+      indexNotation: "y[i] = cos x[i]", derivation: "d(cos x)/dx = -sin x.",
+      shapes: "dx has the shape of x.", pitfall: "Mind the minus sign."),
+    flops: (15, 17), Foundation.cos
+  ) { c throws(TensorError) in try -c.upstream * c.inputs[0].sin() }
+
+  public static let tanh = elementwise(
+    "tanh", formula: "dx = dy * (1 - y ** 2)",
+    explanation: Explanation(
+      indexNotation: "y[i] = tanh x[i]",
+      derivation: "tanh'(x) = 1 - tanh²(x) = 1 - y², so the rule reuses the forward output y. "
+        + "Each element is scaled on its own: tanh never mixes elements.",
+      shapes: "dx has the shape of x.",
+      pitfall: "For |x| > 3 the factor 1 - y² is below 0.01: saturated units pass almost no gradient."),
+    flops: (20, 3), Foundation.tanh
+  ) { c throws(TensorError) in try c.upstream * (1 - c.output * c.output) }
+
+  public static let sigmoid = elementwise(
+    "sigmoid", formula: "dx = dy * y * (1 - y)",
+    explanation: Explanation(
+      indexNotation: "y[i] = 1 / (1 + e^(-x[i]))",
+      derivation: "σ'(x) = σ(x)(1 - σ(x)) = y(1 - y), reusing the output.",
+      shapes: "dx has the shape of x.",
+      pitfall: "y(1 - y) is at most 0.25: stacked sigmoids shrink gradients (vanishing gradients)."),
+    flops: (22, 3), { 1 / (1 + Foundation.exp(-$0)) }
+  ) { c throws(TensorError) in try c.upstream * c.output * (1 - c.output) }
+
+  public static let relu = elementwise(
+    "relu", formula: "dx = dy * (x > 0)",
+    explanation: Explanation(
+      indexNotation: "y[i] = max(x[i], 0)",
+      derivation: "The slope is 1 where x > 0 and 0 where x < 0, so dx passes dy through the positive entries and blocks the rest. "
+        + "At exactly 0 the slope is undefined; the rule uses 0 there, as PyTorch does.",
+      shapes: "dx has the shape of x.",
+      pitfall: "A unit whose input is negative for every example gets no gradient at all (a dead ReLU)."),
+    flops: (1, 2), domain: .awayFromZero, { Swift.max($0, 0) }
+  ) { c throws(TensorError) in try c.upstream * (c.inputs[0] > 0) }
+}

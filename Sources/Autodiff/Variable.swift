@@ -1,0 +1,75 @@
+import Tensors
+
+/// A tensor in a computation graph: its value and, unless it is a leaf, the rule
+/// and inputs that produced it (define-by-run).
+///
+/// Results hold their inputs strongly and nothing points back, so a graph lives
+/// exactly as long as something refers to its outputs.
+public final class Variable {
+  /// The computed value.
+  public let value: Tensor
+  /// The rule that computed the value; `nil` for a leaf (data typed in, or a constant).
+  public let rule: Rule?
+  /// The rule's parameters (axes, shapes, transposes, …).
+  public let attributes: Attributes
+  /// The values the rule was applied to.
+  public private(set) var inputs: [Variable]
+  /// Whether gradients flow to or through this variable.
+  public let requiresGradient: Bool
+
+  /// A leaf: a value that was not computed from other variables.
+  public init(_ value: Tensor, requiresGradient: Bool = true) {
+    self.value = value
+    self.rule = nil
+    self.attributes = .none
+    self.inputs = []
+    self.requiresGradient = requiresGradient
+  }
+
+  /// A constant: a leaf that never receives a gradient.
+  public static func constant(_ value: Tensor) -> Variable {
+    Variable(value, requiresGradient: false)
+  }
+
+  /// A constant scalar.
+  public static func constant(_ value: Double) -> Variable {
+    Variable(Tensor(value), requiresGradient: false)
+  }
+
+  init(value: Tensor, rule: Rule, attributes: Attributes, inputs: [Variable]) {
+    self.value = value
+    self.rule = rule
+    self.attributes = attributes
+    self.inputs = inputs
+    self.requiresGradient = true
+  }
+
+  /// The same value cut from its graph: a leaf that records nothing.
+  public var detached: Variable { Variable(value, requiresGradient: false) }
+
+  /// The shape of the value.
+  public var shape: [Int] { value.shape }
+
+  /// True for a variable with no rule.
+  public var isLeaf: Bool { rule == nil }
+
+  // Release long chains without recursion: a chain of 100,000 ops would
+  // otherwise free itself through 100,000 nested deinits and overflow the stack.
+  deinit {
+    guard !inputs.isEmpty else { return }
+    var pending = inputs
+    inputs = []
+    while var next = pending.popLast() {
+      if isKnownUniquelyReferenced(&next) {
+        pending.append(contentsOf: next.inputs)
+        next.inputs = []
+      }
+    }
+  }
+}
+
+extension Variable: CustomStringConvertible {
+  public var description: String {
+    "Variable(\(rule?.name ?? "leaf"), shape: \(Shape.text(shape)))"
+  }
+}

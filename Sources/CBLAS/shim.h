@@ -1,0 +1,2 @@
+// The CBLAS interface of OpenBLAS (Debian: libopenblas-dev, found through pkg-config).
+#include <cblas.h>

@@ -1,0 +1,169 @@
+import Foundation
+
+// MARK: - Element-wise loops over contiguous buffers
+
+extension Tensor {
+  /// Applies `transform` to every element.
+  @inline(__always)
+  public func map(_ transform: (Double) -> Double) -> Tensor {
+    let count = scalars.count
+    let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+      scalars.withUnsafeBufferPointer { x in
+        for i in 0..<count { out[i] = transform(x[i]) }
+      }
+      initialized = count
+    }
+    return Tensor(uncheckedShape: shape, scalars: result)
+  }
+
+  /// Combines two tensors element by element after broadcasting them (NumPy's rules).
+  @inline(__always)
+  public static func zip(
+    _ lhs: Tensor, _ rhs: Tensor, _ combine: (Double, Double) -> Double
+  ) throws(TensorError) -> Tensor {
+    let shape = try Shape.broadcast(lhs.shape, rhs.shape)
+    let count = try Shape.elementCount(shape)
+    let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+      lhs.scalars.withUnsafeBufferPointer { a in
+        rhs.scalars.withUnsafeBufferPointer { b in
+          if lhs.shape == rhs.shape {
+            for i in 0..<count { out[i] = combine(a[i], b[i]) }
+          } else if b.count == 1 {
+            let y = b[0]
+            for i in 0..<count { out[i] = combine(a[i], y) }
+          } else if a.count == 1 {
+            let x = a[0]
+            for i in 0..<count { out[i] = combine(x, b[i]) }
+          } else {
+            let loop = StridedLoop(shape: shape, operands: [lhs.shape, rhs.shape])
+            loop.forEachRow { output, bases, length, steps in
+              var i = bases[0], j = bases[1]
+              let si = steps[0], sj = steps[1]
+              for k in 0..<length {
+                out[output + k] = combine(a[i], b[j])
+                i += si
+                j += sj
+              }
+            }
+          }
+        }
+      }
+      initialized = count
+    }
+    return Tensor(uncheckedShape: shape, scalars: result)
+  }
+
+  /// Selects from `lhs` where `condition` is nonzero and from `rhs` elsewhere, broadcasting all three.
+  public static func select(
+    _ condition: Tensor, _ lhs: Tensor, _ rhs: Tensor
+  ) throws(TensorError) -> Tensor {
+    let shape = try Shape.broadcast(Shape.broadcast(condition.shape, lhs.shape), rhs.shape)
+    let count = try Shape.elementCount(shape)
+    let loop = StridedLoop(shape: shape, operands: [condition.shape, lhs.shape, rhs.shape])
+    let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+      condition.scalars.withUnsafeBufferPointer { c in
+        lhs.scalars.withUnsafeBufferPointer { a in
+          rhs.scalars.withUnsafeBufferPointer { b in
+            loop.forEachRow { output, bases, length, steps in
+              var ic = bases[0], ia = bases[1], ib = bases[2]
+              for k in 0..<length {
+                out[output + k] = c[ic] != 0 ? a[ia] : b[ib]
+                ic += steps[0]
+                ia += steps[1]
+                ib += steps[2]
+              }
+            }
+          }
+        }
+      }
+      initialized = count
+    }
+    return Tensor(uncheckedShape: shape, scalars: result)
+  }
+}
+
+// MARK: - Operators
+
+extension Tensor {
+  public static func + (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, +) }
+  public static func - (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, -) }
+  public static func * (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, *) }
+  public static func / (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, /) }
+  public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
+
+  /// `lhs ** rhs`, element-wise with broadcasting.
+  public static func power(_ lhs: Tensor, _ rhs: Tensor) throws(TensorError) -> Tensor {
+    try zip(lhs, rhs) { x, y in
+      y == 2 ? x * x : (y == 1 ? x : Foundation.pow(x, y))
+    }
+  }
+
+  /// A comparison with a 0/1 result, element-wise with broadcasting.
+  public static func compare(
+    _ lhs: Tensor, _ rhs: Tensor, _ predicate: (Double, Double) -> Bool
+  ) throws(TensorError) -> Tensor {
+    try zip(lhs, rhs) { predicate($0, $1) ? 1 : 0 }
+  }
+}
+
+// MARK: - Broadcast iteration
+
+/// Walks an output shape row by row (the last axis is the row), giving each
+/// operand's starting offset and its step along the row.
+///
+/// Operands are given by their own shapes; they are broadcast against `shape`,
+/// so a stretched axis has stride 0. Rows, not elements, cost a closure call.
+struct StridedLoop {
+  let shape: [Int]
+  /// Per operand, the stride of each output axis in that operand's buffer (0 where broadcast).
+  let strides: [[Int]]
+
+  /// A loop over `shape` reading each operand through explicit per-axis strides.
+  init(shape: [Int], strides: [[Int]]) {
+    self.shape = shape
+    self.strides = strides
+  }
+
+  /// A loop over `shape` reading operands of the given shapes, broadcast against it.
+  init(shape: [Int], operands: [[Int]]) {
+    self.shape = shape
+    self.strides = operands.map { operand in
+      let own = Shape.strides(operand)
+      let lead = shape.count - operand.count
+      return (0..<shape.count).map { axis in
+        axis < lead || operand[axis - lead] == 1 ? 0 : own[axis - lead]
+      }
+    }
+  }
+
+  /// Calls `body(outputOffset, operandOffsets, rowLength, operandSteps)` once per row.
+  func forEachRow(_ body: (Int, [Int], Int, [Int]) -> Void) {
+    let total = Shape.product(shape)
+    guard total > 0 else { return }
+    let rank = shape.count
+    let operands = strides.count
+    guard rank > 0 else {
+      body(0, [Int](repeating: 0, count: operands), 1, [Int](repeating: 0, count: operands))
+      return
+    }
+    let length = shape[rank - 1]
+    let steps = strides.map { $0[rank - 1] }
+    var index = [Int](repeating: 0, count: rank - 1)
+    var bases = [Int](repeating: 0, count: operands)
+    var output = 0
+    while output < total {
+      body(output, bases, length, steps)
+      output += length
+      // Advance the odometer over the outer axes, updating each operand's base.
+      var axis = rank - 2
+      while axis >= 0 {
+        index[axis] += 1
+        for o in 0..<operands { bases[o] += strides[o][axis] }
+        if index[axis] < shape[axis] { break }
+        for o in 0..<operands { bases[o] -= strides[o][axis] * shape[axis] }
+        index[axis] = 0
+        axis -= 1
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import CBLAS
+
+extension Tensor {
+  /// NumPy's `matmul`, through `cblas_dgemm`.
+  ///
+  /// 1-d operands are promoted (a row for `lhs`, a column for `rhs`) and the
+  /// promoted axis removed from the result; leading (batch) axes broadcast.
+  /// `transposeLHS`/`transposeRHS` swap the last two axes of an operand of rank ≥ 2
+  /// without copying it: BLAS reads it transposed.
+  public static func matmul(
+    _ lhs: Tensor, _ rhs: Tensor, transposeLHS: Bool = false, transposeRHS: Bool = false
+  ) throws(TensorError) -> Tensor {
+    guard lhs.rank >= 1 else { throw .rankTooLow(operation: "matmul", shape: lhs.shape, minimum: 1) }
+    guard rhs.rank >= 1 else { throw .rankTooLow(operation: "matmul", shape: rhs.shape, minimum: 1) }
+    let a = MatrixOperand(lhs, transposed: transposeLHS, isLeft: true)
+    let b = MatrixOperand(rhs, transposed: transposeRHS, isLeft: false)
+    guard a.cols == b.rows else {
+      throw .matmulMismatch(lhs: a.logicalShape, rhs: b.logicalShape)
+    }
+    let batch = try Shape.broadcast(a.batch, b.batch)
+    var outShape = batch
+    if lhs.rank > 1 { outShape.append(a.rows) }
+    if rhs.rank > 1 { outShape.append(b.cols) }
+    let m = a.rows, n = b.cols, k = a.cols
+    let batchCount = Shape.product(batch)
+    var result = [Double](repeating: 0, count: try Shape.elementCount(batch + [m, n]))
+    guard m > 0 && n > 0 && k > 0 else { return Tensor(uncheckedShape: outShape, scalars: result) }
+
+    lhs.scalars.withUnsafeBufferPointer { pa in
+      rhs.scalars.withUnsafeBufferPointer { pb in
+        result.withUnsafeMutableBufferPointer { pc in
+          guard let baseA = pa.baseAddress, let baseB = pb.baseAddress, let baseC = pc.baseAddress else { return }
+          // A stack of untransposed left matrices against one right matrix is one tall product.
+          if b.batch.isEmpty && !transposeLHS && a.batch == batch {
+            gemm(a, b, m: m * batchCount, n: n, k: k, baseA, baseB, baseC)
+            return
+          }
+          let loop = StridedLoop(shape: batch + [1], operands: [a.batch + [1], b.batch + [1]])
+          loop.forEachRow { output, bases, _, _ in
+            gemm(
+              a, b, m: m, n: n, k: k,
+              baseA + bases[0] * a.matrixSize, baseB + bases[1] * b.matrixSize, baseC + output * m * n)
+          }
+        }
+      }
+    }
+    return Tensor(uncheckedShape: outShape, scalars: result)
+  }
+
+  private static func gemm(
+    _ a: MatrixOperand, _ b: MatrixOperand, m: Int, n: Int, k: Int,
+    _ pa: UnsafePointer<Double>, _ pb: UnsafePointer<Double>, _ pc: UnsafeMutablePointer<Double>
+  ) {
+    if m == 1 && n == 1 {
+      pc[0] = cblas_ddot(Int32(k), pa, Int32(a.transposed ? a.storedCols : 1), pb, Int32(b.transposed ? 1 : b.storedCols))
+      return
+    }
+    cblas_dgemm(
+      CblasRowMajor, a.transposed ? CblasTrans : CblasNoTrans, b.transposed ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), 1.0, pa, Int32(max(1, a.storedCols)), pb, Int32(max(1, b.storedCols)),
+      0.0, pc, Int32(max(1, n)))
+  }
+}
+
+/// One side of a matrix product: its batch axes and its matrix as stored and as used.
+private struct MatrixOperand {
+  let batch: [Int]
+  let storedRows: Int
+  let storedCols: Int
+  let transposed: Bool
+  /// The shape as the product sees it, for error messages.
+  let logicalShape: [Int]
+
+  init(_ tensor: Tensor, transposed: Bool, isLeft: Bool) {
+    let shape = tensor.shape
+    if shape.count == 1 {
+      // A vector is a row on the left and a column on the right; stored either way.
+      storedRows = isLeft ? 1 : shape[0]
+      storedCols = isLeft ? shape[0] : 1
+      self.transposed = false
+      batch = []
+      logicalShape = shape
+    } else {
+      storedRows = shape[shape.count - 2]
+      storedCols = shape[shape.count - 1]
+      self.transposed = transposed
+      batch = Array(shape.dropLast(2))
+      logicalShape = transposed ? batch + [storedCols, storedRows] : shape
+    }
+  }
+
+  var rows: Int { transposed ? storedCols : storedRows }
+  var cols: Int { transposed ? storedRows : storedCols }
+  var matrixSize: Int { storedRows * storedCols }
+}

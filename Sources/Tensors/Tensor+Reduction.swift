@@ -1,0 +1,79 @@
+/// How a reduction combines elements.
+public enum ReductionKind: String, Sendable, CaseIterable {
+  case sum, mean, max, min
+}
+
+extension Tensor {
+  /// Reduces over `axes` (all axes when `nil`), keeping them as size-1 axes when `keepDims`.
+  public func reduced(
+    _ kind: ReductionKind, axes: [Int]? = nil, keepDims: Bool = false
+  ) throws(TensorError) -> Tensor {
+    let reducedAxes = try axes.map { (list: [Int]) throws(TensorError) in
+      try Shape.normalize(axes: list, rank: rank)
+    } ?? Array(0..<rank)
+    var keptShape = shape
+    for axis in reducedAxes { keptShape[axis] = 1 }
+    let reducedCount = reducedAxes.reduce(1) { $0 * shape[$1] }
+    if (kind == .max || kind == .min) && reducedCount == 0 && count == 0 && Shape.product(keptShape) > 0 {
+      throw .emptyReduction(operation: kind.rawValue)
+    }
+    let initial: Double
+    switch kind {
+    case .sum, .mean: initial = 0
+    case .max: initial = -.infinity
+    case .min: initial = .infinity
+    }
+    var result = [Double](repeating: initial, count: Shape.product(keptShape))
+    let loop = StridedLoop(shape: shape, operands: [keptShape])
+    scalars.withUnsafeBufferPointer { x in
+      result.withUnsafeMutableBufferPointer { out in
+        loop.forEachRow { input, bases, length, steps in
+          var o = bases[0]
+          let step = steps[0]
+          switch kind {
+          case .sum, .mean:
+            if step == 0 {
+              var total = 0.0
+              for k in 0..<length { total += x[input + k] }
+              out[o] += total
+            } else {
+              for k in 0..<length {
+                out[o] += x[input + k]
+                o += step
+              }
+            }
+          case .max:
+            for k in 0..<length {
+              let v = x[input + k]
+              // NaN propagates, as in NumPy.
+              if v > out[o] || v.isNaN { out[o] = v }
+              o += step
+            }
+          case .min:
+            for k in 0..<length {
+              let v = x[input + k]
+              if v < out[o] || v.isNaN { out[o] = v }
+              o += step
+            }
+          }
+        }
+      }
+    }
+    if kind == .mean {
+      let n = Double(reducedCount)
+      for i in result.indices { result[i] /= n }
+    }
+    let outShape = keepDims ? keptShape : (0..<rank).filter { !reducedAxes.contains($0) }.map { shape[$0] }
+    return Tensor(uncheckedShape: outShape, scalars: result)
+  }
+
+  /// Sums the axes along which `shape` would be broadcast to `self.shape`, giving a tensor of `shape`.
+  ///
+  /// The backward of broadcasting: axes stretched in the forward are summed in the backward.
+  public func summed(toShape target: [Int]) throws(TensorError) -> Tensor {
+    if target == shape { return self }
+    _ = try Shape.broadcast(target, shape)
+    let axes = Shape.stretchedAxes(from: target, to: shape)
+    return try reduced(.sum, axes: axes, keepDims: true).reshaped(target)
+  }
+}

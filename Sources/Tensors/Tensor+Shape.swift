@@ -1,0 +1,118 @@
+// Operations that move elements without arithmetic: reshape, transpose, broadcast, join.
+
+extension Tensor {
+  /// The same elements under another shape; one dimension may be -1 (inferred).
+  public func reshaped(_ newShape: [Int]) throws(TensorError) -> Tensor {
+    var target = newShape
+    let unknown = target.indices.filter { target[$0] == -1 }
+    guard unknown.count <= 1, target.allSatisfy({ $0 >= -1 }) else { throw .reshape(from: shape, to: newShape) }
+    if let axis = unknown.first {
+      let known = target.enumerated().filter { $0.offset != axis }.reduce(1) { $0 * $1.element }
+      guard known > 0, count % known == 0 else { throw .reshape(from: shape, to: newShape) }
+      target[axis] = count / known
+    }
+    guard Shape.product(target) == count else { throw .reshape(from: shape, to: newShape) }
+    return Tensor(uncheckedShape: target, scalars: scalars)
+  }
+
+  /// The axes reordered: axis `i` of the result is axis `permutation[i]` of `self`.
+  /// Without a permutation, all axes are reversed (NumPy's `.T`).
+  public func transposed(_ permutation: [Int]? = nil) throws(TensorError) -> Tensor {
+    let perm = permutation ?? Array((0..<rank).reversed())
+    guard perm.count == rank else { throw .invalidPermutation(perm, rank: rank) }
+    let normalized = try perm.map { (axis: Int) throws(TensorError) in try Shape.normalize(axis: axis, rank: rank) }
+    guard Set(normalized).count == rank else { throw .invalidPermutation(perm, rank: rank) }
+    if normalized == Array(0..<rank) { return self }
+    let outShape = normalized.map { shape[$0] }
+    let own = strides
+    // Walk the output in order, reading the input through permuted strides.
+    let loop = StridedLoop(shape: outShape, strides: [normalized.map { own[$0] }])
+    var result = [Double](repeating: 0, count: count)
+    scalars.withUnsafeBufferPointer { x in
+      result.withUnsafeMutableBufferPointer { out in
+        loop.forEachRow { output, bases, length, steps in
+          var source = bases[0]
+          for k in 0..<length {
+            out[output + k] = x[source]
+            source += steps[0]
+          }
+        }
+      }
+    }
+    return Tensor(uncheckedShape: outShape, scalars: result)
+  }
+
+  /// A new size-1 axis inserted at `axis` (which may be `rank`, or negative).
+  public func expandingDims(at axis: Int) throws(TensorError) -> Tensor {
+    let position = try Shape.normalize(axis: axis, rank: rank + 1)
+    var newShape = shape
+    newShape.insert(1, at: position)
+    return Tensor(uncheckedShape: newShape, scalars: scalars)
+  }
+
+  /// Size-1 axes removed: the given ones (an error if one is not size 1), or all.
+  public func squeezed(axes: [Int]? = nil) throws(TensorError) -> Tensor {
+    let removed: [Int]
+    if let axes {
+      removed = try Shape.normalize(axes: axes, rank: rank)
+      for axis in removed where shape[axis] != 1 { throw .squeezeNonUnit(axis: axis, shape: shape) }
+    } else {
+      removed = shape.indices.filter { shape[$0] == 1 }
+    }
+    let newShape = shape.indices.filter { !removed.contains($0) }.map { shape[$0] }
+    return Tensor(uncheckedShape: newShape, scalars: scalars)
+  }
+
+  /// The tensor stretched to `target` by NumPy's broadcasting rules.
+  public func broadcast(to target: [Int]) throws(TensorError) -> Tensor {
+    if target == shape { return self }
+    guard try Shape.broadcast(shape, target) == target else {
+      throw .broadcast(lhs: shape, rhs: target, axis: Self.firstMismatch(shape, target))
+    }
+    return try Tensor.zip(self, Tensor.zeros(target)) { x, _ in x }
+  }
+
+  static func firstMismatch(_ shape: [Int], _ target: [Int]) -> Int {
+    for offset in 1...max(1, shape.count) {
+      let a = Shape.dimension(shape, fromEnd: -offset), b = Shape.dimension(target, fromEnd: -offset)
+      if a != b && a != 1 { return -offset }
+    }
+    return -1
+  }
+
+  /// Tensors joined along an existing axis.
+  public static func concatenate(_ tensors: [Tensor], axis: Int) throws(TensorError) -> Tensor {
+    guard let first = tensors.first else { throw .emptyList(operation: "concat") }
+    guard first.rank > 0 else { throw .rankTooLow(operation: "concat", shape: first.shape, minimum: 1) }
+    let along = try Shape.normalize(axis: axis, rank: first.rank)
+    for tensor in tensors {
+      var a = tensor.shape, b = first.shape
+      guard a.count == b.count else { throw .concatMismatch(axis: axis, shapes: tensors.map(\.shape)) }
+      a[along] = 0
+      b[along] = 0
+      guard a == b else { throw .concatMismatch(axis: axis, shapes: tensors.map(\.shape)) }
+    }
+    var outShape = first.shape
+    outShape[along] = tensors.reduce(0) { $0 + $1.shape[along] }
+    let outer = Shape.product(Array(first.shape[..<along]))
+    var result = [Double]()
+    result.reserveCapacity(try Shape.elementCount(outShape))
+    let chunks = tensors.map { Shape.product(Array($0.shape[along...])) }
+    for o in 0..<outer {
+      for (tensor, chunk) in Swift.zip(tensors, chunks) {
+        result.append(contentsOf: tensor.scalars[(o * chunk)..<((o + 1) * chunk)])
+      }
+    }
+    return Tensor(uncheckedShape: outShape, scalars: result)
+  }
+
+  /// Tensors of one shape joined along a new axis.
+  public static func stack(_ tensors: [Tensor], axis: Int) throws(TensorError) -> Tensor {
+    guard let first = tensors.first else { throw .emptyList(operation: "stack") }
+    guard tensors.allSatisfy({ $0.shape == first.shape }) else {
+      throw .concatMismatch(axis: axis, shapes: tensors.map(\.shape))
+    }
+    let expanded = try tensors.map { (t: Tensor) throws(TensorError) in try t.expandingDims(at: axis) }
+    return try concatenate(expanded, axis: axis)
+  }
+}

@@ -1,0 +1,86 @@
+import Testing
+@testable import Tensors
+
+@Suite("Matrix products through BLAS")
+struct MatmulTests {
+  /// The textbook triple loop, for reference: c[i,j] = Σ_k a[i,k] b[k,j].
+  static func naive(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+    a.map { row in (0..<b[0].count).map { j in zip(row, b.map { $0[j] }).reduce(0) { $0 + $1.0 * $1.1 } } }
+  }
+
+  static func rows(_ t: Tensor) -> [[Double]] {
+    let cols = t.shape.last ?? 1
+    return stride(from: 0, to: t.count, by: cols).map { Array(t.scalars[$0..<($0 + cols)]) }
+  }
+
+  @Test(arguments: [(1, 1, 1), (2, 3, 4), (5, 1, 7), (7, 6, 1), (16, 9, 13)])
+  func matchesTheTripleLoop(m: Int, k: Int, n: Int) throws {
+    var generator = RandomGenerator(seed: UInt64(m * 100 + k * 10 + n))
+    let a = try generator.normal([m, k]), b = try generator.normal([k, n])
+    let c = try Tensor.matmul(a, b)
+    #expect(c.shape == [m, n])
+    let expected = Self.naive(Self.rows(a), Self.rows(b)).flatMap { $0 }
+    for (x, y) in zip(c.scalars, expected) { #expect(abs(x - y) < 1e-12) }
+  }
+
+  @Test func transposeFlagsReadInPlace() throws {
+    var generator = RandomGenerator(seed: 3)
+    let a = try generator.normal([4, 3]), b = try generator.normal([5, 4])
+    let viaFlags = try Tensor.matmul(a, b, transposeLHS: true, transposeRHS: true)
+    let viaCopies = try Tensor.matmul(a.transposed(), b.transposed())
+    #expect(viaFlags.shape == [3, 5])
+    for (x, y) in zip(viaFlags.scalars, viaCopies.scalars) { #expect(abs(x - y) < 1e-12) }
+  }
+
+  @Test func batchedWithBroadcastBatchAxes() throws {
+    var generator = RandomGenerator(seed: 5)
+    let a = try generator.normal([2, 1, 3, 4]), b = try generator.normal([5, 4, 2])
+    let c = try Tensor.matmul(a, b)
+    #expect(c.shape == [2, 5, 3, 2])
+    for i in 0..<2 {
+      for j in 0..<5 {
+        let ai = try a.indexed([.index(i), .index(0)]), bj = try b.indexed([.index(j)])
+        let expected = Self.naive(Self.rows(ai), Self.rows(bj)).flatMap { $0 }
+        let got = try c.indexed([.index(i), .index(j)])
+        for (x, y) in zip(got.scalars, expected) { #expect(abs(x - y) < 1e-12) }
+      }
+    }
+    // A stack of matrices against one matrix is one tall product; same numbers.
+    let stack = try generator.normal([3, 2, 4]), single = try generator.normal([4, 2])
+    let tall = try Tensor.matmul(stack, single)
+    for s in 0..<3 {
+      let expected = Self.naive(Self.rows(try stack.indexed([.index(s)])), Self.rows(single)).flatMap { $0 }
+      for (x, y) in zip(try tall.indexed([.index(s)]).scalars, expected) { #expect(abs(x - y) < 1e-12) }
+    }
+  }
+
+  @Test func vectorsArePromotedAndDropped() throws {
+    let v = Tensor([1, 2, 3])
+    let m = try Tensor(rows: [[1, 0], [0, 1], [1, 1]])
+    #expect(try Tensor.matmul(v, v) == Tensor(14))
+    #expect(try Tensor.matmul(v, m) == Tensor([4, 5]))
+    #expect(try Tensor.matmul(m.transposed(), v) == Tensor([4, 5]))
+    let batch = try Tensor(shape: [2, 2, 3], scalars: (0..<12).map(Double.init))
+    #expect(try Tensor.matmul(batch, v) == (try Tensor(rows: [[8, 26], [44, 62]])))
+  }
+
+  /// The learner's question: w.T (2, 3) @ dz (3, 5).
+  @Test func learnersWorkedExample() throws {
+    let wT = try Tensor(rows: [[1, 0.5, 1], [-1, -1, -0.5]])
+    let dz = try Tensor(rows: Array(repeating: [1, 2, 3, 4, 5], count: 3))
+    #expect(try Tensor.matmul(wT, dz) == (try Tensor(rows: [[2.5, 5, 7.5, 10, 12.5], [-2.5, -5, -7.5, -10, -12.5]])))
+  }
+
+  @Test func mismatchedInnerDimensions() {
+    #expect(throws: TensorError.matmulMismatch(lhs: [2, 3], rhs: [2, 5])) {
+      try Tensor.matmul(Tensor.zeros([2, 3]), Tensor.zeros([2, 5]))
+    }
+    #expect(
+      TensorError.matmulMismatch(lhs: [2, 3], rhs: [2, 5]).description
+        == "matrix product of (2, 3) and (2, 5): inner dimensions 3 and 2 differ")
+  }
+
+  @Test func emptyInnerDimensionGivesZeros() throws {
+    #expect(try Tensor.matmul(Tensor.zeros([2, 0]), Tensor.zeros([0, 3])) == (try Tensor.zeros([2, 3])))
+  }
+}
