@@ -3,7 +3,7 @@ public enum RuleBook {
   public static let all: [Rule] = [
     .add, .subtract, .multiply, .divide, .negate, .power,
     .exp, .log, .sqrt, .abs, .sign, .sin, .cos, .tanh, .sigmoid, .relu,
-    .matmul,
+    .matmul, .diagPart, .diag,
     .sum, .mean, .max, .min,
     .reshape, .transpose, .expandDims, .squeeze, .broadcastTo,
     .index, .scatter, .concat, .stack,

@@ -1,4 +1,36 @@
-// GNU readline and its history library (Debian: libreadline-dev).
+// GNU readline and its history library (Debian: libreadline-dev), with small
+// accessors so that Swift never touches readline's global variables directly.
 #include <stdio.h>
 #include <readline/readline.h>
 #include <readline/history.h>
+
+typedef char **(*backstep_completion_function)(const char *, int, int);
+
+static inline void backstep_set_completion(backstep_completion_function function) {
+  rl_attempted_completion_function = function;
+  // Without our own matches, do not fall back to completing file names.
+  rl_completion_entry_function = NULL;
+}
+
+static inline void backstep_suppress_filename_completion(void) {
+  rl_attempted_completion_over = 1;
+}
+
+static inline void backstep_set_word_breaks(const char *breaks) {
+  rl_basic_word_break_characters = (char *)breaks;
+}
+
+/// Abandons the line being edited after Ctrl-C: a fresh, empty prompt.
+static inline void backstep_cancel_line(void) {
+  rl_replace_line("", 0);
+  rl_crlf();
+  rl_on_new_line();
+}
+
+static inline void backstep_set_readline_name(const char *name) {
+  rl_readline_name = name;
+}
+
+static inline const char *backstep_line_buffer(void) {
+  return rl_line_buffer;
+}

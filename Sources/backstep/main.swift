@@ -1,1 +1,77 @@
-print("Backstep")
+import ArgumentParser
+import Foundation
+import Shell
+
+/// The command line: a script, `-e` statements, or the interactive shell.
+struct Backstep: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "backstep",
+    abstract: "A shell that teaches backpropagation: type tensor expressions, watch their gradients.",
+    discussion: "Without a script or -e, starts the interactive shell (or reads statements from standard input when it is not a terminal). Exit status: 0 when every statement succeeded, 1 when any failed, 2 for a usage error.",
+    version: version)
+
+  @Argument(help: "A script to run.", completion: .file())
+  var script: String?
+
+  @Option(name: [.customShort("e"), .long], help: "Statements to run, separated by ';' or newlines.")
+  var execute: String?
+
+  @Flag(help: "Print one JSON object per statement instead of text.")
+  var json = false
+
+  @Flag(name: .customLong("no-color"), help: "Never use colours (NO_COLOR does the same).")
+  var noColor = false
+
+  @Flag(help: ArgumentHelp("Print the language reference (docs/language.md) and exit.", visibility: .hidden))
+  var reference = false
+
+  func validate() throws {
+    if script != nil && execute != nil { throw ValidationError("give a script or -e, not both") }
+  }
+
+  func run() throws {
+    if reference {
+      print(Terminal.reference(), terminator: "")
+      return
+    }
+    let style = json ? .plain : Terminal.style(forceOff: noColor)
+    let session = Session(options: .init(json: json, style: style)) { text in
+      FileHandle.standardOutput.write(Data(text.utf8))
+    }
+    if let execute {
+      session.runScript(execute)
+    } else if let script {
+      guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
+        FileHandle.standardError.write(Data("backstep: cannot read \(script)\n".utf8))
+        throw ExitCode(2)
+      }
+      session.runScript(text)
+    } else if Terminal.isInteractive && !json {
+      let input = ReadlineInput(history: .standard()) { prefix, before in
+        session.completions(for: prefix, lineBefore: before)
+      }
+      Terminal.run(session, input: input, showPrompts: true,
+                   banner: "Backstep \(Self.version) — :help for help, Ctrl-D or :quit to leave")
+    } else {
+      Terminal.run(session, input: StandardInputLines(), showPrompts: false)
+    }
+    if session.failureCount > 0 { throw ExitCode(1) }
+  }
+}
+
+do {
+  var command = try Backstep.parseAsRoot()
+  try command.run()
+} catch let exit as ExitCode {
+  Foundation.exit(exit.rawValue)
+} catch {
+  let code = Backstep.exitCode(for: error)
+  if code == .success {
+    print(Backstep.fullMessage(for: error))
+    Foundation.exit(0)
+  }
+  FileHandle.standardError.write(Data((Backstep.fullMessage(for: error) + "\n").utf8))
+  Foundation.exit(2)
+}

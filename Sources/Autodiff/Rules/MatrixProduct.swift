@@ -63,7 +63,7 @@ extension Rule {
 
 extension Variable {
   /// This variable, reshaped only when its shape differs from `shape`.
-  func reshapedIfNeeded(_ shape: [Int]) throws(TensorError) -> Variable {
+  public func reshapedIfNeeded(_ shape: [Int]) throws(TensorError) -> Variable {
     self.shape == shape ? self : try reshaped(shape)
   }
 }

@@ -1,0 +1,189 @@
+import Autodiff
+import Tensors
+
+/// The arguments of one call, bound to a built-in's parameters, with typed accessors
+/// whose errors point at the offending argument.
+public struct CallArguments {
+  /// One argument as written: its keyword (if any), value and position.
+  struct Argument {
+    let label: String?
+    let value: Value
+    let range: SourceRange
+  }
+
+  let callee: String
+  let callRange: SourceRange
+  let given: [Argument]
+  /// The interpreter making the call: random numbers, gradient notes, user functions.
+  let interpreter: Interpreter
+  private var bound: [String: Argument] = [:]
+  private var variadic: [Argument] = []
+
+  init(callee: String, callRange: SourceRange, given: [Argument], interpreter: Interpreter) {
+    self.callee = callee
+    self.callRange = callRange
+    self.given = given
+    self.interpreter = interpreter
+  }
+
+  /// Matches positional and keyword arguments to the parameters, Python's way.
+  mutating func bind(to builtin: Builtin) throws(EvaluationError) {
+    let parameters = builtin.parameters
+    var position = 0
+    for argument in given {
+      if let label = argument.label {
+        guard let parameter = parameters.first(where: { $0.name == label && !$0.isVariadic }) else {
+          let names = parameters.filter { !$0.isVariadic }.map(\.name)
+          throw EvaluationError(
+            "\(builtin.name)() has no parameter `\(label)`", at: argument.range,
+            hint: closestName(to: label, in: names).map { "did you mean `\($0)`? The signature is \(builtin.signature)" }
+              ?? "the signature is \(builtin.signature)")
+        }
+        guard bound[parameter.name] == nil else {
+          throw EvaluationError(
+            "\(builtin.name)() got `\(label)` twice", at: argument.range, hint: "the signature is \(builtin.signature)")
+        }
+        bound[parameter.name] = argument
+      } else {
+        guard position < parameters.count else {
+          throw EvaluationError(
+            "\(builtin.name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got more",
+            at: argument.range, hint: "the signature is \(builtin.signature)")
+        }
+        if parameters[position].isVariadic {
+          variadic.append(argument)
+        } else {
+          bound[parameters[position].name] = argument
+          position += 1
+        }
+      }
+    }
+    for parameter in parameters where parameter.defaultText == nil && !parameter.isVariadic && bound[parameter.name] == nil {
+      throw EvaluationError(
+        "\(builtin.name)() is missing its argument `\(parameter.name)`", at: callRange,
+        hint: "the signature is \(builtin.signature)")
+    }
+  }
+
+  // MARK: - Accessors
+
+  /// Whether the argument was given (and is not `None`).
+  func has(_ name: String) -> Bool {
+    if let argument = bound[name], case .none = argument.value { return false }
+    return bound[name] != nil
+  }
+
+  func range(of name: String) -> SourceRange { bound[name]?.range ?? callRange }
+
+  func value(_ name: String) -> Value? { bound[name]?.value }
+
+  func tensor(_ name: String) throws(EvaluationError) -> Variable {
+    guard let argument = bound[name] else {
+      throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange)
+    }
+    return try Conversion.tensor(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
+  }
+
+  func optionalTensor(_ name: String) throws(EvaluationError) -> Variable? {
+    has(name) ? try tensor(name) : nil
+  }
+
+  func number(_ name: String, default fallback: Double) throws(EvaluationError) -> Double {
+    guard let argument = bound[name], has(name) else { return fallback }
+    return try Conversion.number(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
+  }
+
+  func integer(_ name: String, default fallback: Int? = nil) throws(EvaluationError) -> Int {
+    guard let argument = bound[name], has(name) else {
+      guard let fallback else { throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange) }
+      return fallback
+    }
+    return try Conversion.integer(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
+  }
+
+  /// Axes: `None` or absent gives `nil` (all axes).
+  func axes(_ name: String) throws(EvaluationError) -> [Int]? {
+    guard let argument = bound[name], has(name) else { return nil }
+    return try Conversion.integers(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
+  }
+
+  func bool(_ name: String, default fallback: Bool = false) throws(EvaluationError) -> Bool {
+    guard let argument = bound[name], has(name) else { return fallback }
+    return try Conversion.bool(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
+  }
+
+  func string(_ name: String) throws(EvaluationError) -> String {
+    guard let argument = bound[name] else { throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange) }
+    guard case .string(let text) = argument.value else {
+      throw EvaluationError("`\(name)` of \(callee)() must be a string, got \(argument.value.kindDescription)", at: argument.range)
+    }
+    return text
+  }
+
+  /// A shape given as one tuple/list or as separate integers (the variadic parameter).
+  /// With `allowingInferred`, one size may be -1 (reshape).
+  func shape(_ name: String, allowingInferred: Bool = false) throws(EvaluationError) -> [Int] {
+    let parts: [Argument]
+    if let argument = bound[name] { parts = [argument] } else { parts = variadic }
+    var shape: [Int] = []
+    for part in parts {
+      let sizes = try Conversion.integers(part.value, at: part.range, purpose: "the shape of \(callee)()")
+      for size in sizes where size < 0 && !(allowingInferred && size == -1) {
+        throw EvaluationError("negative dimension \(size) in the shape of \(callee)()", at: part.range)
+      }
+      shape += sizes
+    }
+    return shape
+  }
+
+  /// A list or tuple of tensors (`concat([a, b])`).
+  func tensors(_ name: String) throws(EvaluationError) -> [Variable] {
+    guard let argument = bound[name] else { throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange) }
+    switch argument.value {
+    case .list(let items), .tuple(let items):
+      return try items.map { (item: Value) throws(EvaluationError) in
+        try Conversion.tensor(item, at: argument.range, purpose: "an element of `\(name)`")
+      }
+    case .tensor(let v) where v.value.rank >= 1:
+      // A list literal of numbers arrives as one tensor: its rows are the parts.
+      return try (0..<v.shape[0]).map { (i: Int) throws(EvaluationError) in
+        try Conversion.check(at: argument.range) { () throws(TensorError) in try v.indexed([.index(i)]) }
+      }
+    default:
+      throw EvaluationError(
+        "`\(name)` of \(callee)() must be a list of tensors, got \(argument.value.kindDescription)", at: argument.range,
+        hint: "write the tensors in brackets: \(callee)([a, b], ...)")
+    }
+  }
+
+  /// Runs a tensor operation, turning its error into one at the call.
+  func check<T>(_ body: () throws(TensorError) -> T) throws(EvaluationError) -> T {
+    try Conversion.check(at: callRange, body)
+  }
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a likely typo.
+public func closestName(to word: String, in candidates: [String]) -> String? {
+  func distance(_ a: [Character], _ b: [Character]) -> Int {
+    var previous = Array(0...b.count)
+    for (i, x) in a.enumerated() {
+      var current = [i + 1] + Array(repeating: 0, count: b.count)
+      for (j, y) in b.enumerated() {
+        current[j + 1] = Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))
+      }
+      previous = current
+    }
+    return previous[b.count]
+  }
+  let target = Array(word.lowercased())
+  let scored = candidates.map { ($0, distance(target, Array($0.lowercased()))) }
+  guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+  return best.1 <= Swift.max(1, word.count / 3) ? best.0 : nil
+}
+
+extension CallArguments {
+  /// The source text of an argument, as written.
+  func text(of name: String) -> String {
+    interpreter.source[range(of: name)]
+  }
+}

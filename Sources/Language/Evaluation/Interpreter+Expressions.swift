@@ -1,0 +1,243 @@
+import Autodiff
+import Tensors
+
+extension Interpreter {
+  /// Evaluates an expression. Tensor results record their graph.
+  func evaluate(_ expr: Expr) throws(EvaluationError) -> Value {
+    switch expr.kind {
+    case .number(let x):
+      return .number(x)
+    case .string(let s):
+      return .string(s)
+    case .bool(let b):
+      return .bool(b)
+    case .noneLiteral:
+      return .none
+    case .ellipsis:
+      throw EvaluationError("`...` can only be used inside brackets, as in x[..., 0]", at: expr.range)
+    case .name(let name):
+      return try resolve(name, at: expr.range)
+    case .list(let items):
+      if let literal = Self.literalTensor(expr) {
+        return .leaf(try Conversion.check(at: expr.range) { () throws(TensorError) in try literal() })
+      }
+      return .list(try items.map { (item: Expr) throws(EvaluationError) in try evaluate(item) })
+    case .tuple(let items):
+      return .tuple(try items.map { (item: Expr) throws(EvaluationError) in try materialize(evaluate(item), at: item.range) })
+    case let .unary(op, operand):
+      return try evaluateUnary(op, operand, range: expr.range)
+    case let .binary(op, lhs, rhs, operatorRange):
+      return try evaluateBinary(op, lhs, rhs, operatorRange: operatorRange)
+    case let .attribute(base, name, nameRange):
+      return try evaluateAttribute(base, name, nameRange: nameRange)
+    case let .call(callee, arguments):
+      return try evaluateCall(callee, arguments, range: expr.range)
+    case let .subscript(base, items):
+      return try evaluateSubscript(base, items, range: expr.range)
+    }
+  }
+
+  /// A nested list of number literals, built as one tensor without recording a graph.
+  static func literalTensor(_ expr: Expr) -> (() throws(TensorError) -> Tensor)? {
+    func numbers(_ e: Expr) -> (shape: [Int], values: [Double])?? {
+      switch e.kind {
+      case .number(let x): return .some((shape: [], values: [x]))
+      case .unary(.negate, let inner):
+        if case .number(let x) = inner.kind { return .some((shape: [], values: [-x])) }
+        return nil
+      case .list(let items):
+        var shape: [Int]? = nil
+        var values: [Double] = []
+        for item in items {
+          guard let inner = numbers(item) else { return nil }
+          guard let (itemShape, itemValues) = inner else { return .some(nil) }
+          if let shape, shape != itemShape { return .some(nil) }  // ragged
+          shape = itemShape
+          values += itemValues
+        }
+        return .some((shape: [items.count] + (shape ?? []), values: values))
+      default:
+        return nil
+      }
+    }
+    guard case .list = expr.kind, let result = numbers(expr) else { return nil }
+    guard let (shape, values) = result else {
+      return { () throws(TensorError) in throw TensorError.ragged(depth: 1) }
+    }
+    return { () throws(TensorError) in try Tensor(shape: shape, scalars: values) }
+  }
+
+  func resolve(_ name: String, at range: SourceRange) throws(EvaluationError) -> Value {
+    if let value = lookup(name) { return value }
+    if let builtin = Self.builtins[name] { return .function(builtin.function) }
+    let known = Array(globals.keys) + Array(frames.last?.keys ?? [:].keys) + Array(Self.builtins.keys)
+    throw EvaluationError(
+      "unknown name `\(name)`", at: range,
+      hint: closestName(to: name, in: known).map { "did you mean `\($0)`?" } ?? "define it first, e.g. \(name) = randn(2, 3)")
+  }
+
+  // MARK: - Operators
+
+  private func tensorOperand(_ expr: Expr, for symbol: String) throws(EvaluationError) -> Variable {
+    try Conversion.tensor(evaluate(expr), at: expr.range, purpose: "the operand of `\(symbol)`")
+  }
+
+  private func evaluateUnary(_ op: UnaryOperator, _ operand: Expr, range: SourceRange) throws(EvaluationError) -> Value {
+    switch op {
+    case .not:
+      return .bool(!(try Conversion.bool(evaluate(operand), at: operand.range, purpose: "the operand of `not`")))
+    case .plus:
+      return .tensor(try tensorOperand(operand, for: "+"))
+    case .negate:
+      let x = try tensorOperand(operand, for: "-")
+      return .tensor(try Conversion.check(at: range) { () throws(TensorError) in try -x })
+    }
+  }
+
+  private func evaluateBinary(
+    _ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, operatorRange: SourceRange
+  ) throws(EvaluationError) -> Value {
+    if op == .and || op == .or {
+      let left = try Conversion.bool(evaluate(lhs), at: lhs.range, purpose: "the left side of `\(op.symbol)`")
+      if op == .and && !left { return .bool(false) }
+      if op == .or && left { return .bool(true) }
+      return .bool(try Conversion.bool(evaluate(rhs), at: rhs.range, purpose: "the right side of `\(op.symbol)`"))
+    }
+    let a = try tensorOperand(lhs, for: op.symbol)
+    let b = try tensorOperand(rhs, for: op.symbol)
+    do {
+      let result: Variable
+      switch op {
+      case .add: result = try a + b
+      case .subtract: result = try a - b
+      case .multiply: result = try a * b
+      case .divide: result = try a / b
+      case .power: result = try a.power(b)
+      case .matmul: result = try Variable.matmul(a, b)
+      case .less: result = try a < b
+      case .lessEqual: result = try a <= b
+      case .greater: result = try a > b
+      case .greaterEqual: result = try a >= b
+      case .equal: result = try a.equals(b)
+      case .notEqual: result = try a.notEquals(b)
+      case .and, .or: return .none  // handled above
+      }
+      return .tensor(result)
+    } catch {
+      throw operatorError(error, op, lhs, rhs, a.shape, b.shape, operatorRange)
+    }
+  }
+
+  /// The teaching hints: `*` between matrices that `@` would multiply, `@` that needs a transpose.
+  private func operatorError(
+    _ error: TensorError, _ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr,
+    _ a: [Int], _ b: [Int], _ range: SourceRange
+  ) -> EvaluationError {
+    let left = source[lhs.range], right = source[rhs.range]
+    if case .broadcast = error, op == .multiply {
+      let hint = a.count == 2 && b.count == 2 && a[1] == b[0]
+        ? "for the matrix product \(Shape.text(a)) @ \(Shape.text(b)) -> \(Shape.text([a[0], b[1]])), write \(left) @ \(right)"
+        : nil
+      return EvaluationError("`*` multiplies element-wise; \(error.description)", at: range, hint: hint)
+    }
+    if case .matmulMismatch = error, a.count == 2, b.count == 2 {
+      if a[1] == b[1] {
+        return EvaluationError(error.description, at: range,
+          hint: "\(Shape.text(a)) @ \(Shape.text([b[1], b[0]])) fits: write \(left) @ \(Self.transposedText(right))")
+      }
+      if a[0] == b[0] {
+        return EvaluationError(error.description, at: range,
+          hint: "\(Shape.text([a[1], a[0]])) @ \(Shape.text(b)) fits: write \(Self.transposedText(left)) @ \(right)")
+      }
+      return EvaluationError(error.description, at: range, hint: "the columns of the left must equal the rows of the right")
+    }
+    if case .broadcast = error {
+      return EvaluationError("`\(op.symbol)` \(error.description)", at: range,
+        hint: "broadcasting compares shapes from the last axis; sizes must match or be 1. reshape or expand_dims can add the missing size-1 axis")
+    }
+    return EvaluationError(error, at: range)
+  }
+
+  private static func transposedText(_ text: String) -> String {
+    text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } ? "\(text).T" : "(\(text)).T"
+  }
+
+  // MARK: - Attributes, calls, subscripts
+
+  private func evaluateAttribute(_ base: Expr, _ name: String, nameRange: SourceRange) throws(EvaluationError) -> Value {
+    let value = try evaluate(base)
+    let x = try Conversion.tensor(value, at: base.range, purpose: "`.\(name)`")
+    switch name {
+    case "T":
+      return .tensor(try Conversion.check(at: nameRange) { () throws(TensorError) in try x.transposed() })
+    case "shape":
+      return .tuple(x.shape.map { .number(Double($0)) })
+    case "ndim":
+      return .number(Double(x.value.rank))
+    case "size":
+      return .number(Double(x.value.count))
+    default:
+      throw EvaluationError(
+        "a tensor has no attribute `.\(name)`", at: nameRange,
+        hint: closestName(to: name, in: ["T", "shape", "ndim", "size"]).map { "did you mean `.\($0)`?" }
+          ?? "tensors have .T, .shape, .ndim and .size")
+    }
+  }
+
+  private func evaluateCall(_ callee: Expr, _ arguments: [Argument], range: SourceRange) throws(EvaluationError) -> Value {
+    if case .name(let name) = callee.kind, lookup(name) == nil, Self.builtins[name] == nil {
+      let functions = Array(Self.builtins.keys) + globals.compactMap { if case .function = $0.value { $0.key } else { nil } }
+      throw EvaluationError(
+        "unknown function `\(name)`", at: callee.range,
+        hint: closestName(to: name, in: functions).map { "did you mean `\($0)`?" } ?? "`:help` lists the built-ins")
+    }
+    let calleeValue = try evaluate(callee)
+    guard case .function(let function) = calleeValue else {
+      throw EvaluationError(
+        "`\(source[callee.range])` is \(calleeValue.kindDescription), not a function", at: callee.range)
+    }
+    let given = try arguments.map { (argument: Argument) throws(EvaluationError) in
+      CallArguments.Argument(label: argument.label, value: try evaluate(argument.value), range: argument.value.range)
+    }
+    var call = CallArguments(callee: function.name, callRange: range, given: given, interpreter: self)
+    return try function.call(&call)
+  }
+
+  private func evaluateSubscript(_ base: Expr, _ items: [SubscriptItem], range: SourceRange) throws(EvaluationError) -> Value {
+    let value = try evaluate(base)
+    if case .tuple(let elements) = value, items.count == 1, case .index(let e) = items[0].kind {
+      let i = try Conversion.integer(evaluate(e), at: e.range, purpose: "a tuple index")
+      let position = i < 0 ? i + elements.count : i
+      guard elements.indices.contains(position) else {
+        throw EvaluationError("index \(i) is out of range for a tuple of \(elements.count)", at: e.range)
+      }
+      return elements[position]
+    }
+    let x = try Conversion.tensor(value, at: base.range, purpose: "the indexed value")
+    let resolved = try items.map { (item: SubscriptItem) throws(EvaluationError) -> IndexItem in
+      func integer(_ e: Expr?) throws(EvaluationError) -> Int? {
+        guard let e else { return nil }
+        let v = try evaluate(e)
+        if case .none = v { return nil }
+        return try Conversion.integer(v, at: e.range, purpose: "an index")
+      }
+      switch item.kind {
+      case .index(let e):
+        let v = try evaluate(e)
+        if case .tensor(let t) = v, t.value.rank > 0 {
+          throw EvaluationError(
+            "indexing with a tensor of indices is not supported here", at: e.range,
+            hint: "use gather(x, idx, axis) or take_along_axis(x, idx, axis)")
+        }
+        return .index(try Conversion.integer(v, at: e.range, purpose: "an index"))
+      case let .slice(start, stop, step):
+        return .slice(start: try integer(start), stop: try integer(stop), step: try integer(step))
+      case .newAxis:
+        return .newAxis
+      case .ellipsis:
+        return .ellipsis
+      }
+    }
+    return .tensor(try Conversion.check(at: range) { () throws(TensorError) in try x.indexed(resolved) })
+  }
+}

@@ -1,0 +1,228 @@
+import Autodiff
+import Tensors
+
+/// Runs statements against a session's variables.
+///
+/// A statement either completes or leaves everything as it was: assignments are
+/// made only once the whole statement has succeeded, and a failure restores the
+/// variables and the random generator.
+public final class Interpreter {
+  /// The session's variables.
+  public private(set) var globals: [String: Value] = [:]
+  /// The random generator behind `rand`, `randn`; `seed(n)` resets it.
+  public var random = RandomGenerator(seed: 0)
+  /// Runs a `:command` met in the source.
+  public var commandHandler: ((CommandCall) throws(EvaluationError) -> CommandOutput)?
+  /// How deep user functions may call each other.
+  public var maximumCallDepth = 200
+
+  /// Local variables of the functions being called, innermost last.
+  var frames: [[String: Value]] = []
+  /// The text being run, for quoting arguments in notes.
+  var source = SourceText("")
+  /// Notes gathered while evaluating the current statement.
+  var notes: [String] = []
+
+  /// Every built-in by name.
+  public static let builtins: [String: Builtin] = Dictionary(
+    BuiltinTable.all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+  public init() {}
+
+  /// Runs source text that holds complete statements: one record per top-level statement.
+  /// A syntax error gives a single failed record and runs nothing.
+  public func run(_ text: SourceText) -> [Record] {
+    source = text
+    let statements: [Statement]
+    do {
+      statements = try Parser.parse(text)
+    } catch {
+      let line = text.location(of: error.range.start).line
+      return [Record(line: line, source: text.line(line), outcome: .failure(error.diagnostic), notes: [])]
+    }
+    return statements.map(runTopLevel)
+  }
+
+  /// Sets a variable directly (lessons and tests).
+  public func define(_ name: String, _ value: Value) {
+    globals[name] = value
+  }
+
+  /// The value of a variable, if it exists.
+  public func lookup(_ name: String) -> Value? {
+    frames.last?[name] ?? globals[name]
+  }
+
+  /// Removes every variable and resets the random generator.
+  public func clear() {
+    globals = [:]
+    random = RandomGenerator(seed: 0)
+  }
+
+  // MARK: - Statements
+
+  private func runTopLevel(_ statement: Statement) -> Record {
+    let savedGlobals = globals, savedRandom = random
+    notes = []
+    let line = source.location(of: statement.range.start).line
+    let text = source[statement.range]
+    do {
+      let outcome = try execute(statement, topLevel: true)
+      return Record(line: line, source: text, outcome: outcome, notes: notes)
+    } catch {
+      globals = savedGlobals
+      random = savedRandom
+      frames = []
+      return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: notes)
+    }
+  }
+
+  /// The result of running statements inside a block: go on, or a `return` with its value.
+  enum Flow {
+    case normal
+    case returned(Value)
+  }
+
+  @discardableResult
+  func execute(_ statement: Statement, topLevel: Bool = false) throws(EvaluationError) -> Outcome {
+    switch statement.kind {
+    case .expression(let expr):
+      let value = try materialize(evaluate(expr), at: expr.range)
+      return .value(name: nil, value)
+
+    case let .assign(targets, expr):
+      let value = try evaluate(expr)
+      if targets.count == 1 {
+        let stored = try materialize(value, at: expr.range)
+        assign(targets[0].text, stored)
+        return .value(name: targets[0].text, stored)
+      }
+      guard case .tuple(let items) = value, items.count == targets.count else {
+        throw EvaluationError(
+          "cannot unpack \(value.kindDescription) into \(targets.count) names", at: expr.range,
+          hint: "the right side must give exactly \(targets.count) values, like lstm_cell's (h, c)")
+      }
+      let stored = try zip(targets, items).map { (pair: (Name, Value)) throws(EvaluationError) in
+        (name: pair.0.text, value: try materialize(pair.1, at: expr.range))
+      }
+      for (name, item) in stored { assign(name, item) }
+      return .assignment(stored)
+
+    case let .command(name, arguments, range):
+      guard let commandHandler else {
+        throw EvaluationError(":\(name) is a shell command; it cannot run here", at: statement.range)
+      }
+      return .command(try commandHandler(CommandCall(name: name, arguments: arguments, argumentsRange: range, range: statement.range)))
+
+    case let .functionDefinition(name, parameters, body):
+      assign(name.text, .function(userFunction(name: name.text, parameters: parameters.map(\.text), body: body)))
+      return .nothing
+
+    case .forLoop, .ifElse, .return:
+      if case .returned = try executeBlock([statement]), topLevel {
+        throw EvaluationError("`return` outside a function", at: statement.range)
+      }
+      return .nothing
+    }
+  }
+
+  /// Runs statements in order until one returns.
+  func executeBlock(_ statements: [Statement]) throws(EvaluationError) -> Flow {
+    for statement in statements {
+      switch statement.kind {
+      case .return(let expr):
+        return .returned(try expr.map { (e: Expr) throws(EvaluationError) in try materialize(evaluate(e), at: e.range) } ?? .none)
+      case let .ifElse(condition, then, otherwise):
+        let value = try evaluate(condition)
+        let taken = try Conversion.bool(value, at: condition.range, purpose: "the condition of `if`")
+        if case .returned(let v) = try executeBlock(taken ? then : (otherwise ?? [])) { return .returned(v) }
+      case let .forLoop(variable, start, end, inclusive, body):
+        let from = try Conversion.integer(evaluate(start), at: start.range, purpose: "the start of the range")
+        let to = try Conversion.integer(evaluate(end), at: end.range, purpose: "the end of the range")
+        let last = inclusive ? to : to - 1
+        guard from <= last else { continue }
+        for i in from...last {
+          assign(variable.text, .number(Double(i)))
+          do {
+            if case .returned(let v) = try executeBlock(body) { return .returned(v) }
+          } catch var error {
+            error.message += " (in iteration \(variable.text) = \(i))"
+            throw error
+          }
+        }
+      default:
+        try execute(statement)
+      }
+    }
+    return .normal
+  }
+
+  func assign(_ name: String, _ value: Value) {
+    if frames.isEmpty {
+      globals[name] = value
+    } else {
+      frames[frames.count - 1][name] = value
+    }
+  }
+
+  /// A list literal becomes a tensor when it is stored or shown.
+  func materialize(_ value: Value, at range: SourceRange) throws(EvaluationError) -> Value {
+    if case .list = value { return .tensor(try Conversion.tensor(value, at: range, purpose: "a list")) }
+    return value
+  }
+
+  // MARK: - User functions
+
+  private func userFunction(name: String, parameters: [String], body: FunctionBody) -> Function {
+    Function(name: name, parameterNames: parameters) { [unowned self] (arguments: inout CallArguments) throws(EvaluationError) in
+      let given = arguments.given
+      guard given.count == parameters.count, given.allSatisfy({ $0.label.map(parameters.contains) ?? true }) else {
+        throw EvaluationError(
+          "\(name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got \(given.count)",
+          at: arguments.callRange, hint: "it was defined as \(name)(\(parameters.joined(separator: ", ")))")
+      }
+      guard frames.count < maximumCallDepth else {
+        throw EvaluationError(
+          "calls nested deeper than \(maximumCallDepth) levels", at: arguments.callRange,
+          hint: "a recursive function needs a case that stops without calling itself")
+      }
+      var locals: [String: Value] = [:]
+      var position = 0
+      for argument in given {
+        if let label = argument.label {
+          locals[label] = argument.value
+        } else {
+          locals[parameters[position]] = argument.value
+          position += 1
+        }
+      }
+      frames.append(locals)
+      defer { frames.removeLast() }
+      switch body {
+      case .expression(let expr):
+        return try materialize(evaluate(expr), at: expr.range)
+      case .block(let statements):
+        if case .returned(let value) = try executeBlock(statements) { return value }
+        return .none
+      }
+    }
+  }
+}
+
+extension Interpreter {
+  /// Takes over another interpreter's variables and random state (a script `:load`ed in its own session).
+  public func adopt(from other: Interpreter) {
+    globals = other.globals
+    random = other.random
+  }
+}
+
+/// A `:command` as written: its name, the raw rest of the line, and where each is.
+public struct CommandCall: Sendable {
+  public let name: String
+  /// The rest of the line, trimmed.
+  public let arguments: String
+  public let argumentsRange: SourceRange
+  /// The whole command, for errors about the command itself.
+  public let range: SourceRange
+}

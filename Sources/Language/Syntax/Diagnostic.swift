@@ -1,0 +1,57 @@
+/// A message about a range of source, which every layer (parser, evaluator, shell) renders the same way.
+public struct Diagnostic: Equatable, Sendable {
+  /// The one-line explanation, shown after `error: `.
+  public var message: String
+  /// The characters to underline.
+  public var range: SourceRange
+  /// A suggestion shown on its own `hint:` line, if any.
+  public var hint: String?
+
+  /// Creates a diagnostic.
+  public init(message: String, range: SourceRange, hint: String? = nil) {
+    self.message = message
+    self.range = range
+    self.hint = hint
+  }
+}
+
+/// Renders a diagnostic with its location, the source line and a caret under the range:
+///
+/// ```
+/// error: unexpected `=`; did you mean `==`?
+///  --> line 1:6
+/// 1 | if a = b {
+///   |      ^
+/// ```
+///
+/// The caret is `^` under the range's first character and `~` under each further character
+/// of the range on that line. A `hint:` line follows when the diagnostic has a hint.
+public func render(_ diagnostic: Diagnostic, in source: SourceText) -> String {
+  let location = source.location(of: diagnostic.range.start)
+  let lineRange = source.lineRange(location.line)
+  let lineText = source[lineRange]
+  let gutter = String(repeating: " ", count: String(location.line).count)
+
+  // Keep tabs in the padding so the caret lines up under tabbed source.
+  let prefix = source.characters[lineRange.start..<min(lineRange.start + location.column - 1, lineRange.end)]
+  var padding = String(prefix.map { $0 == "\t" ? "\t" : " " })
+  padding += String(repeating: " ", count: max(0, location.column - 1 - prefix.count))
+  let underlined = min(diagnostic.range.end, lineRange.end) - diagnostic.range.start
+  let caret = "^" + String(repeating: "~", count: max(0, underlined - 1))
+
+  var lines = [
+    "error: \(diagnostic.message)",
+    "\(gutter)--> line \(location)",
+    lineText.isEmpty ? "\(location.line) |" : "\(location.line) | \(lineText)",
+    "\(gutter) | \(padding)\(caret)",
+  ]
+  if let hint = diagnostic.hint {
+    lines.append("hint: \(hint)")
+  }
+  return lines.joined(separator: "\n")
+}
+
+/// Renders a syntax error the same way as any other diagnostic.
+public func render(_ error: SyntaxError, in source: SourceText) -> String {
+  render(error.diagnostic, in: source)
+}

@@ -1,0 +1,222 @@
+extension Parser {
+  // MARK: - Programs and blocks
+
+  mutating func parseProgram() throws(SyntaxError) -> [Statement] {
+    try parseStatements(in: nil)
+  }
+
+  /// Statements separated by line breaks or `;`, up to the end of input (top level)
+  /// or up to the `}` that closes `block` (left for the caller to consume).
+  mutating func parseStatements(in block: Token?) throws(SyntaxError) -> [Statement] {
+    var statements: [Statement] = []
+    while true {
+      try skipSeparators()
+      switch token.kind {
+      case .endOfInput:
+        if let block { throw expectedClosing(block) }
+        return statements
+      case .symbol(.rightBrace):
+        if block != nil { return statements }
+        throw strayCloser() ?? unexpected("unexpected `}`")
+      default:
+        statements.append(try parseStatement())
+        guard token.kind.endsStatement else { throw unexpectedAfterStatement() }
+      }
+    }
+  }
+
+  /// `{ statements }`, returning the statements and the closing `}`.
+  mutating func parseBlock(after context: String) throws(SyntaxError) -> (body: [Statement], end: Token) {
+    guard token.kind.is(.leftBrace) else {
+      if token.kind.is(.assign) { throw misplacedAssign() }
+      let hint = token.kind.is(.colon) ? "Backstep uses braces, not `:`; write `{ ... }`" : nil
+      throw unexpected("expected `{` after \(context)", hint: hint)
+    }
+    let opener = try open(.leftBrace)
+    let body = try parseStatements(in: opener)
+    let closer = try close(opener)
+    return (body, closer)
+  }
+
+  // MARK: - Statements
+
+  mutating func parseStatement() throws(SyntaxError) -> Statement {
+    switch token.kind {
+    case .command(let name, let arguments, let argumentsRange):
+      let command = try advance()
+      return Statement(
+        .command(name: name, arguments: arguments, argumentsRange: argumentsRange), range: command.range)
+    case .keyword(.for):
+      return try parseFor()
+    case .keyword(.if):
+      return try parseIf()
+    case .keyword(.def):
+      return try parseDefinition()
+    case .keyword(.return):
+      return try parseReturn()
+    case .keyword(.else):
+      throw unexpected(
+        "`else` without a matching `if`", hint: "write `else` on the same line as the `}` that closes the `if` block")
+    default:
+      return try parseAssignmentOrExpression()
+    }
+  }
+
+  /// `x = e`, `h, c = e`, or an expression on its own.
+  mutating func parseAssignmentOrExpression() throws(SyntaxError) -> Statement {
+    let target = try parseExpressionList()
+    guard token.kind.is(.assign) else {
+      return Statement(.expression(target), range: target.range)
+    }
+    let targets = try assignmentTargets(target)
+    try advance()
+    let value = try parseExpressionList()
+    return Statement(.assign(targets: targets, value: value), range: target.range.to(value.range))
+  }
+
+  /// The names on the left of `=`: one name, or names separated by commas.
+  func assignmentTargets(_ target: Expr) throws(SyntaxError) -> [Name] {
+    var elements = [target]
+    if case .tuple(let items) = target.kind, !items.isEmpty { elements = items }
+    var names: [Name] = []
+    for element in elements {
+      guard case .name(let name) = element.kind else {
+        throw SyntaxError(
+          "cannot assign to \(element.describedAsTarget)", at: element.range,
+          hint: "only names can be assigned, as in `y = \(element.sourceText)`")
+      }
+      if names.contains(where: { $0.text == name }) {
+        throw SyntaxError("`\(name)` appears twice on the left of `=`", at: element.range)
+      }
+      names.append(Name(name, range: element.range))
+    }
+    return names
+  }
+
+  /// `for i in 0..<n { ... }` or `for i in 0..n { ... }`.
+  mutating func parseFor() throws(SyntaxError) -> Statement {
+    let forToken = try advance()
+    let example = "write `for i in 0..<n { ... }` (n excluded) or `for i in 0..n { ... }` (n included)"
+    guard case .identifier(let name) = token.kind else {
+      throw unexpected("expected a loop variable name after `for`", hint: example)
+    }
+    let variable = Name(name, range: try advance().range)
+    guard token.kind.is(.in) else {
+      throw unexpected("expected `in` after the loop variable `\(name)`", hint: example)
+    }
+    try advance()
+    let start = try parseExpression()
+    let inclusive: Bool
+    switch token.kind {
+    case .symbol(.halfOpenRange): inclusive = false
+    case .symbol(.closedRange): inclusive = true
+    case .symbol(.ellipsis):
+      throw unexpected("unexpected `...` in the range of a `for` loop", hint: example)
+    default:
+      var hint = example
+      if case .call(let callee, _) = start.kind, callee == .name("range") {
+        hint = "Backstep has no `range(n)`; " + example
+      }
+      throw unexpected("expected `..<` or `..` in the range of a `for` loop", hint: hint)
+    }
+    try advance()
+    let end = try parseExpression()
+    let (body, closer) = try parseBlock(after: "the range of a `for` loop")
+    return Statement(
+      .forLoop(variable: variable, start: start, end: end, inclusive: inclusive, body: body),
+      range: forToken.range.to(closer.range))
+  }
+
+  /// `if c { ... }`, optionally followed by `else { ... }` or `else if ...`.
+  mutating func parseIf() throws(SyntaxError) -> Statement {
+    let ifToken = try advance()
+    let saved = depth
+    defer { depth = saved }
+    try nest(at: ifToken.range)
+    let condition = try parseExpression()
+    let (then, thenEnd) = try parseBlock(after: "the condition of `if`")
+    var end = thenEnd.range
+    var elseBody: [Statement]? = nil
+    try skipLineBreaksBeforeElse()
+    if token.kind.is(.else) {
+      try advance()
+      if token.kind.is(.if) {
+        let nested = try parseIf()
+        elseBody = [nested]
+        end = nested.range
+      } else {
+        let (body, closer) = try parseBlock(after: "`else`")
+        elseBody = body
+        end = closer.range
+      }
+    }
+    return Statement(.ifElse(condition: condition, then: then, else: elseBody), range: ifToken.range.to(end))
+  }
+
+  /// Lets `else` start the line after the `}` of an `if` block.
+  mutating func skipLineBreaksBeforeElse() throws(SyntaxError) {
+    guard token.kind == .newline else { return }
+    var lookahead = lexer
+    var next = token
+    while next.kind == .newline { next = try lookahead.next() }
+    if next.kind.is(.else) {
+      lexer = lookahead
+      token = next
+    }
+  }
+
+  /// `def f(a, b) = e` or `def f(a, b) { ... }`.
+  mutating func parseDefinition() throws(SyntaxError) -> Statement {
+    let defToken = try advance()
+    guard case .identifier(let name) = token.kind else {
+      throw unexpected("expected a function name after `def`", hint: "write `def f(x) = x * 2`")
+    }
+    let functionName = Name(name, range: try advance().range)
+    let shapes = "write `def \(name)(x) = expression` or `def \(name)(x) { ...; return expression }`"
+    guard token.kind.is(.leftParen) else {
+      throw unexpected("expected `(` after the function name `\(name)`", hint: shapes)
+    }
+    let opener = try open(.leftParen)
+    var parameters: [Name] = []
+    while !token.kind.is(.rightParen) {
+      guard case .identifier(let parameter) = token.kind else {
+        if token.kind == .endOfInput { throw expectedClosing(opener) }
+        throw unexpected("expected a parameter name, found \(found)")
+      }
+      if parameters.contains(where: { $0.text == parameter }) {
+        throw unexpected("parameter `\(parameter)` appears twice")
+      }
+      parameters.append(Name(parameter, range: try advance().range))
+      if try accept(.comma) == nil { break }
+    }
+    try close(opener, hint: token.kind == .endOfInput ? nil : "separate parameters with `,`")
+    functionDepth += 1
+    defer { functionDepth -= 1 }
+    if try accept(.assign) != nil {
+      let value = try parseExpressionList()
+      return Statement(
+        .functionDefinition(name: functionName, parameters: parameters, body: .expression(value)),
+        range: defToken.range.to(value.range))
+    }
+    guard token.kind.is(.leftBrace) else {
+      throw unexpected("expected `=` or `{` after the parameters of `\(name)`", hint: shapes)
+    }
+    let (body, closer) = try parseBlock(after: "the parameters of `\(name)`")
+    return Statement(
+      .functionDefinition(name: functionName, parameters: parameters, body: .block(body)),
+      range: defToken.range.to(closer.range))
+  }
+
+  /// `return` or `return e`, only inside a function body.
+  mutating func parseReturn() throws(SyntaxError) -> Statement {
+    let returnToken = try advance()
+    guard functionDepth > 0 else {
+      throw SyntaxError("`return` outside a function", at: returnToken.range, hint: "`return` ends the body of a `def`")
+    }
+    if token.kind.endsStatement {
+      return Statement(.return(nil), range: returnToken.range)
+    }
+    let value = try parseExpressionList()
+    return Statement(.return(value), range: returnToken.range.to(value.range))
+  }
+}

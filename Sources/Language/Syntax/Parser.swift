@@ -1,0 +1,175 @@
+/// Parses Backstep source into statements and expressions (recursive descent, one token of lookahead).
+public struct Parser {
+  /// How deeply brackets, prefix operators and operator chains may nest before parsing stops.
+  public static let maximumDepth = 200
+
+  /// Parses a program: statements separated by line breaks or `;`.
+  public static func parse(_ source: String) throws(SyntaxError) -> [Statement] {
+    try parse(SourceText(source))
+  }
+
+  /// Parses a program whose text is already split for diagnostics.
+  public static func parse(_ source: SourceText) throws(SyntaxError) -> [Statement] {
+    var parser = try Parser(source)
+    return try parser.parseProgram()
+  }
+
+  /// Parses a single expression, with nothing but blank lines and comments around it.
+  public static func parseExpression(_ source: String) throws(SyntaxError) -> Expr {
+    var parser = try Parser(SourceText(source))
+    try parser.skipSeparators(semicolons: false)
+    let expression = try parser.parseExpression()
+    try parser.skipSeparators(semicolons: false)
+    guard parser.token.kind == .endOfInput else {
+      throw parser.unexpectedAfterStatement()
+    }
+    return expression
+  }
+
+  // MARK: - State
+
+  let source: SourceText
+  var lexer: Lexer
+  /// The current token, not yet consumed.
+  var token: Token
+  /// The last consumed token other than skipped line breaks; positions errors at end of line.
+  var previous: Token?
+  /// Brackets opened and not yet closed, innermost last, for "expected `)` to close `(`".
+  var openBrackets: [Token] = []
+  /// Current nesting, checked against ``maximumDepth``.
+  var depth = 0
+  /// How many function bodies enclose the current statement (`return` needs one).
+  var functionDepth = 0
+
+  init(_ source: SourceText) throws(SyntaxError) {
+    self.source = source
+    self.lexer = Lexer(source)
+    self.token = try lexer.next()
+  }
+
+  // MARK: - Tokens
+
+  /// Consumes the current token and returns it.
+  @discardableResult
+  mutating func advance() throws(SyntaxError) -> Token {
+    let consumed = token
+    previous = consumed
+    token = try lexer.next()
+    return consumed
+  }
+
+  /// Consumes the current token if it is `symbol`.
+  mutating func accept(_ symbol: Token.Symbol) throws(SyntaxError) -> Token? {
+    token.kind.is(symbol) ? try advance() : nil
+  }
+
+  /// Skips line breaks (and `;` when asked), keeping ``previous`` on the last real token.
+  mutating func skipSeparators(semicolons: Bool = true) throws(SyntaxError) {
+    while token.kind == .newline || (semicolons && token.kind.is(.semicolon)) {
+      token = try lexer.next()
+    }
+  }
+
+  /// Skips line breaks after an operator, so `x = a +` continues on the next line.
+  mutating func skipNewlinesAfterOperator() throws(SyntaxError) {
+    while token.kind == .newline { token = try lexer.next() }
+  }
+
+  /// Opens a bracket: consumes it, remembers it and counts a nesting level.
+  mutating func open(_ symbol: Token.Symbol) throws(SyntaxError) -> Token {
+    try nest(at: token.range)
+    let opener = try advance()
+    openBrackets.append(opener)
+    return opener
+  }
+
+  /// Closes the innermost bracket, or reports what was found instead.
+  @discardableResult
+  mutating func close(_ opener: Token, hint: String? = nil) throws(SyntaxError) -> Token {
+    guard case .symbol(let symbol) = opener.kind, let closing = symbol.closing else {
+      throw SyntaxError("internal error: `\(source[opener.range])` is not a bracket", at: opener.range)
+    }
+    guard token.kind.is(closing) else {
+      throw expectedClosing(opener, hint: hint)
+    }
+    openBrackets.removeLast()
+    depth -= 1
+    return try advance()
+  }
+
+  /// Counts one nesting level, failing past ``maximumDepth``. Callers restore ``depth`` when done.
+  mutating func nest(at range: SourceRange, chain: Bool = false) throws(SyntaxError) {
+    depth += 1
+    guard depth <= Self.maximumDepth else {
+      throw SyntaxError(
+        "expression nested too deeply (more than \(Self.maximumDepth) levels)",
+        at: range,
+        hint: chain
+          ? "each operator in a long chain like `a + b + c + …` nests one level; split it with intermediate variables"
+          : nil
+      )
+    }
+  }
+
+  // MARK: - Errors
+
+  /// Where an error about the current token points: at the token, or just after the previous
+  /// token when the current one is a line break or the end of input.
+  var currentErrorRange: SourceRange {
+    switch token.kind {
+    case .newline, .endOfInput:
+      let end = previous?.range.end ?? token.range.start
+      return SourceRange(start: end, end: end)
+    default:
+      return token.range
+    }
+  }
+
+  /// An error about the current token; incomplete when the input ended inside a bracket or after an operator.
+  func unexpected(_ message: String, hint: String? = nil) -> SyntaxError {
+    let ranOut = token.kind == .endOfInput
+    let stillOpen = !openBrackets.isEmpty || previous?.kind.isOperator == true
+    return SyntaxError(message, at: currentErrorRange, hint: hint, isIncomplete: ranOut && stillOpen)
+  }
+
+  /// How the current token is named in messages.
+  var found: String {
+    token.kind.describe(in: source, range: token.range)
+  }
+
+  /// "expected `)` to close `(` at line 1:4", or a more specific message for `=`.
+  func expectedClosing(_ opener: Token, hint: String? = nil) -> SyntaxError {
+    if token.kind.is(.assign) {
+      return misplacedAssign()
+    }
+    let closing = opener.kind == .symbol(.leftParen) ? ")" : opener.kind == .symbol(.leftBracket) ? "]" : "}"
+    let location = source.location(of: opener.range.start)
+    return unexpected("expected `\(closing)` to close `\(source[opener.range])` at line \(location)", hint: hint)
+  }
+
+  /// "unexpected `=`; did you mean `==`?"
+  func misplacedAssign() -> SyntaxError {
+    unexpected("unexpected `=`; did you mean `==`?", hint: "`=` assigns to a name; `==` compares")
+  }
+
+  /// "unexpected `)` without a matching `(`" when the current token is a closing bracket.
+  func strayCloser() -> SyntaxError? {
+    let pairs: [Token.Symbol: String] = [.rightParen: "(", .rightBracket: "[", .rightBrace: "{"]
+    guard case .symbol(let symbol) = token.kind, let opening = pairs[symbol] else { return nil }
+    return unexpected("unexpected `\(symbol.rawValue)` without a matching `\(opening)`")
+  }
+
+  /// The error for a token left over after a complete statement.
+  func unexpectedAfterStatement() -> SyntaxError {
+    if token.kind.is(.assign) {
+      return misplacedAssign()
+    }
+    if let stray = strayCloser() {
+      return stray
+    }
+    return unexpected(
+      "unexpected \(found) after the end of the statement",
+      hint: "separate statements with `;` or a line break"
+    )
+  }
+}

@@ -1,0 +1,107 @@
+/// One lexical unit of Backstep source with the range it was read from.
+public struct Token: Equatable, Sendable {
+  /// What was read.
+  public var kind: Kind
+  /// Where it was read.
+  public var range: SourceRange
+
+  /// Creates a token.
+  public init(_ kind: Kind, range: SourceRange) {
+    self.kind = kind
+    self.range = range
+  }
+
+  /// The kinds of token the lexer produces.
+  public enum Kind: Equatable, Sendable {
+    /// A numeric literal such as `2`, `0.5`, `.5`, `1e-3` or `2.`.
+    case number(Double)
+    /// A string literal, quotes removed and escapes resolved.
+    case string(String)
+    /// A name such as `x`, `w1` or `sum`.
+    case identifier(String)
+    /// A reserved word.
+    case keyword(Keyword)
+    /// An operator or punctuation mark.
+    case symbol(Symbol)
+    /// A shell command line such as `:backward L -v`; the arguments are the raw rest of the line.
+    case command(name: String, arguments: String, argumentsRange: SourceRange)
+    /// A line break that separates statements (line breaks inside `(` or `[` are skipped).
+    case newline
+    /// The end of the source.
+    case endOfInput
+  }
+
+  /// Reserved words of the language.
+  public enum Keyword: String, CaseIterable, Sendable {
+    case `true`, `false`, none = "None", `for`, `in`, `if`, `else`, def, `return`, and, or, not
+  }
+
+  /// Operators and punctuation, spelled as in source.
+  public enum Symbol: String, CaseIterable, Sendable {
+    case plus = "+", minus = "-", star = "*", slash = "/", power = "**", at = "@"
+    case assign = "=", equal = "==", notEqual = "!="
+    case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
+    case leftBrace = "{", rightBrace = "}"
+    case comma = ",", colon = ":", semicolon = ";", dot = "."
+    case halfOpenRange = "..<", closedRange = "..", ellipsis = "..."
+
+    /// The symbol that closes this opening bracket, if it is one.
+    public var closing: Symbol? {
+      switch self {
+      case .leftParen: .rightParen
+      case .leftBracket: .rightBracket
+      case .leftBrace: .rightBrace
+      default: nil
+      }
+    }
+
+    /// The binary operator this symbol spells, if any.
+    public var binaryOperator: BinaryOperator? {
+      BinaryOperator(rawValue: rawValue)
+    }
+  }
+}
+
+extension Token.Kind {
+  /// Whether this token is the given symbol.
+  func `is`(_ symbol: Token.Symbol) -> Bool {
+    self == .symbol(symbol)
+  }
+
+  /// Whether this token is the given keyword.
+  func `is`(_ keyword: Token.Keyword) -> Bool {
+    self == .keyword(keyword)
+  }
+
+  /// Whether a statement can end right before this token.
+  var endsStatement: Bool {
+    switch self {
+    case .newline, .endOfInput, .symbol(.semicolon), .symbol(.rightBrace): true
+    default: false
+    }
+  }
+
+  /// Whether this token is an operator that needs an operand after it (`+`, `**`, `and`, `not`, …).
+  var isOperator: Bool {
+    switch self {
+    case .symbol(let symbol): symbol.binaryOperator != nil
+    case .keyword(.and), .keyword(.or), .keyword(.not): true
+    default: false
+    }
+  }
+
+  /// How the token is named in messages, e.g. "`)`", "number `2`", "end of input".
+  func describe(in source: SourceText, range: SourceRange) -> String {
+    switch self {
+    case .number: "number `\(source[range])`"
+    case .string: "string \(source[range])"
+    case .identifier(let name): "name `\(name)`"
+    case .keyword(let keyword): "`\(keyword.rawValue)`"
+    case .symbol(let symbol): "`\(symbol.rawValue)`"
+    case .command(let name, _, _): "command `:\(name)`"
+    case .newline: "end of line"
+    case .endOfInput: "end of input"
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Language
+import Tensors
+
+/// A `:command`: its name, how to call it, what it does, and its action.
+struct Command: Sendable {
+  let name: String
+  let usage: String
+  let summary: String
+  let run: @Sendable (Session, String, SourceRange) throws(EvaluationError) -> CommandOutput
+}
+
+/// Every `:command`, in the order `:help` lists them.
+enum Commands {
+  static let all: [Command] = [
+    Command(name: "help", usage: ":help [NAME]", summary: "This overview, or the page of a built-in, a command or a topic.") {
+      session, arguments, range throws(EvaluationError) in
+      try Help.page(arguments, range: range, style: session.options.style)
+    },
+    Command(name: "vars", usage: ":vars", summary: "The variables: name, shape, and whether a graph is attached.") {
+      session, _, _ in variables(session)
+    },
+    Command(name: "clear", usage: ":clear", summary: "Forgets every variable and restarts the random generator.") {
+      session, _, _ in
+      session.interpreter.clear()
+      return CommandOutput(text: "cleared")
+    },
+    Command(name: "load", usage: ":load FILE", summary: "Runs a script into this session.") {
+      session, arguments, range throws(EvaluationError) in
+      guard !arguments.isEmpty else { throw EvaluationError("`:load` needs a file name", at: range, hint: ":load lessons/01-tour.bs") }
+      return try session.load(path: arguments, range: range)
+    },
+    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one (max_tensor_bytes).") {
+      _, arguments, range throws(EvaluationError) in try settings(arguments, range: range)
+    },
+    Command(name: "quit", usage: ":quit", summary: "Leaves Backstep (Ctrl-D does too).") {
+      session, _, _ in
+      session.requestQuit()
+      return CommandOutput(text: "")
+    },
+  ]
+
+  static func closest(to name: String) -> String? {
+    let names = all.map(\.name)
+    return names.first { $0.hasPrefix(name) && !name.isEmpty } ?? closestName(to: name, in: names)
+  }
+
+  static func variables(_ session: Session) -> CommandOutput {
+    let names = session.interpreter.globals.keys.sorted()
+    guard !names.isEmpty else { return CommandOutput(text: "no variables yet", data: .array([])) }
+    var rows: [[String]] = []
+    var data: [JSON] = []
+    for name in names {
+      guard let value = session.interpreter.globals[name] else { continue }
+      switch value {
+      case .tensor(let v):
+        let graph = v.isLeaf ? "leaf" : "graph (\(v.rule?.name ?? "")…)"
+        rows.append([name, Shape.text(v.shape), graph])
+        data.append(.object([("name", .string(name)), ("shape", .array(v.shape.map { .number(Double($0)) })), ("graph", .bool(!v.isLeaf))]))
+      default:
+        rows.append([name, value.kindDescription, ""])
+        data.append(.object([("name", .string(name)), ("kind", .string(value.kindDescription))]))
+      }
+    }
+    return CommandOutput(text: table(["name", "shape", "computed by"], rows, style: session.options.style), data: .array(data))
+  }
+
+  static func settings(_ arguments: String, range: SourceRange) throws(EvaluationError) -> CommandOutput {
+    let words = arguments.split(separator: " ").map(String.init)
+    if words.isEmpty {
+      return CommandOutput(
+        text: "max_tensor_bytes = \(Shape.byteLimit) (\(Shape.bytesText(Double(Shape.byteLimit))))",
+        data: .object([("max_tensor_bytes", .number(Double(Shape.byteLimit)))]))
+    }
+    guard words.count == 2 else { throw EvaluationError("`:set` takes a name and a value", at: range, hint: ":set max_tensor_bytes 1000000000") }
+    switch words[0] {
+    case "max_tensor_bytes":
+      guard let bytes = Int(words[1]), bytes > 0 else {
+        throw EvaluationError("max_tensor_bytes must be a positive number of bytes", at: range)
+      }
+      Shape.byteLimit = bytes
+      return CommandOutput(text: "max_tensor_bytes = \(bytes) (\(Shape.bytesText(Double(bytes))))")
+    default:
+      throw EvaluationError("unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes")
+    }
+  }
+
+  /// Columns aligned, a header line in bold.
+  static func table(_ header: [String], _ rows: [[String]], style: Style) -> String {
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+      zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        .trimmingCharacters(in: .whitespaces)
+    }
+    return ([style.heading(line(header))] + rows.map(line)).joined(separator: "\n")
+  }
+}

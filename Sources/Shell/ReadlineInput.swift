@@ -1,0 +1,94 @@
+import CReadline
+import Foundation
+
+/// Line editing, history and completion through GNU readline, for a terminal.
+///
+/// Uses readline's callback interface with our own wait for input, so that
+/// Ctrl-C interrupts the wait and abandons the line cleanly instead of killing
+/// the process.
+public final class ReadlineInput: LineInput {
+  private let history: HistoryFile?
+
+  /// `completions(prefix, lineSoFar)` offers the words that may complete `prefix`.
+  public init(history: HistoryFile?, completions: @escaping (String, String) -> [String]) {
+    self.history = history
+    ReadlineBridge.completions = completions
+    backstep_set_readline_name("backstep")
+    backstep_set_word_breaks(ReadlineBridge.wordBreaks)
+    backstep_set_completion(ReadlineBridge.complete)
+    ReadlineBridge.installInterruptHandler()
+    for entry in history?.entries ?? [] { add_history(entry) }
+  }
+
+  public func readLine(prompt: String) -> LineEvent {
+    ReadlineBridge.pending = nil
+    ReadlineBridge.interrupted = 0
+    rl_callback_handler_install(prompt, ReadlineBridge.lineHandler)
+    defer { rl_callback_handler_remove() }
+    while true {
+      var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+      let ready = poll(&descriptor, 1, -1)
+      if ReadlineBridge.interrupted != 0 {
+        ReadlineBridge.interrupted = 0
+        backstep_cancel_line()
+        return .interrupted
+      }
+      if ready < 0 {
+        if errno == EINTR { continue }
+        return .end
+      }
+      rl_callback_read_char()
+      if let event = ReadlineBridge.pending { return event }
+    }
+  }
+
+  public func remember(_ statement: String) {
+    let entry = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !entry.isEmpty else { return }
+    add_history(entry)
+    history?.append(entry)
+  }
+}
+
+/// State that readline's C callbacks reach: they carry no context pointer, so
+/// the one terminal session keeps it here. Only the main thread touches it.
+private enum ReadlineBridge {
+  nonisolated(unsafe) static var pending: LineEvent?
+  nonisolated(unsafe) static var interrupted: sig_atomic_t = 0
+  nonisolated(unsafe) static var completions: (String, String) -> [String] = { _, _ in [] }
+  nonisolated(unsafe) static var matches: [String] = []
+  nonisolated(unsafe) static let wordBreaks = UnsafeRawPointer(StaticString(" \t\n\"'`@$><=;|&{(,[+-*/").utf8Start)
+    .assumingMemoryBound(to: CChar.self)
+
+  static let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { line in
+    guard let line else {
+      pending = .end
+      return
+    }
+    pending = .line(String(cString: line))
+    free(line)
+  }
+
+  static func installInterruptHandler() {
+    signal(SIGINT) { _ in ReadlineBridge.interrupted = 1 }
+  }
+
+  static let complete: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = {
+    text, start, _ in
+    backstep_suppress_filename_completion()
+    let prefix = text.map { String(cString: $0) } ?? ""
+    let line = backstep_line_buffer().map { String(cString: $0) } ?? ""
+    let before = String(line.prefix(Int(start)))
+    matches = completions(prefix, before)
+    return rl_completion_matches(text, generate)
+  }
+
+  static let generate: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
+    if state == 0 { matchIndex = 0 }
+    guard matchIndex < matches.count else { return nil }
+    defer { matchIndex += 1 }
+    return strdup(matches[matchIndex])
+  }
+
+  nonisolated(unsafe) static var matchIndex = 0
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Language
+import Tensors
+
+/// One Backstep session: an interpreter, the `:commands`, and how results are shown.
+///
+/// Lines go in through `feed`; a statement left open (an unclosed bracket or
+/// block) waits for more lines. Output goes to `write`, so the session is
+/// testable without a terminal.
+public final class Session {
+  /// How results are shown.
+  public struct Options: Sendable {
+    /// One JSON object per statement instead of text.
+    public var json: Bool
+    public var style: Style
+
+    public init(json: Bool = false, style: Style = .plain) {
+      self.json = json
+      self.style = style
+    }
+  }
+
+  public let interpreter = Interpreter()
+  public var options: Options
+  /// Set by `:quit`.
+  public private(set) var wantsToQuit = false
+  /// How many statements failed.
+  public private(set) var failureCount = 0
+  /// Statements run so far.
+  public private(set) var statementCount = 0
+
+  private let write: (String) -> Void
+  private var pendingLines: [String] = []
+  private var pendingFirstLine = 1
+  /// Scripts being `:load`ed, to refuse a script that loads itself.
+  private var loading: [String] = []
+
+  public init(options: Options = .init(), write: @escaping (String) -> Void) {
+    self.options = options
+    self.write = write
+    interpreter.commandHandler = { [unowned self] (call: CommandCall) throws(EvaluationError) in
+      try self.runCommand(call)
+    }
+  }
+
+  /// Whether a statement is waiting for more lines.
+  public var isContinuing: Bool { !pendingLines.isEmpty }
+
+  /// Takes one line of input at line number `lineNumber`. Returns the complete statement text
+  /// once it has run (for the history), or `nil` while it waits for more lines.
+  @discardableResult
+  public func feed(_ line: String, lineNumber: Int) -> String? {
+    if pendingLines.isEmpty { pendingFirstLine = lineNumber }
+    pendingLines.append(line)
+    let text = pendingLines.joined(separator: "\n")
+    let source = SourceText(text, firstLine: pendingFirstLine)
+    do {
+      _ = try Parser.parse(source)
+    } catch where error.isIncomplete {
+      return nil
+    } catch {}
+    pendingLines = []
+    run(source)
+    return text
+  }
+
+  /// Abandons a statement left open (Ctrl-C at a continuation prompt, or end of input).
+  public func cancelPending() {
+    pendingLines = []
+  }
+
+  /// Ends the input: a statement still open is an error.
+  public func finish() {
+    guard !pendingLines.isEmpty else { return }
+    let text = pendingLines.joined(separator: "\n")
+    pendingLines = []
+    run(SourceText(text, firstLine: pendingFirstLine))
+  }
+
+  /// Runs complete source text and shows its records.
+  public func run(_ source: SourceText) {
+    for record in interpreter.run(source) {
+      statementCount += 1
+      if record.outcome.isFailure { failureCount += 1 }
+      show(record, source: source)
+    }
+  }
+
+  private func show(_ record: Record, source: SourceText) {
+    if options.json {
+      write(RecordRendering.json(record, source: source).serialized() + "\n")
+    } else {
+      let text = RecordRendering.text(record, source: source, style: options.style)
+      if !text.isEmpty { write(text + "\n") }
+    }
+  }
+
+  /// Runs a whole script through the same path as typed lines.
+  public func runScript(_ text: String) {
+    let input = TextLines(text: text)
+    var lineNumber = 0
+    while case .line(let line) = input.readLine(prompt: "") {
+      lineNumber += 1
+      feed(line, lineNumber: lineNumber)
+      if wantsToQuit { return }
+    }
+    finish()
+  }
+
+  /// Words that may complete `prefix`: commands after a leading `:`, else variables and built-ins.
+  public func completions(for prefix: String, lineBefore: String) -> [String] {
+    let trimmed = lineBefore.trimmingCharacters(in: .whitespaces)
+    if trimmed.isEmpty && prefix.hasPrefix(":") || trimmed == ":" {
+      let bare = prefix.hasPrefix(":") ? String(prefix.dropFirst()) : prefix
+      return Commands.all.map(\.name).filter { $0.hasPrefix(bare) }.map { prefix.hasPrefix(":") ? ":" + $0 : $0 }.sorted()
+    }
+    let names = Set(interpreter.globals.keys).union(Interpreter.builtins.keys)
+    return names.filter { $0.hasPrefix(prefix) }.sorted()
+  }
+
+  // MARK: - Commands
+
+  func runCommand(_ call: CommandCall) throws(EvaluationError) -> CommandOutput {
+    let name = call.name
+    guard let command = Commands.all.first(where: { $0.name == name }) else {
+      throw EvaluationError(
+        "unknown command `:\(name)`", at: SourceRange(start: call.range.start, end: call.range.start + 1 + name.count),
+        hint: Commands.closest(to: name).map { "did you mean `:\($0)`? `:help` lists the commands" } ?? "`:help` lists the commands")
+    }
+    let range = call.arguments.isEmpty ? call.range : call.argumentsRange
+    return try command.run(self, call.arguments.trimmingCharacters(in: .whitespaces), range)
+  }
+
+  func requestQuit() { wantsToQuit = true }
+
+  /// Runs a script file into this session (`:load`).
+  func load(path: String, range: SourceRange) throws(EvaluationError) -> CommandOutput {
+    guard !loading.contains(path) else {
+      throw EvaluationError("`\(path)` is already being loaded (a script cannot load itself)", at: range)
+    }
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      throw EvaluationError("cannot read `\(path)`", at: range, hint: "give a path relative to \(FileManager.default.currentDirectoryPath)")
+    }
+    loading.append(path)
+    defer { loading.removeLast() }
+    let nested = Session(options: options, write: write)
+    nested.interpreter.adopt(from: interpreter)
+    let before = nested.failureCount
+    nested.runScript(text)
+    interpreter.adopt(from: nested.interpreter)
+    let failed = nested.failureCount - before
+    failureCount += failed
+    return CommandOutput(
+      text: "loaded \(path): \(nested.statementCount) statement\(nested.statementCount == 1 ? "" : "s")"
+        + (failed > 0 ? ", \(failed) failed" : ""),
+      data: .object([("path", .string(path)), ("statements", .number(Double(nested.statementCount))), ("failed", .number(Double(failed)))]))
+  }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Runs a session over a line input: the interactive loop, prompts and all.
+public enum Terminal {
+  /// The prompt for a new statement and for a statement that goes on.
+  static let prompt = "» ", continuation = "… "
+
+  /// Reads lines until the end of input or `:quit`; with `showPrompts`, shows prompts and a banner.
+  public static func run(_ session: Session, input: LineInput, showPrompts: Bool, banner: String? = nil) {
+    if showPrompts, let banner { print(banner) }
+    var lineNumber = 0
+    while !session.wantsToQuit {
+      let prompt = showPrompts ? session.options.style.prompt(session.isContinuing ? continuation : Self.prompt) : ""
+      switch input.readLine(prompt: prompt) {
+      case .line(let line):
+        lineNumber += 1
+        if let statement = session.feed(line, lineNumber: lineNumber) {
+          input.remember(statement)
+        }
+        fflush(nil)
+      case .interrupted:
+        session.cancelPending()
+      case .end:
+        session.finish()
+        if showPrompts { print("") }
+        return
+      }
+    }
+  }
+
+  /// True when standard input and output are a terminal.
+  public static var isInteractive: Bool { isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 }
+
+  /// Colour only on a terminal, never under NO_COLOR.
+  public static func style(forceOff: Bool) -> Style {
+    let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    return Style(enabled: !forceOff && !noColor && isatty(STDOUT_FILENO) != 0)
+  }
+
+  /// The language reference (docs/language.md).
+  public static func reference() -> String { Help.reference() }
+}

@@ -1,0 +1,474 @@
+/// NumPy's printing of float64 arrays: `str(a)` under `np.array2string`'s defaults
+/// (NumPy 2.x: `floatmode='maxprec'`, `suppress=False`, `sign='-'`).
+///
+/// Three steps, as in NumPy's `arrayprint.py`:
+/// 1. **Summarize.** Above `threshold` elements, every axis longer than
+///    `2 * edgeItems` keeps only its first and last `edgeItems` entries.
+/// 2. **One format for all shown elements.** Scientific notation when the nonzero
+///    finite magnitudes have `max >= 1e8`, `min < 1e-4` or `max / min > 1e3`,
+///    otherwise positional. Each number gets its shortest round-trip digits, cut
+///    (and rounded, ties to even) at `precision` digits after the point, trailing
+///    zeros dropped; then every element is padded to the widest integer part and
+///    the widest fraction, so the points line up: `[ 1.  -2.5]`. In scientific
+///    notation every mantissa shows as many digits as the longest one.
+/// 3. **Lay out.** Nested brackets, one space of indent per level, `rank - 1 - axis`
+///    newlines between sub-blocks, and rows wrapped before `lineWidth`.
+
+/// NumPy's print options that `Tensor.formatted(options:)` honours.
+public struct FormatOptions: Sendable, Equatable {
+  /// Most digits after the decimal point (of the mantissa, in scientific notation).
+  public var precision: Int
+  /// Above this many elements the tensor is summarized with `...`.
+  public var threshold: Int
+  /// Entries kept at each end of a summarized axis (at least 1 is used).
+  public var edgeItems: Int
+  /// Rows are wrapped so that lines stay within this many characters.
+  public var lineWidth: Int
+
+  public init(precision: Int = 8, threshold: Int = 1000, edgeItems: Int = 3, lineWidth: Int = 75) {
+    self.precision = precision
+    self.threshold = threshold
+    self.edgeItems = edgeItems
+    self.lineWidth = lineWidth
+  }
+}
+
+extension Tensor: CustomStringConvertible {
+  /// The tensor as NumPy's `str(a)` prints it, with the default options.
+  public var description: String { formatted() }
+}
+
+extension Tensor {
+  /// The tensor as NumPy's `str(a)` prints it: `[[1.  2.5]\n [3.  4. ]]`.
+  ///
+  /// A 0-d tensor prints as `formatScalar` does (NumPy ignores `precision` there),
+  /// a tensor with no elements as `[]`. The shape is not printed.
+  public func formatted(options: FormatOptions = .init()) -> String {
+    if shape.isEmpty { return Tensor.formatScalar(scalars[0]) }
+    if scalars.isEmpty { return "[]" }
+
+    let edgeItems = max(options.edgeItems, 1)
+    let summarize = scalars.count > options.threshold
+    // Summarize first: a 1000 × 1000 tensor formats 36 numbers, not a million.
+    let kept = shape.map { length in
+      summarize && length > 2 * edgeItems
+        ? Array(0..<edgeItems) + Array(length - edgeItems..<length)
+        : Array(0..<length)
+    }
+    let layout = Layout(
+      words: ElementFormat.words(gather(kept), precision: max(options.precision, 0)),
+      shape: kept.map(\.count),
+      summarized: kept.indices.map { kept[$0].count < shape[$0] },
+      edgeItems: edgeItems)
+    return layout.block(axis: 0, offset: 0, indent: " ", width: options.lineWidth)
+  }
+
+  /// One number as NumPy's `str(np.float64(x))` prints it: `2.0`, `0.1`, `1e-05`,
+  /// `1.5e+16`, `nan`, `-inf`.
+  ///
+  /// Shortest round-trip digits; positional for `1e-4 <= |x| < 1e16` and for zero,
+  /// scientific otherwise.
+  public static func formatScalar(_ x: Double) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+    let sign = x.sign == .minus ? "-" : ""
+    let digits = DecimalDigits(x.magnitude)
+    if x.magnitude < 1e16 && (x.magnitude >= 1e-4 || x == 0) {
+      let (whole, fraction) = digits.positionalParts()
+      return sign + whole + "." + (fraction.isEmpty ? "0" : fraction)
+    }
+    let (lead, fraction, exponent) = digits.scientificParts(exponentDigits: 2)
+    return sign + lead + (fraction.isEmpty ? "" : "." + fraction) + "e" + exponent
+  }
+
+  /// The elements at the cartesian product of `kept` indices, in row-major order.
+  private func gather(_ kept: [[Int]]) -> [Double] {
+    if kept.indices.allSatisfy({ kept[$0].count == shape[$0] }) { return scalars }
+    let strides = self.strides
+    var offsets = [0]
+    for axis in kept.indices {
+      offsets = offsets.flatMap { base in kept[axis].map { base + $0 * strides[axis] } }
+    }
+    return offsets.map { scalars[$0] }
+  }
+}
+
+// MARK: - One format for every shown element
+
+/// NumPy's `FloatingFormat` in `maxprec` mode: notation and widths shared by all elements.
+enum ElementFormat {
+  /// Every value formatted and padded to the common width.
+  static func words(_ values: [Double], precision: Int) -> [String] {
+    let finite = values.filter(\.isFinite)
+    let magnitudes = finite.filter { $0 != 0 }.map(\.magnitude)
+    var scientific = false
+    if let largest = magnitudes.max(), let smallest = magnitudes.min() {
+      scientific = largest >= 1e8 || smallest < 1e-4 || largest / smallest > 1e3
+    }
+    var padLeft: Int  // characters before the point, sign included
+    var padRight: Int  // characters after it
+    var texts: [String]  // the finite values, unpadded
+    if scientific {
+      // First pass: each value alone, to learn the longest mantissa and exponent.
+      let first = finite.map { scientificParts(DecimalDigits($0.magnitude, significantDigits: precision + 1), $0) }
+      let mantissaDigits = first.map(\.fraction.count).max() ?? 0
+      let exponentDigits = first.map { $0.exponent.count - 1 }.max() ?? 2
+      padLeft = first.map(\.lead.count).max() ?? 0
+      padRight = exponentDigits + 2 + mantissaDigits
+      // Second pass: every mantissa gets exactly `mantissaDigits` digits, from the
+      // exact value when the shortest form has fewer (NumPy's `min_digits`).
+      texts = finite.map { x in
+        let digits = DecimalDigits(
+          x.magnitude, significantDigits: mantissaDigits + 1, atLeast: mantissaDigits + 1)
+        let (lead, fraction, exponent) = digits.scientificParts(exponentDigits: exponentDigits)
+        let zeros = String(repeating: "0", count: mantissaDigits - fraction.count)
+        return spaces(padLeft - lead.count - (x.sign == .minus ? 1 : 0))
+          + (x.sign == .minus ? "-" : "") + lead + "." + fraction + zeros + "e" + exponent
+      }
+    } else {
+      let parts = finite.map { x in
+        let (whole, fraction) = DecimalDigits(x.magnitude, fractionDigits: precision).positionalParts()
+        return (whole: (x.sign == .minus ? "-" : "") + whole, fraction: fraction)
+      }
+      padLeft = parts.map(\.whole.count).max() ?? 0
+      padRight = parts.map(\.fraction.count).max() ?? 0
+      texts = parts.map { whole, fraction in
+        spaces(padLeft - whole.count) + whole + "." + fraction + spaces(padRight - fraction.count)
+      }
+    }
+    if finite.count < values.count {
+      // nan and inf are right-aligned to the full width, widening it if they must.
+      let negativeInfinity = values.contains(-.infinity) ? 1 : 0
+      let widened = max(padLeft, 3 + negativeInfinity - (padRight + 1))
+      texts = texts.map { spaces(widened - padLeft) + $0 }
+      padLeft = widened
+    }
+    var next = texts.makeIterator()
+    return values.map { x in
+      if x.isNaN { return spaces(padLeft + padRight + 1 - 3) + "nan" }
+      if x.isInfinite {
+        return x < 0 ? spaces(padLeft + padRight + 1 - 4) + "-inf" : spaces(padLeft + padRight + 1 - 3) + "inf"
+      }
+      return next.next()!
+    }
+  }
+
+  private static func scientificParts(_ digits: DecimalDigits, _ x: Double)
+    -> (lead: String, fraction: String, exponent: String)
+  {
+    let (lead, fraction, exponent) = digits.scientificParts(exponentDigits: 2)
+    return ((x.sign == .minus ? "-" : "") + lead, fraction, exponent)
+  }
+
+  private static func spaces(_ count: Int) -> String {
+    String(repeating: " ", count: max(count, 0))
+  }
+}
+
+// MARK: - Brackets, indents and line wrapping
+
+/// NumPy's `_formatArray` over already formatted words, stored row-major in `shape`.
+private struct Layout {
+  let words: [String]
+  let shape: [Int]
+  /// Axes that lost their middle, and so print `...` after `edgeItems` entries.
+  let summarized: [Bool]
+  let edgeItems: Int
+
+  /// The block for the sub-tensor starting at `offset`, whose first line is already
+  /// indented by `indent` and whose lines must stay within `width`.
+  func block(axis: Int, offset: Int, indent: String, width: Int) -> String {
+    let stride = shape[(axis + 1)...].reduce(1, *)
+    let items = (0..<shape[axis]).map { offset + $0 * stride }
+    let gap = summarized[axis] ? edgeItems : nil  // `...` goes before item `gap`
+    var text = ""
+
+    if axis == shape.count - 1 {
+      // A row: words separated by one space, wrapped one column before `width`
+      // to leave room for the closing bracket.
+      var line = indent
+      func append(_ word: String) {
+        if line.utf8.count + word.utf8.count > width - 1 && line.utf8.count > indent.utf8.count {
+          while line.last == " " { line.removeLast() }
+          text += line + "\n"
+          line = indent
+        }
+        line += word
+      }
+      for (position, item) in items.enumerated() {
+        if position == gap {
+          append("...")
+          line += " "
+        }
+        append(words[item])
+        if position < items.count - 1 { line += " " }
+      }
+      text += line
+    } else {
+      // Blocks of rank r are separated by r - 1 blank lines.
+      let separator = String(repeating: "\n", count: shape.count - 1 - axis)
+      for (position, item) in items.enumerated() {
+        if position == gap { text += indent + "..." + separator }
+        text += indent + block(axis: axis + 1, offset: item, indent: indent + " ", width: width - 1)
+        if position < items.count - 1 { text += separator }
+      }
+    }
+    return "[" + text.dropFirst(indent.count) + "]"
+  }
+}
+
+// MARK: - Decimal digits
+
+/// A finite magnitude rounded to decimal digits: `d₀.d₁d₂… × 10^exponent`, with no
+/// leading or trailing zeros; zero has no digits.
+struct DecimalDigits: Equatable {
+  var digits: [UInt8]
+  var exponent: Int
+
+  /// The shortest digits that identify `magnitude` among doubles (Python's `repr`).
+  init(_ magnitude: Double) {
+    self.init(magnitude, cutoff: nil)
+  }
+
+  /// The shortest digits, but at most `fractionDigits` after the decimal point
+  /// (then correctly rounded from the exact value).
+  init(_ magnitude: Double, fractionDigits: Int) {
+    self.init(magnitude, cutoff: .fraction, maximum: fractionDigits)
+  }
+
+  /// The shortest digits, but at most `significantDigits` and at least `atLeast`
+  /// (the extra ones from the exact value).
+  init(_ magnitude: Double, significantDigits: Int, atLeast: Int? = nil) {
+    self.init(magnitude, cutoff: .total, maximum: significantDigits, minimum: atLeast)
+  }
+
+  private init(_ magnitude: Double, cutoff: Dragon4.Cutoff?, maximum: Int = 0, minimum: Int? = nil) {
+    (digits, exponent) = magnitude == 0
+      ? ([], 0) : Dragon4.digits(magnitude, cutoff: cutoff, maximum: maximum, minimum: minimum)
+    while digits.last == 0 { digits.removeLast() }
+    while digits.first == 0 {
+      digits.removeFirst()
+      exponent -= 1
+    }
+    if digits.isEmpty { exponent = 0 }
+  }
+
+  /// `("12", "5")` for 12.5, `("0", "005")` for 0.005, `("0", "")` for zero.
+  func positionalParts() -> (whole: String, fraction: String) {
+    let text = String(decoding: digits.map { $0 + UInt8(ascii: "0") }, as: UTF8.self)
+    if digits.isEmpty { return ("0", "") }
+    if exponent < 0 {
+      return ("0", String(repeating: "0", count: -exponent - 1) + text)
+    }
+    let wholeCount = exponent + 1
+    let zeros = String(repeating: "0", count: max(wholeCount - text.count, 0))
+    return (String(text.prefix(wholeCount)) + zeros, String(text.dropFirst(wholeCount)))
+  }
+
+  /// `("1", "25", "-05")` for 1.25e-05; the exponent has at least `exponentDigits` digits.
+  func scientificParts(exponentDigits: Int) -> (lead: String, fraction: String, exponent: String) {
+    let text = String(decoding: digits.map { $0 + UInt8(ascii: "0") }, as: UTF8.self)
+    let power = String(exponent.magnitude)
+    let padded = String(repeating: "0", count: max(exponentDigits - power.count, 0)) + power
+    return (
+      digits.isEmpty ? "0" : String(text.prefix(1)), String(text.dropFirst()),
+      (exponent < 0 ? "-" : "+") + padded
+    )
+  }
+}
+
+// MARK: - Dragon4
+
+/// Steele & White's digit generation ("Dragon4"), with the cutoffs NumPy gives it.
+///
+/// The double is held exactly as a ratio of big integers, `value / scale`, with the
+/// half-gaps to its neighbours (`marginLow`, `marginHigh`) on the same scale. Each
+/// step multiplies by 10 and takes the integer part as the next digit. Generation
+/// stops at the `maximum` digit, or earlier once the remainder lies within a margin
+/// of a digit boundary (so rounding here still reads back as the same double) and at
+/// least `minimum` digits were produced. The last digit is rounded to the side the
+/// margins allow, or to nearest (ties to even) when both or neither do.
+enum Dragon4 {
+  /// What `maximum` and `minimum` count: digits after the point, or all digits.
+  enum Cutoff { case fraction, total }
+
+  /// The digits of a positive finite `x` and the exponent of the first one.
+  static func digits(_ x: Double, cutoff: Cutoff?, maximum: Int, minimum: Int?) -> ([UInt8], Int) {
+    let bits = x.bitPattern
+    let biased = Int(bits >> 52 & 0x7FF)
+    let fraction = bits & (1 << 52 - 1)
+    let significand = biased == 0 ? fraction : fraction | 1 << 52
+    let power = biased == 0 ? -1074 : biased - 1075  // x = significand × 2^power
+    // At a power of two the gap below is half the gap above.
+    let unequalMargins = biased > 1 && fraction == 0
+    let isEven = significand & 1 == 0
+
+    // value / scale = x; marginLow / scale = half the gap below x.
+    var value = BigUInt(significand), scale = BigUInt(1), marginLow = BigUInt(1)
+    let extra = unequalMargins ? 2 : 1
+    value.shiftLeft(extra + max(power, 0))
+    scale.shiftLeft(extra + max(-power, 0))
+    marginLow.shiftLeft(max(power, 0))
+
+    // k with 10^(k-1) <= x < 10^k: estimate from the binary exponent (never too
+    // high), scale by 10^k so that value / scale is in [0.1, 1), then correct.
+    let topBit = 63 - significand.leadingZeroBitCount + power
+    var k = Int((Double(topBit) * 0.30102999566398119521 - 0.69).rounded(.up))
+    if k > 0 {
+      scale.multiply(byPowerOfTen: k)
+    } else {
+      value.multiply(byPowerOfTen: -k)
+      marginLow.multiply(byPowerOfTen: -k)
+    }
+    while value >= scale {
+      scale.multiply(by: 10)
+      k += 1
+    }
+    // Below the last fraction digit allowed, start there: the digits are zeros
+    // until the rounding of that one.
+    if cutoff == .fraction && k <= -maximum {
+      scale.multiply(byPowerOfTen: -maximum + 1 - k)
+      k = -maximum + 1
+    }
+
+    var last = Int.min  // exponent of the last digit allowed
+    var earliestStop = k  // the stop test counts only from this exponent down
+    switch cutoff {
+    case .fraction?:
+      last = -maximum
+      if let minimum { earliestStop = min(k, -minimum) }
+    case .total?:
+      last = k - maximum
+      if let minimum { earliestStop = min(k, k - minimum) }
+    case nil:
+      break
+    }
+
+    var digits: [UInt8] = []
+    var exponent = k
+    var digit: UInt8 = 0
+    var low = false, high = false
+    while true {
+      value.multiply(by: 10)
+      marginLow.multiply(by: 10)
+      exponent -= 1
+      digit = 0
+      while value >= scale {
+        value.subtract(scale)
+        digit += 1
+      }
+      var marginHigh = marginLow
+      if unequalMargins { marginHigh.shiftLeft(1) }
+      let upper = value + marginHigh
+      low = isEven ? value <= marginLow : value < marginLow
+      high = isEven ? upper >= scale : upper > scale
+      if ((low || high) && exponent <= earliestStop) || exponent == last { break }
+      digits.append(digit)
+    }
+
+    var roundDown = low
+    if low == high {
+      value.shiftLeft(1)
+      roundDown = value < scale || (value == scale && digit % 2 == 0)
+    }
+    var firstExponent = k - 1
+    if roundDown || digit < 9 {
+      digits.append(roundDown ? digit : digit + 1)
+    } else {
+      while digits.last == 9 { digits.removeLast() }
+      if digits.isEmpty {
+        digits = [1]
+        firstExponent += 1
+      } else {
+        digits[digits.count - 1] += 1
+      }
+    }
+    return (digits, firstExponent)
+  }
+}
+
+/// An unsigned integer of any size in 32-bit limbs, least significant first, without
+/// leading zero limbs: the arithmetic Dragon4 needs and no more.
+struct BigUInt: Comparable {
+  private var limbs: [UInt32]
+
+  init(_ value: UInt64) {
+    limbs = [UInt32(truncatingIfNeeded: value), UInt32(value >> 32)]
+    trim()
+  }
+
+  mutating func multiply(by factor: UInt32) {
+    var carry: UInt64 = 0
+    for index in limbs.indices {
+      let product = UInt64(limbs[index]) * UInt64(factor) + carry
+      limbs[index] = UInt32(truncatingIfNeeded: product)
+      carry = product >> 32
+    }
+    if carry > 0 { limbs.append(UInt32(carry)) }
+  }
+
+  mutating func multiply(byPowerOfTen count: Int) {
+    var remaining = count
+    while remaining > 0 {
+      let step = min(remaining, 9)
+      var factor: UInt32 = 1
+      for _ in 0..<step { factor *= 10 }
+      multiply(by: factor)
+      remaining -= step
+    }
+  }
+
+  mutating func shiftLeft(_ bitCount: Int) {
+    guard !limbs.isEmpty && bitCount > 0 else { return }
+    let bits = UInt32(bitCount % 32)
+    if bits > 0 {
+      var carry: UInt32 = 0
+      for index in limbs.indices {
+        let limb = limbs[index]
+        limbs[index] = limb << bits | carry
+        carry = limb >> (32 - bits)
+      }
+      if carry > 0 { limbs.append(carry) }
+    }
+    limbs.insert(contentsOf: repeatElement(0, count: bitCount / 32), at: 0)
+  }
+
+  /// `self -= other`, for `other <= self`.
+  mutating func subtract(_ other: BigUInt) {
+    var borrow: UInt32 = 0
+    for index in limbs.indices {
+      let (partial, overflow1) = limbs[index].subtractingReportingOverflow(
+        index < other.limbs.count ? other.limbs[index] : 0)
+      let (result, overflow2) = partial.subtractingReportingOverflow(borrow)
+      limbs[index] = result
+      borrow = overflow1 || overflow2 ? 1 : 0
+    }
+    trim()
+  }
+
+  static func + (lhs: BigUInt, rhs: BigUInt) -> BigUInt {
+    var sum = BigUInt(0)
+    sum.limbs = []
+    var carry: UInt64 = 0
+    for index in 0..<max(lhs.limbs.count, rhs.limbs.count) {
+      let total = UInt64(index < lhs.limbs.count ? lhs.limbs[index] : 0)
+        + UInt64(index < rhs.limbs.count ? rhs.limbs[index] : 0) + carry
+      sum.limbs.append(UInt32(truncatingIfNeeded: total))
+      carry = total >> 32
+    }
+    if carry > 0 { sum.limbs.append(UInt32(carry)) }
+    return sum
+  }
+
+  static func < (lhs: BigUInt, rhs: BigUInt) -> Bool {
+    if lhs.limbs.count != rhs.limbs.count { return lhs.limbs.count < rhs.limbs.count }
+    for index in lhs.limbs.indices.reversed() where lhs.limbs[index] != rhs.limbs[index] {
+      return lhs.limbs[index] < rhs.limbs[index]
+    }
+    return false
+  }
+
+  private mutating func trim() {
+    while limbs.last == 0 { limbs.removeLast() }
+  }
+}
