@@ -35,6 +35,6 @@ let package = Package(
     .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
     .testTarget(name: "LanguageTests", dependencies: ["Language", "Autodiff", "Tensors"]),
-    .testTarget(name: "ShellTests", dependencies: ["Shell", "Language"]),
+    .testTarget(name: "ShellTests", dependencies: ["Shell", "Language", "backstep"]),
   ]
 )

@@ -1,3 +1,33 @@
+/// A syntax error: what went wrong, where, and whether more input could still fix it.
+public struct SyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The one-line explanation, e.g. "expected `)` to close `(` at line 1:4".
+  public var message: String
+  /// The characters the error is about; empty when it points between characters.
+  public var range: SourceRange
+  /// A suggestion shown on its own `hint:` line, if any.
+  public var hint: String?
+  /// True when the input stopped too early: inside an open `(`, `[` or `{`, inside a string,
+  /// or right after an operator. A shell shows a continuation prompt instead of the error.
+  public var isIncomplete: Bool
+
+  /// Creates a syntax error.
+  public init(
+    _ message: String, at range: SourceRange, hint: String? = nil, isIncomplete: Bool = false
+  ) {
+    self.message = message
+    self.range = range
+    self.hint = hint
+    self.isIncomplete = isIncomplete
+  }
+
+  /// The error as a diagnostic, for ``render(_:in:)``.
+  public var diagnostic: Diagnostic {
+    Diagnostic(message: message, range: range, hint: hint)
+  }
+
+  public var description: String { message }
+}
+
 /// A message about a range of source, which every layer (parser, evaluator, shell) renders the same way.
 public struct Diagnostic: Equatable, Sendable {
   /// The one-line explanation, shown after `error: `.
@@ -33,10 +63,12 @@ public func render(_ diagnostic: Diagnostic, in source: SourceText) -> String {
   let gutter = String(repeating: " ", count: String(location.line).count)
 
   // Keep tabs in the padding so the caret lines up under tabbed source.
-  let prefix = source.characters[lineRange.start..<min(lineRange.start + location.column - 1, lineRange.end)]
+  let prefix = source.characters[
+    lineRange.start..<min(lineRange.start + location.column - 1, lineRange.end)]
   var padding = String(prefix.map { $0 == "\t" ? "\t" : " " })
   padding += String(repeating: " ", count: max(0, location.column - 1 - prefix.count))
-  let underlined = min(diagnostic.range.end, lineRange.end) - diagnostic.range.start
+  let start = lineRange.start + location.column - 1
+  let underlined = min(diagnostic.range.end, lineRange.end) - start
   let caret = "^" + String(repeating: "~", count: max(0, underlined - 1))
 
   var lines = [

@@ -10,19 +10,20 @@ extension Expr: Equatable {
 extension ExprKind: Equatable {
   public static func == (lhs: ExprKind, rhs: ExprKind) -> Bool {
     switch (lhs, rhs) {
-    case let (.number(a), .number(b)): a == b
-    case let (.string(a), .string(b)): a == b
-    case let (.bool(a), .bool(b)): a == b
+    case (.number(let a), .number(let b)): a == b
+    case (.string(let a), .string(let b)): a == b
+    case (.bool(let a), .bool(let b)): a == b
     case (.noneLiteral, .noneLiteral), (.ellipsis, .ellipsis): true
-    case let (.name(a), .name(b)): a == b
-    case let (.list(a), .list(b)), let (.tuple(a), .tuple(b)): a == b
-    case let (.unary(opA, a), .unary(opB, b)): opA == opB && a == b
-    case let (.binary(opA, leftA, rightA, _), .binary(opB, leftB, rightB, _)):
+    case (.name(let a), .name(let b)): a == b
+    case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)): a == b
+    case (.unary(let opA, let a), .unary(let opB, let b)): opA == opB && a == b
+    case (.binary(let opA, let leftA, let rightA, _), .binary(let opB, let leftB, let rightB, _)):
       opA == opB && leftA == leftB && rightA == rightB
-    case let (.attribute(a, nameA, _), .attribute(b, nameB, _)): nameA == nameB && a == b
-    case let (.call(calleeA, argumentsA), .call(calleeB, argumentsB)):
+    case (.attribute(let a, let nameA, _), .attribute(let b, let nameB, _)):
+      nameA == nameB && a == b
+    case (.call(let calleeA, let argumentsA), .call(let calleeB, let argumentsB)):
       calleeA == calleeB && argumentsA == argumentsB
-    case let (.subscript(a, itemsA), .subscript(b, itemsB)): a == b && itemsA == itemsB
+    case (.subscript(let a, let itemsA), .subscript(let b, let itemsB)): a == b && itemsA == itemsB
     default: false
     }
   }
@@ -103,7 +104,9 @@ extension SubscriptItem {
   public static func index(_ index: Expr) -> SubscriptItem { SubscriptItem(.index(index)) }
 
   /// A slice item `start:stop:step`; omitted parts are nil.
-  public static func slice(start: Expr? = nil, stop: Expr? = nil, step: Expr? = nil) -> SubscriptItem {
+  public static func slice(start: Expr? = nil, stop: Expr? = nil, step: Expr? = nil)
+    -> SubscriptItem
+  {
     SubscriptItem(.slice(start: start, stop: stop, step: step))
   }
 

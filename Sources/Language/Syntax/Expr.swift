@@ -59,16 +59,24 @@ public enum UnaryOperator: String, CaseIterable, Sendable {
 public enum BinaryOperator: String, CaseIterable, Sendable {
   case or = "or"
   case and = "and"
-  case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
-  case add = "+", subtract = "-"
-  case multiply = "*", divide = "/", matmul = "@"
+  case equal = "=="
+  case notEqual = "!="
+  case less = "<"
+  case lessEqual = "<="
+  case greater = ">"
+  case greaterEqual = ">="
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case divide = "/"
+  case matmul = "@"
   case power = "**"
 
   /// The operator as written in source.
   public var symbol: String { rawValue }
 
   /// How tightly the operator binds.
-  public var precedence: Precedence {
+  public var precedence: Expr.Precedence {
     switch self {
     case .or: .or
     case .and: .and
@@ -83,11 +91,14 @@ public enum BinaryOperator: String, CaseIterable, Sendable {
   public var isComparison: Bool { precedence == .comparison }
 }
 
-/// Binding strength of expression forms, loosest first; Python's table.
-public enum Precedence: Int, Comparable, Sendable {
-  case or = 1, and, not, comparison, additive, multiplicative, unary, power, postfix, atom
+extension Expr {
+  /// Binding strength of expression forms, loosest first; Python's table.
+  public enum Precedence: Int, Comparable, Sendable {
+    case or = 1
+    case and, not, comparison, additive, multiplicative, unary, power, postfix, atom
 
-  public static func < (lhs: Precedence, rhs: Precedence) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func < (lhs: Precedence, rhs: Precedence) -> Bool { lhs.rawValue < rhs.rawValue }
+  }
 }
 
 /// One argument of a call: positional `x` or keyword `axis=1`.

@@ -22,14 +22,15 @@ extension Lexer {
         sign = String(s)
         lookahead += 1
       }
-      if character(at: lookahead)?.isDigit == true {
+      if character(at: lookahead).map(Lexer.isDigit) == true {
         position = lookahead
         spelling += "e" + sign + readDigits()
       }
     }
-    if let next = character(at: position), next.isLetter || next == "_" || next.isDigit {
+    if let next = character(at: position), next.isLetter || next == "_" || Lexer.isDigit(next) {
       // `2abc`, `1e`, `2.T`: one clear error instead of a number followed by a stray name.
-      while let more = character(at: position), more.isLetter || more.isDigit || more == "_" {
+      while let more = character(at: position), more.isLetter || Lexer.isDigit(more) || more == "_"
+      {
         position += 1
       }
       let range = SourceRange(start: start, end: position)
@@ -48,7 +49,7 @@ extension Lexer {
 
   private mutating func readDigits() -> String {
     var digits = ""
-    while let next = character(at: position), next.isDigit {
+    while let next = character(at: position), Lexer.isDigit(next) {
       digits.append(next)
       position += 1
     }
@@ -107,7 +108,9 @@ extension Lexer {
     let start = position
     position += 1
     var name = ""
-    while let next = character(at: position), next.isLetter || next.isDigit || next == "_" || next == "-" {
+    while let next = character(at: position),
+      next.isLetter || Lexer.isDigit(next) || next == "_" || next == "-"
+    {
       name.append(next)
       position += 1
     }

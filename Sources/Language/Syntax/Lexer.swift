@@ -70,7 +70,7 @@ public struct Lexer: Sendable {
   }
 
   private mutating func scanToken(startingWith character: Character) throws(SyntaxError) -> Token {
-    if character.isDigit || (character == "." && peek(1)?.isDigit == true) {
+    if Lexer.isDigit(character) || (character == "." && peek(1).map(Lexer.isDigit) == true) {
       return try scanNumber()
     }
     if character.isLetter || character == "_" {
@@ -87,7 +87,7 @@ public struct Lexer: Sendable {
 
   private mutating func scanWord() -> Token {
     let start = position
-    while let next = peek(), next.isLetter || next.isDigit || next == "_" { position += 1 }
+    while let next = peek(), next.isLetter || Lexer.isDigit(next) || next == "_" { position += 1 }
     let range = SourceRange(start: start, end: position)
     let word = source[range]
     if let keyword = Token.Keyword(rawValue: word) {
@@ -136,16 +136,22 @@ public struct Lexer: Sendable {
       "\u{201C}": "this is a typographic quote; type `\"`",
       "\u{201D}": "this is a typographic quote; type `\"`",
       "\\": "a backslash is only allowed inside a string",
+      "\u{00B2}": "write `x ** 2` for a square",
+      "\u{00B3}": "write `x ** 3` for a cube",
     ]
+    // A backtick cannot be shown between backticks.
+    let shown = character == "`" ? "'`'" : "`\(character)`"
     return SyntaxError(
-      "unknown character `\(character)`",
+      "unknown character \(shown)",
       at: SourceRange(start: offset, end: offset + 1),
       hint: hints[character]
     )
   }
 }
 
-extension Character {
-  /// Whether this is an ASCII digit `0`–`9`.
-  var isDigit: Bool { isASCII && isWholeNumber }
+extension Lexer {
+  /// Whether `character` is an ASCII digit `0`–`9` (other scripts' digits are not numbers here).
+  static func isDigit(_ character: Character) -> Bool {
+    character.isASCII && character.isWholeNumber
+  }
 }

@@ -36,7 +36,7 @@ extension Parser {
   }
 
   /// A left-associative chain at `level` (`or`, `and`, `+ -` or `* / @`).
-  mutating func parseChain(_ level: Precedence) throws(SyntaxError) -> Expr {
+  mutating func parseChain(_ level: Expr.Precedence) throws(SyntaxError) -> Expr {
     let saved = depth
     defer { depth = saved }
     var lhs = try parseOperand(of: level)
@@ -45,13 +45,14 @@ extension Parser {
       try nest(at: opToken.range, chain: true)
       try skipNewlinesAfterOperator()
       let rhs = try parseOperand(of: level)
-      lhs = Expr(.binary(op, lhs, rhs, operatorRange: opToken.range), range: lhs.range.to(rhs.range))
+      lhs = Expr(
+        .binary(op, lhs, rhs, operatorRange: opToken.range), range: lhs.range.to(rhs.range))
     }
     return lhs
   }
 
   /// The operands of a chain: the next tighter level.
-  mutating func parseOperand(of level: Precedence) throws(SyntaxError) -> Expr {
+  mutating func parseOperand(of level: Expr.Precedence) throws(SyntaxError) -> Expr {
     switch level {
     case .or: try parseChain(.and)
     case .and: try parseNot()
@@ -124,7 +125,9 @@ extension Parser {
     try nest(at: opToken.range, chain: true)
     try skipNewlinesAfterOperator()
     let exponent = try parseUnary()
-    return Expr(.binary(.power, base, exponent, operatorRange: opToken.range), range: base.range.to(exponent.range))
+    return Expr(
+      .binary(.power, base, exponent, operatorRange: opToken.range),
+      range: base.range.to(exponent.range))
   }
 }
 

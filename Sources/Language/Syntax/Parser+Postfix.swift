@@ -12,10 +12,13 @@ extension Parser {
         let dot = try advance()
         try nest(at: dot.range, chain: true)
         guard case .identifier(let name) = token.kind else {
-          throw unexpected("expected an attribute name after `.`", hint: "for example `x.T` or `x.shape`")
+          throw unexpected(
+            "expected an attribute name after `.`", hint: "for example `x.T` or `x.shape`")
         }
         let nameToken = try advance()
-        expr = Expr(.attribute(expr, name: name, nameRange: nameToken.range), range: expr.range.to(nameToken.range))
+        expr = Expr(
+          .attribute(expr, name: name, nameRange: nameToken.range),
+          range: expr.range.to(nameToken.range))
       case .symbol(.leftParen):
         expr = try parseCall(expr)
         try nest(at: expr.range, chain: true)
@@ -109,7 +112,8 @@ extension Parser {
   }
 
   private func endsSlicePart(allowingColon: Bool) -> Bool {
-    token.kind.is(.comma) || token.kind.is(.rightBracket) || (allowingColon && token.kind.is(.colon))
+    token.kind.is(.comma) || token.kind.is(.rightBracket)
+      || (allowingColon && token.kind.is(.colon))
   }
 
   private func separatorHint(_ things: String) -> String? {
@@ -127,7 +131,7 @@ extension Parser {
     case .identifier(let name): kind = .name(name)
     case .keyword(.true): kind = .bool(true)
     case .keyword(.false): kind = .bool(false)
-    case .keyword(.none): kind = .noneLiteral
+    case .keyword(.noneLiteral): kind = .noneLiteral
     case .symbol(.ellipsis): kind = .ellipsis
     case .symbol(.leftParen): return try parseParenthesized()
     case .symbol(.leftBracket): return try parseList()
@@ -169,22 +173,32 @@ extension Parser {
   /// The error when an expression should start at the current token.
   func expectedExpression() -> SyntaxError {
     if let previous, previous.kind.isOperator {
-      return unexpected("expected an expression after `\(source[previous.range])`")
+      let spelling = source[previous.range]
+      let augmented = token.kind.is(.assign) && previous.range.end == token.range.start
+      return unexpected(
+        "expected an expression after `\(spelling)`",
+        hint: augmented ? "there is no `\(spelling)=`; write `x = x \(spelling) ...`" : nil)
     }
     if token.kind == .endOfInput, let opener = openBrackets.last {
       return expectedClosing(opener)
     }
     let introducers: [Token.Kind] = [
-      .symbol(.assign), .symbol(.comma), .symbol(.colon), .symbol(.leftParen), .symbol(.leftBracket),
-      .symbol(.halfOpenRange), .symbol(.closedRange), .keyword(.in), .keyword(.if), .keyword(.return),
+      .symbol(.assign), .symbol(.comma), .symbol(.colon), .symbol(.leftParen),
+      .symbol(.leftBracket),
+      .symbol(.halfOpenRange), .symbol(.closedRange), .keyword(.in), .keyword(.if),
+      .keyword(.return),
     ]
+    let braceHint = "braces only enclose the body of `if`, `for` or `def`; lists use `[ ]`"
+    let hint = token.kind.is(.leftBrace) ? braceHint : nil
     if let previous, introducers.contains(previous.kind) {
-      return unexpected("expected an expression after `\(source[previous.range])`")
+      return unexpected("expected an expression after `\(source[previous.range])`", hint: hint)
     }
-    if case .symbol(let symbol) = token.kind, [.rightParen, .rightBracket, .rightBrace].contains(symbol) {
+    if case .symbol(let symbol) = token.kind,
+      [.rightParen, .rightBracket, .rightBrace].contains(symbol)
+    {
       if let opener = openBrackets.last { return expectedClosing(opener) }
       return strayCloser() ?? unexpected("unexpected \(found)")
     }
-    return unexpected("expected an expression, found \(found)")
+    return unexpected("expected an expression, found \(found)", hint: hint)
   }
 }

@@ -26,7 +26,9 @@ extension Parser {
   }
 
   /// `{ statements }`, returning the statements and the closing `}`.
-  mutating func parseBlock(after context: String) throws(SyntaxError) -> (body: [Statement], end: Token) {
+  mutating func parseBlock(after context: String) throws(SyntaxError) -> (
+    body: [Statement], end: Token
+  ) {
     guard token.kind.is(.leftBrace) else {
       if token.kind.is(.assign) { throw misplacedAssign() }
       let hint = token.kind.is(.colon) ? "Backstep uses braces, not `:`; write `{ ... }`" : nil
@@ -45,7 +47,8 @@ extension Parser {
     case .command(let name, let arguments, let argumentsRange):
       let command = try advance()
       return Statement(
-        .command(name: name, arguments: arguments, argumentsRange: argumentsRange), range: command.range)
+        .command(name: name, arguments: arguments, argumentsRange: argumentsRange),
+        range: command.range)
     case .keyword(.for):
       return try parseFor()
     case .keyword(.if):
@@ -56,7 +59,8 @@ extension Parser {
       return try parseReturn()
     case .keyword(.else):
       throw unexpected(
-        "`else` without a matching `if`", hint: "write `else` on the same line as the `}` that closes the `if` block")
+        "`else` without a matching `if`",
+        hint: "write `else` on the same line as the `}` that closes the `if` block")
     default:
       return try parseAssignmentOrExpression()
     }
@@ -96,7 +100,8 @@ extension Parser {
   /// `for i in 0..<n { ... }` or `for i in 0..n { ... }`.
   mutating func parseFor() throws(SyntaxError) -> Statement {
     let forToken = try advance()
-    let example = "write `for i in 0..<n { ... }` (n excluded) or `for i in 0..n { ... }` (n included)"
+    let example =
+      "write `for i in 0..<n { ... }` (n excluded) or `for i in 0..n { ... }` (n included)"
     guard case .identifier(let name) = token.kind else {
       throw unexpected("expected a loop variable name after `for`", hint: example)
     }
@@ -150,7 +155,8 @@ extension Parser {
         end = closer.range
       }
     }
-    return Statement(.ifElse(condition: condition, then: then, else: elseBody), range: ifToken.range.to(end))
+    return Statement(
+      .ifElse(condition: condition, then: then, else: elseBody), range: ifToken.range.to(end))
   }
 
   /// Lets `else` start the line after the `}` of an `if` block.
@@ -172,7 +178,8 @@ extension Parser {
       throw unexpected("expected a function name after `def`", hint: "write `def f(x) = x * 2`")
     }
     let functionName = Name(name, range: try advance().range)
-    let shapes = "write `def \(name)(x) = expression` or `def \(name)(x) { ...; return expression }`"
+    let shapes =
+      "write `def \(name)(x) = expression` or `def \(name)(x) { ...; return expression }`"
     guard token.kind.is(.leftParen) else {
       throw unexpected("expected `(` after the function name `\(name)`", hint: shapes)
     }
@@ -211,7 +218,9 @@ extension Parser {
   mutating func parseReturn() throws(SyntaxError) -> Statement {
     let returnToken = try advance()
     guard functionDepth > 0 else {
-      throw SyntaxError("`return` outside a function", at: returnToken.range, hint: "`return` ends the body of a `def`")
+      throw SyntaxError(
+        "`return` outside a function", at: returnToken.range,
+        hint: "`return` ends the body of a `def`")
     }
     if token.kind.endsStatement {
       return Statement(.return(nil), range: returnToken.range)

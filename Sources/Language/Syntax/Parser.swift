@@ -16,7 +16,12 @@ public struct Parser {
 
   /// Parses a single expression, with nothing but blank lines and comments around it.
   public static func parseExpression(_ source: String) throws(SyntaxError) -> Expr {
-    var parser = try Parser(SourceText(source))
+    try parseExpression(SourceText(source))
+  }
+
+  /// Parses a single expression whose text is already split for diagnostics.
+  public static func parseExpression(_ source: SourceText) throws(SyntaxError) -> Expr {
+    var parser = try Parser(source)
     try parser.skipSeparators(semicolons: false)
     let expression = try parser.parseExpression()
     try parser.skipSeparators(semicolons: false)
@@ -87,7 +92,8 @@ public struct Parser {
   @discardableResult
   mutating func close(_ opener: Token, hint: String? = nil) throws(SyntaxError) -> Token {
     guard case .symbol(let symbol) = opener.kind, let closing = symbol.closing else {
-      throw SyntaxError("internal error: `\(source[opener.range])` is not a bracket", at: opener.range)
+      throw SyntaxError(
+        "internal error: `\(source[opener.range])` is not a bracket", at: opener.range)
     }
     guard token.kind.is(closing) else {
       throw expectedClosing(opener, hint: hint)
@@ -129,7 +135,8 @@ public struct Parser {
   func unexpected(_ message: String, hint: String? = nil) -> SyntaxError {
     let ranOut = token.kind == .endOfInput
     let stillOpen = !openBrackets.isEmpty || previous?.kind.isOperator == true
-    return SyntaxError(message, at: currentErrorRange, hint: hint, isIncomplete: ranOut && stillOpen)
+    return SyntaxError(
+      message, at: currentErrorRange, hint: hint, isIncomplete: ranOut && stillOpen)
   }
 
   /// How the current token is named in messages.
@@ -142,9 +149,11 @@ public struct Parser {
     if token.kind.is(.assign) {
       return misplacedAssign()
     }
-    let closing = opener.kind == .symbol(.leftParen) ? ")" : opener.kind == .symbol(.leftBracket) ? "]" : "}"
+    let closing =
+      opener.kind == .symbol(.leftParen) ? ")" : opener.kind == .symbol(.leftBracket) ? "]" : "}"
     let location = source.location(of: opener.range.start)
-    return unexpected("expected `\(closing)` to close `\(source[opener.range])` at line \(location)", hint: hint)
+    return unexpected(
+      "expected `\(closing)` to close `\(source[opener.range])` at line \(location)", hint: hint)
   }
 
   /// "unexpected `=`; did you mean `==`?"

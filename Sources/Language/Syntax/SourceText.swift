@@ -68,7 +68,7 @@ public struct SourceText: Sendable {
   /// The number of lines; a trailing newline starts one more (empty) line.
   public var lineCount: Int { lineStarts.count }
 
-  /// The 1-based line and column of `offset`, clamped to the text.
+  /// The line (counted from ``firstLine``) and 1-based column of `offset`, clamped to the text.
   public func location(of offset: Int) -> SourceLocation {
     let offset = min(max(offset, 0), characters.count)
     // The last line whose start is at or before `offset`.
@@ -81,7 +81,7 @@ public struct SourceText: Sendable {
     return SourceLocation(line: low + firstLine, column: offset - lineStarts[low] + 1)
   }
 
-  /// The offsets of a 1-based line's characters, without its line break.
+  /// The offsets of a line's characters (numbered from ``firstLine``), without its line break.
   public func lineRange(_ line: Int) -> SourceRange {
     let index = min(max(line - firstLine + 1, 1), lineStarts.count) - 1
     let start = lineStarts[index]
@@ -90,7 +90,7 @@ public struct SourceText: Sendable {
     return SourceRange(start: start, end: end)
   }
 
-  /// The text of a 1-based line, without its line break.
+  /// The text of a line (numbered from ``firstLine``), without its line break.
   public func line(_ line: Int) -> String {
     self[lineRange(line)]
   }

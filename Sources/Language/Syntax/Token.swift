@@ -33,18 +33,39 @@ public struct Token: Equatable, Sendable {
 
   /// Reserved words of the language.
   public enum Keyword: String, CaseIterable, Sendable {
-    case `true`, `false`, none = "None", `for`, `in`, `if`, `else`, def, `return`, and, or, not
+    case `true`, `false`
+    case noneLiteral = "None"
+    case `for`, `in`, `if`, `else`, def, `return`, and, or, not
   }
 
   /// Operators and punctuation, spelled as in source.
   public enum Symbol: String, CaseIterable, Sendable {
-    case plus = "+", minus = "-", star = "*", slash = "/", power = "**", at = "@"
-    case assign = "=", equal = "==", notEqual = "!="
-    case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
-    case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
-    case leftBrace = "{", rightBrace = "}"
-    case comma = ",", colon = ":", semicolon = ";", dot = "."
-    case halfOpenRange = "..<", closedRange = "..", ellipsis = "..."
+    case plus = "+"
+    case minus = "-"
+    case star = "*"
+    case slash = "/"
+    case power = "**"
+    case at = "@"
+    case assign = "="
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
+    case leftParen = "("
+    case rightParen = ")"
+    case leftBracket = "["
+    case rightBracket = "]"
+    case leftBrace = "{"
+    case rightBrace = "}"
+    case comma = ","
+    case colon = ":"
+    case semicolon = ";"
+    case dot = "."
+    case halfOpenRange = "..<"
+    case closedRange = ".."
+    case ellipsis = "..."
 
     /// The symbol that closes this opening bracket, if it is one.
     public var closing: Symbol? {
@@ -95,7 +116,8 @@ extension Token.Kind {
   func describe(in source: SourceText, range: SourceRange) -> String {
     switch self {
     case .number: "number `\(source[range])`"
-    case .string: "string \(source[range])"
+    case .string:
+      source[range].contains(where: \.isNewline) ? "a string" : "string \(source[range])"
     case .identifier(let name): "name `\(name)`"
     case .keyword(let keyword): "`\(keyword.rawValue)`"
     case .symbol(let symbol): "`\(symbol.rawValue)`"

@@ -1,0 +1,228 @@
+import Testing
+import Autodiff
+import Tensors
+@testable import Language
+
+/// Runs source in a fresh interpreter (or the given one) and returns its records.
+@discardableResult
+func run(_ source: String, in interpreter: Interpreter = Interpreter()) -> [Record] {
+  interpreter.run(SourceText(source))
+}
+
+/// The tensor a single expression evaluates to.
+func tensor(_ source: String, in interpreter: Interpreter = Interpreter()) throws -> Tensor {
+  let records = run(source, in: interpreter)
+  guard case .value(_, .tensor(let v))? = records.last?.outcome else {
+    Issue.record("`\(source)` gave \(String(describing: records.last?.outcome))")
+    return Tensor(.nan)
+  }
+  return v.value
+}
+
+/// The rendered error of the last statement, or "" when it did not fail.
+func renderedError(_ source: String, in interpreter: Interpreter = Interpreter()) -> String {
+  guard case .failure(let diagnostic)? = run(source, in: interpreter).last?.outcome else { return "" }
+  return render(diagnostic, in: SourceText(source))
+}
+
+@Suite("Evaluating statements")
+struct EvaluatorTests {
+  @Test func precedenceFollowsPython() throws {
+    #expect(try tensor("-2**2") == Tensor(-4))
+    #expect(try tensor("2**3**2") == Tensor(512))
+    #expect(try tensor("2**-1") == Tensor(0.5))
+    #expect(try tensor("1 + 2 * 3 - 4 / 2") == Tensor(5))
+    #expect(try tensor("[[1, 2], [3, 4]] @ [1, 1] * 2") == Tensor([6, 14]))
+    #expect(try tensor("1 + 1 > 1") == Tensor(1))
+  }
+
+  @Test func literalsAndAttributes() throws {
+    #expect(try tensor("[[1, 2], [3, 4]]") == (try Tensor(rows: [[1, 2], [3, 4]])))
+    #expect(try tensor("[1e-3, -0.5, 2]") == Tensor([0.001, -0.5, 2]))
+    #expect(try tensor("[[1, 2, 3]].T").shape == [3, 1])
+    guard case .value(_, .tuple(let shape))? = run("zeros(2, 5).shape").last?.outcome else {
+      Issue.record("shape is not a tuple")
+      return
+    }
+    #expect(shape.map(\.literalText) == ["2", "5"])
+    #expect(try tensor("true + 1") == Tensor(2))
+  }
+
+  @Test func indexingAndSlicing() throws {
+    let interpreter = Interpreter()
+    run("x = reshape(arange(24), (2, 3, 4))", in: interpreter)
+    #expect(try tensor("x[0, 1:3, ::2]", in: interpreter) == (try Tensor(rows: [[4, 6], [8, 10]])))
+    #expect(try tensor("x[-1, -1, -1]", in: interpreter) == Tensor(23))
+    #expect(try tensor("x[..., 0]", in: interpreter).shape == [2, 3])
+    #expect(try tensor("x[None, 1].shape[0] + 0", in: interpreter) == Tensor(1))
+    #expect(renderedError("x = zeros(2, 3)\nx[2]") == """
+      error: index 2 is out of range for axis 0 with size 2
+       --> line 2:1
+      2 | x[2]
+        | ^~~~
+      """)
+  }
+
+  @Test func starBetweenMatricesSuggestsMatmul() {
+    let interpreter = Interpreter()
+    run("w = zeros(3, 2); dz = ones(3, 5)", in: interpreter)
+    #expect(renderedError("w.T * dz", in: interpreter) == """
+      error: `*` multiplies element-wise; shapes (2, 3) and (3, 5) do not broadcast (axis -1: 3 vs 5)
+       --> line 1:5
+      1 | w.T * dz
+        |     ^
+      hint: for the matrix product (2, 3) @ (3, 5) -> (2, 5), write w.T @ dz
+      """)
+  }
+
+  @Test func matmulMismatchSuggestsTheTranspose() {
+    let interpreter = Interpreter()
+    run("W = zeros(3, 2); x = ones(5, 2)", in: interpreter)
+    #expect(renderedError("W @ x", in: interpreter) == """
+      error: matrix product of (3, 2) and (5, 2): inner dimensions 2 and 5 differ
+       --> line 1:3
+      1 | W @ x
+        |   ^
+      hint: (3, 2) @ (2, 5) fits: write W @ x.T
+      """)
+  }
+
+  @Test func aFailedStatementChangesNothing() throws {
+    let interpreter = Interpreter()
+    run("a = 1; seed(3)", in: interpreter)
+    let before = try tensor("randn(2)", in: Interpreter())  // any value; what matters is the state below
+    _ = before
+    run("seed(3)", in: interpreter)
+    let records = run("a = randn(2) @ zeros(3)", in: interpreter)
+    #expect(records[0].outcome.isFailure)
+    #expect(try tensor("a", in: interpreter) == Tensor(1))
+    // The failed statement's random draws were undone: the next draw is the first after seed(3).
+    let afterFailure = try tensor("randn(2)", in: interpreter)
+    run("seed(3)", in: interpreter)
+    #expect(try tensor("randn(2)", in: interpreter) == afterFailure)
+  }
+
+  @Test func randomNumbersAreReproducible() throws {
+    let a = try tensor("seed(0); randn(3)")
+    let b = try tensor("seed(0); randn(3)")
+    #expect(a == b)
+    #expect(a != (try tensor("seed(1); randn(3)")))
+  }
+
+  @Test func denseLayerGradients() throws {
+    let interpreter = Interpreter()
+    run("""
+      x = [[1, 2, 3, 4, 5], [0.5, -1, 0, 1, 2]]
+      W = [[1, -1], [0.5, -1], [1, -0.5]]
+      b = [[0.1], [0.2], [0.3]]
+      z = W @ x + b
+      L = sum(z * [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]])
+      """, in: interpreter)
+    #expect(try tensor("grad(L, x)", in: interpreter) == (try Tensor(rows: [[2.5, 5, 7.5, 10, 12.5], [-2.5, -5, -7.5, -10, -12.5]])))
+    #expect(try tensor("grad(L, W)", in: interpreter) == (try Tensor(rows: [[55, 12.5], [55, 12.5], [55, 12.5]])))
+    #expect(try tensor("grad(L, b)", in: interpreter) == (try Tensor(rows: [[15], [15], [15]])))
+  }
+
+  @Test func gradientOfAnUnrelatedVariableIsZerosWithANote() throws {
+    let interpreter = Interpreter()
+    run("x = [1, 2]; L = sum(x * x); x = [5, 5]", in: interpreter)
+    let records = run("grad(L, x)", in: interpreter)
+    guard case .value(_, .tensor(let g))? = records.first?.outcome else {
+      Issue.record("no gradient")
+      return
+    }
+    #expect(g.value == Tensor([0, 0]))
+    #expect(records[0].notes == [
+      "`L` does not depend on `x`, so the gradient is zeros. (If `x` was reassigned after `L` was computed, `L` still uses the old value.)",
+    ])
+  }
+
+  @Test func gradOfANonScalarNeedsASeed() throws {
+    let interpreter = Interpreter()
+    run("x = [1, 2, 3]; y = x * x", in: interpreter)
+    #expect(renderedError("grad(y, x)", in: interpreter) == """
+      error: grad needs a scalar L; `y` has shape (3,)
+       --> line 1:6
+      1 | grad(y, x)
+        |      ^
+      hint: reduce it first (sum(...) or mean(...)), or take a vector-Jacobian product: vjp(y, x, seed)
+      """)
+    #expect(try tensor("vjp(y, x, [1, 1, 1])", in: interpreter) == Tensor([2, 4, 6]))
+  }
+
+  @Test func secondDerivativeThroughTheLanguage() throws {
+    let interpreter = Interpreter()
+    run("x = [1, -2, 0.5]; g = grad(sum(x ** 3), x, create_graph=true)", in: interpreter)
+    #expect(try tensor("grad(sum(g), x)", in: interpreter) == Tensor([6, -12, 3]))
+  }
+
+  /// The learner's batched inner product, three ways, all equal.
+  @Test func batchedInnerProductThreeWays() throws {
+    let interpreter = Interpreter()
+    run("seed(0); x = randn(32, 3); y = randn(32, 3)", in: interpreter)
+    let direct = try tensor("reduce_sum(x * y, 1)", in: interpreter)
+    let wasteful = try tensor("diag_part(tensordot(x, y, axes=[[1], [1]]))", in: interpreter)
+    #expect(direct.shape == [32])
+    for (a, b) in zip(direct.scalars, wasteful.scalars) { #expect(abs(a - b) < 1e-12) }
+    #expect(try tensor("tensordot(x, y, axes=[[1], [1]])", in: interpreter).shape == [32, 32])
+  }
+
+  @Test func tensordotMatchesNumPy() throws {
+    // np.tensordot(np.arange(6.).reshape(2, 3), np.arange(12.).reshape(3, 4), axes=1)
+    #expect(try tensor("tensordot(reshape(arange(6), (2, 3)), reshape(arange(12), (3, 4)), axes=1)")
+      == (try Tensor(rows: [[20, 23, 26, 29], [56, 68, 80, 92]])))
+    // np.tensordot(a, a, axes=2) for a = arange(6).reshape(2, 3) is 55
+    #expect(try tensor("a = reshape(arange(6), (2, 3)); tensordot(a, a)") == Tensor(55))
+  }
+
+  @Test func argumentErrorsPointAtTheArgument() {
+    #expect(renderedError("sum([1, 2], axes=0)") == """
+      error: sum() has no parameter `axes`
+       --> line 1:18
+      1 | sum([1, 2], axes=0)
+        |                  ^
+      hint: did you mean `axis`? The signature is sum(x, axis=None, keepdims=false)
+      """)
+    #expect(renderedError("zeros(2.5)") == """
+      error: the shape of zeros() must be an integer, got 2.5
+       --> line 1:7
+      1 | zeros(2.5)
+        |       ^~~
+      """)
+    #expect(renderedError("sum()").hasPrefix("error: sum() is missing its argument `x`"))
+    #expect(renderedError("xx = 1\nxy + 1").contains("hint: did you mean `xx`?"))
+  }
+
+  @Test func raggedListsAreAnError() {
+    #expect(renderedError("[[1, 2], [3]]").hasPrefix("error: ragged nested list"))
+  }
+
+  @Test func tuplesUnpackAndFunctionsDefine() throws {
+    let interpreter = Interpreter()
+    run("def f(a, b) = a * b + 1\ndef g(x) {\n  y = f(x, x)\n  return y * 2\n}", in: interpreter)
+    #expect(try tensor("g(3)", in: interpreter) == Tensor(20))
+    run("p, q = (1, [2, 3])", in: interpreter)
+    #expect(try tensor("q", in: interpreter) == Tensor([2, 3]))
+    #expect(renderedError("def r(n) = r(n)\nr(1)", in: interpreter).contains("calls nested deeper than 200 levels"))
+  }
+
+  @Test func loopsAndConditionals() throws {
+    let interpreter = Interpreter()
+    run("total = 0\nfor i in 0..<4 { total = total + i }\nfor i in 1..3 { if i == 2 { total = total + 100 } else { total = total + 0 } }", in: interpreter)
+    #expect(try tensor("total", in: interpreter) == Tensor(106))
+    let error = renderedError("for i in 0..<3 { y = zeros(2) @ zeros(i + 2) }")
+    #expect(error.hasPrefix("error: matrix product of (2,) and (3,): inner dimensions 2 and 3 differ (in iteration i = 1)"))
+  }
+
+  /// Every built-in's documented example runs.
+  @Test(arguments: BuiltinCatalog.all.map(\.name))
+  func exampleRuns(_ name: String) throws {
+    let builtin = try #require(Interpreter.builtins[name])
+    let interpreter = Interpreter()
+    run("x = ones(2, 3)", in: interpreter)
+    let records = run(builtin.example, in: interpreter)
+    for record in records {
+      #expect(!record.outcome.isFailure, "\(builtin.example): \(record.outcome)")
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import Testing
+
+@testable import Language
+
+@Suite("Lexer")
+struct LexerTests {
+  /// Token kinds of `source`, without the final end of input.
+  func kinds(_ source: String) throws -> [Token.Kind] {
+    try Lexer.tokenize(source).map(\.kind).dropLast()
+  }
+
+  @Test(arguments: [
+    ("2", 2.0), ("0.5", 0.5), (".5", 0.5), ("1e-3", 0.001), ("2.", 2.0), ("1E+2", 100.0),
+    ("2.5e1", 25.0),
+    ("007", 7.0),
+  ])
+  func numbers(source: String, value: Double) throws {
+    #expect(try kinds(source) == [.number(value)])
+  }
+
+  @Test func numberRangesStopBeforeRangeOperators() throws {
+    #expect(try kinds("0..<10") == [.number(0), .symbol(.halfOpenRange), .number(10)])
+    #expect(try kinds("0..9") == [.number(0), .symbol(.closedRange), .number(9)])
+    #expect(try kinds("0...9") == [.number(0), .symbol(.ellipsis), .number(9)])
+    #expect(
+      try kinds("x[...]") == [
+        .identifier("x"), .symbol(.leftBracket), .symbol(.ellipsis), .symbol(.rightBracket),
+      ])
+  }
+
+  @Test func operatorsTakeTheLongestMatch() throws {
+    let symbols = try kinds("+ - * / ** @ = == != < <= > >= ( ) [ ] { } , : ; . .. ..< ...")
+    let spelled = symbols.map { kind -> String in
+      if case .symbol(let symbol) = kind { return symbol.rawValue }
+      return "?"
+    }
+    #expect(
+      spelled.joined(separator: " ")
+        == "+ - * / ** @ = == != < <= > >= ( ) [ ] { } , : ; . .. ..< ...")
+    #expect(
+      try kinds("a**-b") == [.identifier("a"), .symbol(.power), .symbol(.minus), .identifier("b")])
+  }
+
+  @Test func keywordsAndIdentifiers() throws {
+    #expect(
+      try kinds("true false None for in if else def return and or not w_1 _x")
+        == Token.Keyword.allCases.map { .keyword($0) } + [.identifier("w_1"), .identifier("_x")])
+  }
+
+  @Test func stringsResolveEscapes() throws {
+    #expect(try kinds(#""a\"b\\c\nd""#) == [.string("a\"b\\c\nd")])
+    #expect(try kinds(#"'it\'s' "tab\there""#) == [.string("it's"), .string("tab\there")])
+  }
+
+  @Test func tokensCarryCharacterRanges() throws {
+    let tokens = try Lexer.tokenize("é = 1.5 # note")
+    #expect(
+      tokens.map(\.range) == [
+        SourceRange(start: 0, end: 1), SourceRange(start: 2, end: 3), SourceRange(start: 4, end: 7),
+        SourceRange(start: 14, end: 14),
+      ])
+  }
+
+  @Test func lineBreaksSeparateStatementsExceptInsideParenthesesAndBrackets() throws {
+    #expect(try kinds("a\nb") == [.identifier("a"), .newline, .identifier("b")])
+    #expect(
+      try kinds("(a,\n b)") == [
+        .symbol(.leftParen), .identifier("a"), .symbol(.comma), .identifier("b"),
+        .symbol(.rightParen),
+      ])
+    #expect(
+      try kinds("[a\n]") == [.symbol(.leftBracket), .identifier("a"), .symbol(.rightBracket)])
+    #expect(
+      try kinds("{a\n}") == [.symbol(.leftBrace), .identifier("a"), .newline, .symbol(.rightBrace)])
+    #expect(
+      try kinds("x # comment\n# whole line\ny") == [
+        .identifier("x"), .newline, .newline, .identifier("y"),
+      ])
+  }
+
+  @Test func commandsTakeTheRawRestOfTheLine() throws {
+    let tokens = try Lexer.tokenize(":backward L -v; x # all of it  \ny")
+    #expect(
+      tokens[0].kind
+        == .command(
+          name: "backward", arguments: "L -v; x # all of it",
+          argumentsRange: SourceRange(start: 10, end: 29)))
+    #expect(tokens[0].range == SourceRange(start: 0, end: 29))
+    #expect(tokens.map(\.kind).dropFirst() == [.newline, .identifier("y"), .endOfInput])
+    #expect(
+      try kinds("x = 1; :help") == [
+        .identifier("x"), .symbol(.assign), .number(1), .symbol(.semicolon),
+        .command(name: "help", arguments: "", argumentsRange: SourceRange(start: 12, end: 12)),
+      ])
+  }
+
+  @Test func colonsInsideAStatementAreSymbols() throws {
+    #expect(
+      try kinds("x[:2]") == [
+        .identifier("x"), .symbol(.leftBracket), .symbol(.colon), .number(2),
+        .symbol(.rightBracket),
+      ])
+  }
+
+  @Test(arguments: [
+    ("x = $", "unknown character `$`", SourceRange(start: 4, end: 5)),
+    ("a ! b", "unknown character `!`", SourceRange(start: 2, end: 3)),
+    ("2abc", "invalid number `2abc`", SourceRange(start: 0, end: 4)),
+    ("1e", "invalid number `1e`", SourceRange(start: 0, end: 2)),
+    ("x = 1e999", "number `1e999` is too large", SourceRange(start: 4, end: 9)),
+    (#""a\qb""#, #"unknown escape `\q` in string"#, SourceRange(start: 2, end: 4)),
+    ("s = 'abc", "unterminated string starting at line 1:5", SourceRange(start: 4, end: 5)),
+    (": x", "expected a command name after `:`", SourceRange(start: 0, end: 1)),
+  ])
+  func errors(source: String, message: String, range: SourceRange) {
+    #expect(throws: SyntaxError.self) { try Lexer.tokenize(source) }
+    do {
+      _ = try Lexer.tokenize(source)
+    } catch {
+      #expect(error.message == message)
+      #expect(error.range == range)
+    }
+  }
+
+  @Test func sourceTextMapsOffsetsToLinesAndColumns() {
+    let text = SourceText("ab\ncd\n\nef")
+    #expect(text.lineCount == 4)
+    #expect(text.location(of: 0) == SourceLocation(line: 1, column: 1))
+    #expect(text.location(of: 2) == SourceLocation(line: 1, column: 3))
+    #expect(text.location(of: 4) == SourceLocation(line: 2, column: 2))
+    #expect(text.location(of: 7) == SourceLocation(line: 4, column: 1))
+    #expect(text.location(of: 99) == SourceLocation(line: 4, column: 3))
+    #expect(text.line(2) == "cd")
+    #expect(text.line(3) == "")
+    #expect(text[SourceRange(start: 1, end: 4)] == "b\nc")
+  }
+
+  @Test func windowsLineBreaksAreOneCharacter() throws {
+    let tokens = try Lexer.tokenize("x\r\ny")
+    #expect(tokens.map(\.kind) == [.identifier("x"), .newline, .identifier("y"), .endOfInput])
+    #expect(tokens[2].range == SourceRange(start: 2, end: 3))
+    #expect(SourceText("x\r\ny").location(of: 2) == SourceLocation(line: 2, column: 1))
+  }
+}

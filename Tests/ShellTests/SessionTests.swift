@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+@testable import Language
+@testable import Shell
+
+/// A session whose output is collected, fed line by line as a terminal would.
+final class Transcript {
+  var output = ""
+  lazy var session = Session(options: .init(json: json)) { [unowned self] in self.output += $0 }
+  let json: Bool
+
+  init(json: Bool = false) {
+    self.json = json
+  }
+
+  @discardableResult
+  func type(_ text: String) -> String {
+    output = ""
+    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      session.feed(String(line), lineNumber: i + 1)
+    }
+    return output
+  }
+}
+
+@Suite("The session")
+struct SessionTests {
+  /// The first session of the README.
+  @Test func firstSessionReadsLikeTheREADME() {
+    let t = Transcript()
+    #expect(t.type("w = [[1, -1], [0.5, -1], [1, -0.5]]") == """
+      w : (3, 2)
+      [[ 1.  -1. ]
+       [ 0.5 -1. ]
+       [ 1.  -0.5]]
+
+      """)
+    #expect(t.type("dz = [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]").hasPrefix("dz : (3, 5)\n"))
+    #expect(t.type("dx = w.T @ dz") == """
+      dx : (2, 5)
+      [[  2.5   5.    7.5  10.   12.5]
+       [ -2.5  -5.   -7.5 -10.  -12.5]]
+
+      """)
+    #expect(t.type("L = sum(dx)") == "L : () = 0.0\n")
+    #expect(t.type("w.T * dz") == """
+      error: `*` multiplies element-wise; shapes (2, 3) and (3, 5) do not broadcast (axis -1: 3 vs 5)
+       --> line 1:5
+      1 | w.T * dz
+        |     ^
+      hint: for the matrix product (2, 3) @ (3, 5) -> (2, 5), write w.T @ dz
+
+      """)
+  }
+
+  @Test func openBracketsContinueOnTheNextLine() {
+    let t = Transcript()
+    t.session.feed("x = [1,", lineNumber: 1)
+    #expect(t.session.isContinuing)
+    #expect(t.output == "")
+    t.session.feed("     2]", lineNumber: 2)
+    #expect(!t.session.isContinuing)
+    #expect(t.output == "x : (2,)\n[1. 2.]\n")
+  }
+
+  @Test func jsonRecordsOnePerStatement() {
+    let t = Transcript(json: true)
+    #expect(t.type("w = [[1, 0.5, 1], [-1, -1, -0.5]]; w @ [1, 0, 0.5]; zeros(2) @ ones(3)") == """
+      {"line": 1, "source": "w = [[1, 0.5, 1], [-1, -1, -0.5]]", "name": "w", "shape": [2, 3], "value": [[1, 0.5, 1], [-1, -1, -0.5]]}
+      {"line": 1, "source": "w @ [1, 0, 0.5]", "name": null, "shape": [2], "value": [1.5, -1.25]}
+      {"line": 1, "source": "zeros(2) @ ones(3)", "error": {"message": "matrix product of (2,) and (3,): inner dimensions 2 and 3 differ", "line": 1, "column": 62, "hint": null}}
+
+      """)
+    #expect(t.type("log([0, -1])") == """
+      {"line": 1, "source": "log([0, -1])", "name": null, "shape": [2], "value": ["-Infinity", "NaN"]}
+
+      """)
+    #expect(t.type("0.1 + 0.2") == """
+      {"line": 1, "source": "0.1 + 0.2", "name": null, "shape": [], "value": 0.30000000000000004}
+
+      """)
+  }
+
+  @Test func commandsGiveRecordsToo() {
+    let t = Transcript(json: true)
+    t.type("x = zeros(2, 3)")
+    #expect(t.type(":vars") == """
+      {"line": 1, "source": ":vars", "output": "name  shape   computed by\\nx     (2, 3)  leaf", "data": [{"name": "x", "shape": [2, 3], "graph": false}]}
+
+      """)
+  }
+
+  @Test func varsAndClear() {
+    let t = Transcript()
+    t.type("x = ones(2, 3); y = x * 2")
+    #expect(t.type(":vars") == """
+      name  shape   computed by
+      x     (2, 3)  leaf
+      y     (2, 3)  graph (multiply…)
+
+      """)
+    t.type(":clear")
+    #expect(t.type(":vars") == "no variables yet\n")
+  }
+
+  @Test func helpPagesComeFromTheBuiltinTable() {
+    let t = Transcript()
+    for builtin in BuiltinCatalog.all {
+      #expect(t.type(":help \(builtin.name)") == Help.builtinPage(builtin) + "\n")
+    }
+    #expect(t.type(":help sum") == """
+      sum(x, axis=None, keepdims=false)
+        The sum over an axis, a tuple of axes, or all (axis=None).
+        example: sum([[1, 2], [3, 4]], 1)
+        backward rules: sum
+
+      """)
+    #expect(t.type(":help smu").contains("hint: did you mean `:help sum`?"))
+    let overview = t.type(":help")
+    for builtin in BuiltinCatalog.all { #expect(overview.contains(builtin.name)) }
+    for command in Commands.all { #expect(overview.contains(command.usage)) }
+  }
+
+  /// docs/language.md is the generated reference, word for word.
+  @Test func languageReferenceIsUpToDate() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let committed = try String(contentsOf: root.appendingPathComponent("docs/language.md"), encoding: .utf8)
+    #expect(committed == Help.reference(), "regenerate with: swift run backstep --reference > docs/language.md")
+  }
+
+  @Test func unknownCommandsSuggestTheClosest() {
+    let t = Transcript()
+    #expect(t.type(":hlep") == """
+      error: unknown command `:hlep`
+       --> line 1:1
+      1 | :hlep
+        | ^~~~~
+      hint: did you mean `:help`? `:help` lists the commands
+
+      """)
+  }
+
+  @Test func loadRunsAScriptIntoTheSession() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-load-\(UUID()).bs")
+    try "a = 2\nb = a * 3\nc = nope\n".write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let t = Transcript()
+    let output = t.type(":load \(file.path)")
+    #expect(output.contains("b : () = 6.0"))
+    #expect(output.contains("error: unknown name `nope`"))
+    #expect(output.hasSuffix("loaded \(file.path): 3 statements, 1 failed\n"))
+    #expect(t.type("a + b") == "8.0\n")
+    #expect(t.session.failureCount == 1)
+  }
+
+  @Test func completionOffersNamesAndCommands() {
+    let t = Transcript()
+    t.type("weights = ones(2)")
+    #expect(t.session.completions(for: "we", lineBefore: "x = ") == ["weights"])
+    #expect(t.session.completions(for: "resh", lineBefore: "") == ["reshape"])
+    #expect(t.session.completions(for: ":he", lineBefore: "") == [":help"])
+  }
+
+  @Test func historyIsWrittenAtomicallyAndCapped() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-history-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let history = HistoryFile(url: file, capacity: 3)
+    for i in 0..<5 { history.append("x = \(i)") }
+    #expect(try String(contentsOf: file, encoding: .utf8) == "x = 2\nx = 3\nx = 4\n")
+    #expect(HistoryFile(url: file, capacity: 3).entries == ["x = 2", "x = 3", "x = 4"])
+  }
+}
