@@ -18,6 +18,9 @@ public final class Rule: Sendable {
   public let cost: CostModel
   /// Inputs to check the backward rule at (finite differences, worked examples).
   public let samples: [Sample]
+  /// How an application of the rule is written in the language (`a @ b`, `sum(x, axis=1)`),
+  /// so that graphs and derived gradients read back as code.
+  public let notation: Notation
 
   let forward: @Sendable ([Tensor], Attributes) throws(TensorError) -> Tensor
   /// `nil` for ops with no gradient (comparisons): nothing flows through them.
@@ -29,6 +32,7 @@ public final class Rule: Sendable {
     explanation: Explanation,
     cost: CostModel,
     samples: [Sample],
+    notation: Notation? = nil,
     forward: @escaping @Sendable ([Tensor], Attributes) throws(TensorError) -> Tensor,
     backward: (@Sendable (BackwardContext) throws(TensorError) -> [Variable?])?
   ) {
@@ -37,6 +41,7 @@ public final class Rule: Sendable {
     self.explanation = explanation
     self.cost = cost
     self.samples = samples
+    self.notation = notation ?? .call(name)
     self.forward = forward
     self.backward = backward
   }
@@ -57,6 +62,28 @@ public final class Rule: Sendable {
   public func evaluate(_ inputs: [Tensor], _ attributes: Attributes = .none) throws(TensorError) -> Tensor {
     try forward(inputs, attributes)
   }
+}
+
+/// How the language writes an application of a rule.
+///
+/// Attribute names are the language's keyword names (`axis`, `keepdims`), so an
+/// attribute not listed as positional reads as `name=value`.
+public enum Notation: Sendable, Equatable {
+  /// `a + b`: a binary operator.
+  case infix(String)
+  /// `-a`: a prefix operator.
+  case prefix(String)
+  /// `name(inputs…, attributes…)`: the attributes in `positional` follow the inputs
+  /// in that order without their names; the others are keywords.
+  case call(String, positional: [String] = [])
+  /// `name([inputs…], attributes…)`: the inputs as one list (`concat`, `stack`).
+  case callWithList(String)
+  /// `x[…]`: the `index` attribute as a subscript.
+  case indexing
+  /// `a @ b`, with `.T` (or a transpose of the last two axes) on operands read transposed.
+  case matrixProduct
+  /// `x.T` when every axis is reversed, else `transpose(x, axes)`.
+  case transpose
 }
 
 /// What the backward rule of one node sees.
@@ -102,10 +129,14 @@ public enum CostModel: Sendable {
   case perInputElement(forward: Double, backward: Double)
   /// A matrix product: 2·m·n·k forward, twice that backward.
   case matrixProduct
+  /// Computed by the rule from its input shapes, output shape and attributes.
+  case custom(@Sendable (_ inputs: [[Int]], _ output: [Int], _ attributes: Attributes) -> (forward: Double, backward: Double))
 
   /// The flops of the forward and of the backward for the given shapes.
-  public func flops(inputs: [[Int]], output: [Int]) -> (forward: Double, backward: Double) {
+  public func flops(inputs: [[Int]], output: [Int], attributes: Attributes = .none) -> (forward: Double, backward: Double) {
     switch self {
+    case .custom(let count):
+      return count(inputs, output, attributes)
     case .free:
       return (0, 0)
     case let .perOutputElement(f, b):

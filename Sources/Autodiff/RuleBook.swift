@@ -1,6 +1,9 @@
 /// Every rule, in the order `:explain` lists them: the table of contents of `Rules/`.
 public enum RuleBook {
-  public static let all: [Rule] = [
+  public static let all: [Rule] = core + contractions + selection + softmaxFamily + convolution + warps
+
+  /// The ops of the core: arithmetic, element-wise functions, matmul, reductions, shapes, indexing.
+  static let core: [Rule] = [
     .add, .subtract, .multiply, .divide, .negate, .power,
     .exp, .log, .sqrt, .abs, .sign, .sin, .cos, .tanh, .sigmoid, .relu,
     .matmul, .diagPart, .diag,

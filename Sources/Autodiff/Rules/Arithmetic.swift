@@ -37,6 +37,7 @@ extension Rule {
       pitfall: "Adding a bias b (3, 1) to z (3, 5) broadcasts b along axis 1: its gradient is sum(dz, axis=1, keepdims=true), not dz."),
     cost: .perOutputElement(forward: 1, backward: 0),
     samples: Sample.binary(),
+    notation: .infix("+"),
     forward: { x, _ throws(TensorError) in try x[0] + x[1] },
     backward: { c throws(TensorError) in
       [try c.upstream.summed(toShape: c.inputs[0].shape), try c.upstream.summed(toShape: c.inputs[1].shape)]
@@ -53,6 +54,7 @@ extension Rule {
       pitfall: "The minus sign goes to b's gradient only."),
     cost: .perOutputElement(forward: 1, backward: 1),
     samples: Sample.binary(),
+    notation: .infix("-"),
     forward: { x, _ throws(TensorError) in try x[0] - x[1] },
     backward: { c throws(TensorError) in
       [try c.upstream.summed(toShape: c.inputs[0].shape),
@@ -71,6 +73,7 @@ extension Rule {
       pitfall: "`*` is element-wise. For (2, 3) and (3, 5) it is a broadcast error; the matrix product is `@`."),
     cost: .perOutputElement(forward: 1, backward: 2),
     samples: Sample.binary(),
+    notation: .infix("*"),
     forward: { x, _ throws(TensorError) in try x[0] * x[1] },
     backward: { c throws(TensorError) in
       let (a, b, dy) = (c.inputs[0], c.inputs[1], c.upstream)
@@ -89,6 +92,7 @@ extension Rule {
       pitfall: "Dividing by a mean or a count: the count is a constant, only the numerator gets a gradient."),
     cost: .perOutputElement(forward: 1, backward: 4),
     samples: Sample.binary(.real, rhs: .awayFromZero),
+    notation: .infix("/"),
     forward: { x, _ throws(TensorError) in try x[0] / x[1] },
     backward: { c throws(TensorError) in
       let (a, b, dy, y) = (c.inputs[0], c.inputs[1], c.upstream, c.output)
@@ -107,6 +111,7 @@ extension Rule {
       pitfall: "`-x ** 2` is -(x ** 2): `**` binds tighter than the minus."),
     cost: .perOutputElement(forward: 1, backward: 1),
     samples: Sample.unary(),
+    notation: .prefix("-"),
     forward: { x, _ in -x[0] },
     backward: { c throws(TensorError) in [try -c.upstream] })
 
@@ -122,6 +127,7 @@ extension Rule {
       pitfall: "With a constant exponent (x ** 2) only the base gets a gradient."),
     cost: .perOutputElement(forward: 10, backward: 30),
     samples: Sample.binary(.positive),
+    notation: .infix("**"),
     forward: { x, _ throws(TensorError) in try Tensor.power(x[0], x[1]) },
     backward: { c throws(TensorError) in
       let (a, b, dy, y) = (c.inputs[0], c.inputs[1], c.upstream, c.output)

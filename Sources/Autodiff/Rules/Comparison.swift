@@ -15,6 +15,7 @@ extension Rule {
         pitfall: "A mask made by a comparison is a constant in the backward pass: multiply by it to block gradients."),
       cost: .perOutputElement(forward: 1, backward: 0),
       samples: [],
+      notation: .infix(symbol),
       forward: { x, _ throws(TensorError) in try Tensor.compare(x[0], x[1], predicate) },
       backward: nil)
   }

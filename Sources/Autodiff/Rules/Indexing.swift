@@ -20,6 +20,7 @@ extension Rule {
       Sample(shapes: [[2, 3, 2]], Attributes([("index", .index([.ellipsis, .newAxis, .slice(start: 1, stop: nil, step: nil)]))])),
       Sample(shapes: [[4]], Attributes([("index", .index([.slice(start: nil, stop: nil, step: -1)]))])),
     ],
+    notation: .indexing,
     forward: { x, attributes throws(TensorError) in try x[0].indexed(attributes.index("index") ?? []) },
     backward: { c throws(TensorError) in
       [try c.upstream.scattered(into: c.inputs[0].shape, at: c.attributes.index("index") ?? [])]
@@ -40,6 +41,7 @@ extension Rule {
       Sample(shapes: [[4]], Attributes([("shape", .ints([3, 4])), ("index", .index([.index(1)]))])),
       Sample(shapes: [[2, 1]], Attributes([("shape", .ints([3, 2])), ("index", .index([.slice(start: nil, stop: nil, step: 2), .slice(start: -1, stop: nil, step: nil)]))])),
     ],
+    notation: .call("scatter", positional: ["shape", "index"]),
     forward: { x, attributes throws(TensorError) in
       try x[0].scattered(into: attributes.ints("shape") ?? [], at: attributes.index("index") ?? [])
     },
@@ -58,6 +60,7 @@ extension Rule {
       Sample(shapes: [[2, 3], [1, 3]], Attributes([("axis", .int(0))])),
       Sample(shapes: [[2, 1], [2, 2], [2, 1]], Attributes([("axis", .int(-1))])),
     ],
+    notation: .callWithList("concat"),
     forward: { x, attributes throws(TensorError) in try Tensor.concatenate(x, axis: attributes.int("axis") ?? 0) },
     backward: { c throws(TensorError) in
       let rank = c.upstream.value.rank
@@ -88,6 +91,7 @@ extension Rule {
       Sample(shapes: [[3], [3], [3]], Attributes([("axis", .int(-1))])),
       Sample(shapes: [[], []], Attributes([("axis", .int(0))])),
     ],
+    notation: .callWithList("stack"),
     forward: { x, attributes throws(TensorError) in try Tensor.stack(x, axis: attributes.int("axis") ?? 0) },
     backward: { c throws(TensorError) in
       let rank = c.upstream.value.rank

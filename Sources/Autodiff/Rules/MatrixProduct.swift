@@ -29,6 +29,7 @@ extension Rule {
       Sample(shapes: [[2, 3], [4, 3]], Attributes([("transposeRHS", .bool(true))])),
       Sample(shapes: [[2, 3, 2], [2, 4, 3]], Attributes([("transposeLHS", .bool(true)), ("transposeRHS", .bool(true))])),
     ],
+    notation: .matrixProduct,
     forward: { x, attributes throws(TensorError) in
       try Tensor.matmul(
         x[0], x[1], transposeLHS: attributes.bool("transposeLHS"), transposeRHS: attributes.bool("transposeRHS"))

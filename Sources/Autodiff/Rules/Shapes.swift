@@ -19,6 +19,7 @@ extension Rule {
       Sample(shapes: [[2, 3]], Attributes([("shape", .ints([-1]))])),
       Sample(shapes: [[]], Attributes([("shape", .ints([1, 1]))])),
     ],
+    notation: .call("reshape", positional: ["shape"]),
     forward: { x, attributes throws(TensorError) in try x[0].reshaped(attributes.ints("shape") ?? []) },
     backward: { c throws(TensorError) in [try c.upstream.reshaped(c.inputs[0].shape)] })
 
@@ -36,6 +37,7 @@ extension Rule {
       Sample(shapes: [[2, 3]]), Sample(shapes: [[2, 3, 4]], Attributes([("axes", .ints([1, 2, 0]))])),
       Sample(shapes: [[3]]), Sample(shapes: [[]]),
     ],
+    notation: .transpose,
     forward: { x, attributes throws(TensorError) in try x[0].transposed(attributes.ints("axes")) },
     backward: { c throws(TensorError) in
       let rank = c.inputs[0].value.rank
@@ -55,6 +57,7 @@ extension Rule {
       pitfall: "expand_dims makes room for broadcasting; the broadcast that follows is where the sum appears."),
     cost: .free,
     samples: [Sample(shapes: [[2, 3]], Attributes([("axis", .int(1))])), Sample(shapes: [[]], Attributes([("axis", .int(0))]))],
+    notation: .call("expand_dims", positional: ["axis"]),
     forward: { x, attributes throws(TensorError) in try x[0].expandingDims(at: attributes.int("axis") ?? 0) },
     backward: { c throws(TensorError) in [try c.upstream.reshaped(c.inputs[0].shape)] })
 
@@ -87,6 +90,7 @@ extension Rule {
       Sample(shapes: [[3]], Attributes([("shape", .ints([2, 3]))])),
       Sample(shapes: [[]], Attributes([("shape", .ints([2, 2]))])),
     ],
+    notation: .call("broadcast_to", positional: ["shape"]),
     forward: { x, attributes throws(TensorError) in try x[0].broadcast(to: attributes.ints("shape") ?? []) },
     backward: { c throws(TensorError) in [try c.upstream.summed(toShape: c.inputs[0].shape)] })
 }

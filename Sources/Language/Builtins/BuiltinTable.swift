@@ -3,7 +3,9 @@ import Tensors
 
 /// The table of contents of the built-ins, in the order `:help` lists them.
 enum BuiltinTable {
-  static let all: [Builtin] = creation + elementwise + reductions + linearAlgebra + shapes + selection + gradients
+  static let all: [Builtin] =
+    creation + elementwise + reductions + linearAlgebra + shapes + selection + gradients
+    + contractions + masks + softmaxFamily + convolution + warps + recurrent
 }
 
 private typealias P = Builtin.Parameter

@@ -1,0 +1,6 @@
+import Autodiff
+import Tensors
+
+extension BuiltinTable {
+  static let masks: [Builtin] = []
+}
