@@ -49,13 +49,13 @@ public final class Rule: Sendable {
   /// Whether gradients flow through this op at all.
   public var isDifferentiable: Bool { backward != nil }
 
-  /// Computes the op and records it in the graph when any input requires a gradient.
+  /// Computes the op and records it in the graph when any input requires a gradient
+  /// or was itself computed.
   public func apply(_ inputs: [Variable], _ attributes: Attributes = .none) throws(TensorError) -> Variable {
     let value = try forward(inputs.map(\.value), attributes)
-    if backward != nil && inputs.contains(where: \.requiresGradient) {
-      return Variable(value: value, rule: self, attributes: attributes, inputs: inputs)
-    }
-    return Variable(value, requiresGradient: false)
+    guard inputs.contains(where: { $0.requiresGradient || !$0.isLeaf }) else { return .constant(value) }
+    // A comparison is recorded too, so that graphs show `x > 0`, but nothing flows back through it.
+    return Variable(value: value, rule: self, attributes: attributes, inputs: inputs, requiresGradient: backward != nil && inputs.contains(where: \.requiresGradient))
   }
 
   /// The forward on plain tensors, recording nothing.

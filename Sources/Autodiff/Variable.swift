@@ -16,6 +16,8 @@ public final class Variable {
   public private(set) var inputs: [Variable]
   /// Whether gradients flow to or through this variable.
   public let requiresGradient: Bool
+  /// The name the learner first gave this value (`z`), for showing graphs in their own words.
+  public var label: String?
 
   /// A leaf: a value that was not computed from other variables.
   public init(_ value: Tensor, requiresGradient: Bool = true) {
@@ -36,12 +38,12 @@ public final class Variable {
     Variable(Tensor(value), requiresGradient: false)
   }
 
-  init(value: Tensor, rule: Rule, attributes: Attributes, inputs: [Variable]) {
+  init(value: Tensor, rule: Rule, attributes: Attributes, inputs: [Variable], requiresGradient: Bool) {
     self.value = value
     self.rule = rule
     self.attributes = attributes
     self.inputs = inputs
-    self.requiresGradient = true
+    self.requiresGradient = requiresGradient
   }
 
   /// The same value cut from its graph: a leaf that records nothing.

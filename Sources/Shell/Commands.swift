@@ -7,34 +7,38 @@ struct Command: Sendable {
   let name: String
   let usage: String
   let summary: String
-  let run: @Sendable (Session, String, SourceRange) throws(EvaluationError) -> CommandOutput
+  let run: @Sendable (Session, CommandArguments) throws(EvaluationError) -> CommandOutput
 }
 
 /// Every `:command`, in the order `:help` lists them.
 enum Commands {
-  static let all: [Command] = [
+  static let all: [Command] = general + teaching
+
+  static let general: [Command] = [
     Command(name: "help", usage: ":help [NAME]", summary: "This overview, or the page of a built-in, a command or a topic.") {
-      session, arguments, range throws(EvaluationError) in
-      try Help.page(arguments, range: range, style: session.options.style)
+      session, arguments throws(EvaluationError) in
+      try Help.page(arguments.text, range: arguments.range, style: session.options.style)
     },
     Command(name: "vars", usage: ":vars", summary: "The variables: name, shape, and whether a graph is attached.") {
-      session, _, _ in variables(session)
+      session, _ in variables(session)
     },
     Command(name: "clear", usage: ":clear", summary: "Forgets every variable and restarts the random generator.") {
-      session, _, _ in
+      session, _ in
       session.interpreter.clear()
       return CommandOutput(text: "cleared")
     },
     Command(name: "load", usage: ":load FILE", summary: "Runs a script into this session.") {
-      session, arguments, range throws(EvaluationError) in
-      guard !arguments.isEmpty else { throw EvaluationError("`:load` needs a file name", at: range, hint: ":load lessons/01-tour.bs") }
-      return try session.load(path: arguments, range: range)
+      session, arguments throws(EvaluationError) in
+      guard !arguments.text.isEmpty else {
+        throw EvaluationError("`:load` needs a file name", at: arguments.range, hint: ":load lessons/01-tour.bs")
+      }
+      return try session.load(path: arguments.text, range: arguments.range)
     },
     Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one (max_tensor_bytes).") {
-      _, arguments, range throws(EvaluationError) in try settings(arguments, range: range)
+      _, arguments throws(EvaluationError) in try settings(arguments.text, range: arguments.range)
     },
     Command(name: "quit", usage: ":quit", summary: "Leaves Backstep (Ctrl-D does too).") {
-      session, _, _ in
+      session, _ in
       session.requestQuit()
       return CommandOutput(text: "")
     },

@@ -61,6 +61,7 @@ private enum ReadlineBridge {
     .assumingMemoryBound(to: CChar.self)
 
   static let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { line in
+    rl_callback_handler_remove()  // now, or readline shows the prompt again before the output
     guard let line else {
       pending = .end
       return

@@ -127,8 +127,7 @@ public final class Session {
         "unknown command `:\(name)`", at: SourceRange(start: call.range.start, end: call.range.start + 1 + name.count),
         hint: Commands.closest(to: name).map { "did you mean `:\($0)`? `:help` lists the commands" } ?? "`:help` lists the commands")
     }
-    let range = call.arguments.isEmpty ? call.range : call.argumentsRange
-    return try command.run(self, call.arguments.trimmingCharacters(in: .whitespaces), range)
+    return try command.run(self, CommandArguments(call))
   }
 
   func requestQuit() { wantsToQuit = true }

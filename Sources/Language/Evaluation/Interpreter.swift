@@ -93,8 +93,7 @@ public final class Interpreter {
     case let .assign(targets, expr):
       let value = try evaluate(expr)
       if targets.count == 1 {
-        let stored = try materialize(value, at: expr.range)
-        assign(targets[0].text, stored)
+        let stored = assign(targets[0].text, try materialize(value, at: expr.range))
         return .value(name: targets[0].text, stored)
       }
       guard case .tuple(let items) = value, items.count == targets.count else {
@@ -102,10 +101,8 @@ public final class Interpreter {
           "cannot unpack \(value.kindDescription) into \(targets.count) names", at: expr.range,
           hint: "the right side must give exactly \(targets.count) values, like lstm_cell's (h, c)")
       }
-      let stored = try zip(targets, items).map { (pair: (Name, Value)) throws(EvaluationError) in
-        (name: pair.0.text, value: try materialize(pair.1, at: expr.range))
-      }
-      for (name, item) in stored { assign(name, item) }
+      let values = try items.map { (item: Value) throws(EvaluationError) in try materialize(item, at: expr.range) }
+      let stored = zip(targets, values).map { (name: $0.text, value: assign($0.text, $1)) }
       return .assignment(stored)
 
     case let .command(name, arguments, range):
@@ -157,12 +154,30 @@ public final class Interpreter {
     return .normal
   }
 
-  func assign(_ name: String, _ value: Value) {
+  /// Binds a name in the current scope; returns the value as stored.
+  @discardableResult
+  func assign(_ name: String, _ value: Value) -> Value {
+    let stored = Self.bindable(value, as: name, labelling: frames.isEmpty)
     if frames.isEmpty {
-      globals[name] = value
+      globals[name] = stored
     } else {
-      frames[frames.count - 1][name] = value
+      frames[frames.count - 1][name] = stored
     }
+    return stored
+  }
+
+  /// A value as a name holds it: new data becomes a leaf that gradients can reach,
+  /// and a tensor without a name yet takes this one (graphs show the learner's names).
+  /// Function parameters are not labels: only session-level names are shown in graphs.
+  static func bindable(_ value: Value, as name: String, labelling: Bool = true) -> Value {
+    guard case .tensor(let v) = value else { return value }
+    if v.isLeaf && !v.requiresGradient {
+      let leaf = Variable(v.value)
+      if labelling { leaf.label = name }
+      return .tensor(leaf)
+    }
+    if labelling && v.label == nil { v.label = name }
+    return value
   }
 
   /// A list literal becomes a tensor when it is stored or shown.
@@ -190,9 +205,9 @@ public final class Interpreter {
       var position = 0
       for argument in given {
         if let label = argument.label {
-          locals[label] = argument.value
+          locals[label] = Self.bindable(argument.value, as: label, labelling: false)
         } else {
-          locals[parameters[position]] = argument.value
+          locals[parameters[position]] = Self.bindable(argument.value, as: parameters[position], labelling: false)
           position += 1
         }
       }
@@ -225,4 +240,24 @@ public struct CommandCall: Sendable {
   public let argumentsRange: SourceRange
   /// The whole command, for errors about the command itself.
   public let range: SourceRange
+}
+
+extension Interpreter {
+  /// Evaluates the expression written at `range` of the source being run (a command's argument),
+  /// with errors placed where it stands in that source.
+  public func evaluateExpression(at range: SourceRange) throws(EvaluationError) -> (value: Value, expression: Expr) {
+    // Blank out everything before the range but keep line breaks, so offsets and lines stay true.
+    let prefix = String(source.characters[0..<min(range.start, source.characters.count)].map { $0.isNewline ? $0 : " " })
+    let text = SourceText(prefix + source[range], firstLine: source.firstLine)
+    let expression: Expr
+    do {
+      expression = try Parser.parseExpression(text)
+    } catch {
+      throw EvaluationError(error.message, at: error.range, hint: error.hint)
+    }
+    let saved = source
+    source = text
+    defer { source = saved }
+    return (try materialize(evaluate(expression), at: expression.range), expression)
+  }
 }

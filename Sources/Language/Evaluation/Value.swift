@@ -15,10 +15,11 @@ public enum Value {
   case none
   case function(Function)
 
-  /// A leaf tensor: data that was typed in or created, which gradients can be taken with respect to.
-  static func leaf(_ tensor: Tensor) -> Value { .tensor(Variable(tensor)) }
+  /// New data (a literal, `zeros(…)`, `randn(…)`): a constant until a name is bound
+  /// to it, which makes it a leaf that gradients can be taken with respect to.
+  static func leaf(_ tensor: Tensor) -> Value { .tensor(.constant(tensor)) }
 
-  /// A number as a 0-d leaf tensor.
+  /// A number as a 0-d constant.
   static func number(_ x: Double) -> Value { .leaf(Tensor(x)) }
 
   /// What kind of value this is, for error messages: "a tensor of shape (2, 3)", "a string".

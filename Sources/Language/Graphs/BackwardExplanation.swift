@@ -1,0 +1,140 @@
+import Autodiff
+import Tensors
+
+/// What `:backward` says about each step: the equation, the rule, each gradient
+/// with its shape, and the remarks that matter at that moment.
+public struct BackwardExplanation {
+  /// One gradient sent to one input.
+  public struct Line {
+    /// `dW`.
+    public let name: String
+    /// `dz @ x.T`.
+    public let formula: String
+    public let shape: [Int]
+    public let value: Tensor
+    /// Broadcasting undone, the matrix-product shape check, the batch axis, zero gradients.
+    public let remarks: [String]
+  }
+
+  public struct Step {
+    /// 1-based.
+    public let number: Int
+    /// `z = W @ x + b`, or the expression alone for an unnamed node.
+    public let equation: String
+    public let rule: Rule
+    /// `dz = dz₁ + dz₂` when the node fed several others (fan-out), else nil.
+    public let accumulation: String?
+    public let lines: [Line]
+  }
+
+  public let outputName: String
+  public let steps: [Step]
+  /// Leaves that received several contributions, with how they add up.
+  public let leafAccumulations: [String]
+  /// Every leaf gradient: name, shape and value (what grad() returns).
+  public let leafGradients: [Line]
+
+  public init(_ walk: BackwardWalk) {
+    let notation = walk.notation
+    outputName = walk.name(of: walk.output)
+    var steps: [Step] = []
+    for (index, step) in walk.steps.enumerated() {
+      guard let rule = step.node.rule else { continue }
+      let nodeName = walk.name(of: step.node)
+      let expression = notation.expression(of: step.node).sourceText
+      let equation = nodeName == expression ? expression : "\(nodeName) = \(expression)"
+      let lines = step.contributions.map { contribution in
+        let name = BackwardWalk.gradientName(of: walk.name(of: contribution.input))
+        let formula = contribution.gradient === step.upstream
+          ? BackwardWalk.gradientName(of: nodeName)
+          : notation.expression(of: contribution.gradient).sourceText
+        return Line(
+          name: name, formula: formula, shape: contribution.gradient.shape, value: contribution.gradient.value,
+          remarks: Self.remarks(rule: rule, node: step.node, input: contribution.input, walk: walk))
+      }
+      steps.append(Step(
+        number: index + 1, equation: equation, rule: rule,
+        accumulation: Self.accumulation(of: step.node, walk: walk, notation: notation), lines: lines))
+    }
+    self.steps = steps
+    let leaves = walk.order.filter { $0.isLeaf && walk.totals[ObjectIdentifier($0)] != nil }
+    leafAccumulations = leaves.compactMap { Self.accumulation(of: $0, walk: walk, notation: notation) }
+    leafGradients = leaves.compactMap { leaf in
+      guard let total = walk.totals[ObjectIdentifier(leaf)] else { return nil }
+      return Line(
+        name: BackwardWalk.gradientName(of: walk.name(of: leaf)), formula: "", shape: total.shape, value: total.value, remarks: [])
+    }
+  }
+
+  /// `dx = dx₁ + dx₂ (x is used by 2 ops: its gradients add up)`.
+  static func accumulation(of node: Variable, walk: BackwardWalk, notation: GraphNotation) -> String? {
+    guard let parts = walk.received[ObjectIdentifier(node)], parts.count > 1 else { return nil }
+    let name = walk.name(of: node)
+    let terms = parts.map { "\(notation.expression(of: $0.gradient).sourceText)  (from \(walk.name(of: $0.from)))" }
+    return "\(name) is used by \(parts.count) ops, so its gradients add up:\n"
+      + "\(BackwardWalk.gradientName(of: name)) = " + terms.joined(separator: "\n    + ")
+  }
+
+  /// The remarks for the gradient that `node` sends to `input`.
+  static func remarks(rule: Rule, node: Variable, input: Variable, walk: BackwardWalk) -> [String] {
+    var remarks: [String] = []
+    let inputName = walk.name(of: input)
+    let broadcasting = ["add", "subtract", "multiply", "divide", "power", "where"]
+    if broadcasting.contains(rule.name) && input.shape != node.shape {
+      let axes = Shape.stretchedAxes(from: input.shape, to: node.shape)
+      let lead = node.shape.count - input.shape.count
+      let described = axes.map { axis in
+        axis < lead ? "added axis \(axis) (×\(node.shape[axis]))" : "axis \(axis) (×\(node.shape[axis]))"
+      }
+      remarks.append(
+        "\(inputName) \(Shape.text(input.shape)) was broadcast to \(Shape.text(node.shape)) along "
+          + described.joined(separator: ", ")
+          + ": each value was used many times, so its gradient sums over "
+          + (axes.count == 1 ? "that axis" : "those axes") + ".")
+    }
+    if rule.name == "matmul", node.inputs.count == 2, node.shape.count >= 1 {
+      remarks += matmulRemarks(node: node, input: input, walk: walk)
+    }
+    if rule.name == "relu" {
+      let zeros = input.value.scalars.filter { $0 == 0 }.count
+      let negative = input.value.scalars.filter { $0 < 0 }.count
+      if negative > 0 { remarks.append("\(negative) of \(input.value.count) entries of \(inputName) are negative: relu passes no gradient there.") }
+      if zeros > 0 { remarks.append("\(zeros) entries of \(inputName) are exactly 0, where relu has no slope: the rule uses 0.") }
+    }
+    if rule.name == "max" || rule.name == "min" {
+      let receiving = node.value.count
+      remarks.append(
+        "only the \(rule.name == "max" ? "largest" : "smallest") entry behind each of the \(receiving) result\(receiving == 1 ? "" : "s") "
+          + "gets a gradient; the other \(input.value.count - receiving) entries of \(inputName) get 0.")
+    }
+    if rule.name == "where", let condition = node.inputs.first {
+      let chosen = input === node.inputs[1]
+      let blocked = condition.value.scalars.filter { chosen ? $0 == 0 : $0 != 0 }.count
+      remarks.append("\(inputName) was not chosen at \(blocked) of \(condition.value.count) positions: its gradient is 0 there.")
+    }
+    if ["sign", "round", "floor", "ceil"].contains(rule.name) {
+      remarks.append("\(rule.name) is piecewise constant: its gradient is zero everywhere it exists.")
+    }
+    return remarks
+  }
+
+  /// The shape check of a matrix product's gradient, and which axis it sums over.
+  static func matmulRemarks(node: Variable, input: Variable, walk: BackwardWalk) -> [String] {
+    let a = node.inputs[0], b = node.inputs[1]
+    guard a.shape.count == 2, b.shape.count == 2, !node.attributes.bool("transposeLHS"), !node.attributes.bool("transposeRHS") else {
+      return []
+    }
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    let dy = BackwardWalk.gradientName(of: walk.name(of: node))
+    if input === a {
+      return [
+        "shapes: \(dy) \(Shape.text([m, n])) @ \(walk.name(of: b)).T \(Shape.text([n, k])) -> \(Shape.text([m, k])), the shape of \(walk.name(of: a)).",
+        "each entry sums over the \(n) columns of \(dy), one term per column: when columns are examples, this sums over the batch.",
+      ]
+    }
+    return [
+      "shapes: \(walk.name(of: a)).T \(Shape.text([k, m])) @ \(dy) \(Shape.text([m, n])) -> \(Shape.text([k, n])), the shape of \(walk.name(of: b)).",
+      "it keeps the \(n) columns of \(dy): each column of \(walk.name(of: b)) gets its own gradient (a batch axis is kept).",
+    ]
+  }
+}

@@ -1,0 +1,112 @@
+import Autodiff
+import Tensors
+
+/// The backward pass of a scalar, recorded so that each step can be shown in the
+/// learner's names and each gradient read back as an expression.
+///
+/// The walk runs the same rules as `grad()`, with the backward itself recorded
+/// (create-graph) and the seed dL/dL = 1 as a named leaf, so every gradient is a
+/// graph built from the forward nodes and the seed.
+public struct BackwardWalk {
+  /// One contribution of a step: the gradient a node sends to one of its inputs.
+  public struct Contribution {
+    public let input: Variable
+    public let gradient: Variable
+  }
+
+  /// One node of the walk: its rule applied backward.
+  public struct Step {
+    public let node: Variable
+    /// dL/d(node), complete when the step runs.
+    public let upstream: Variable
+    /// What it sent to each input that takes a gradient.
+    public let contributions: [Contribution]
+  }
+
+  public let output: Variable
+  /// The seed dL/dL: a leaf of ones named `d` + the output's name.
+  public let seed: Variable
+  /// The forward nodes L depends on, inputs first.
+  public let order: [Variable]
+  /// The steps in the order they ran (reverse topological).
+  public let steps: [Step]
+  /// The complete gradient of every node reached, leaves included.
+  public let totals: [ObjectIdentifier: Variable]
+  /// For every node, the contributions it received, in order.
+  public let received: [ObjectIdentifier: [(from: Variable, gradient: Variable)]]
+  /// Names of the forward nodes: labels, the output's name, or t1, t2, … for long unnamed expressions.
+  public let names: [ObjectIdentifier: String]
+
+  /// Walks backward from a scalar `output` called `outputName`.
+  public init(from output: Variable, named outputName: String) throws(AutodiffError) {
+    guard output.value.count == 1 else { throw .nonScalarOutput(shape: output.shape) }
+    self.output = output
+    let order = topologicalOrder(from: output)
+    self.order = order
+    names = Self.displayNames(order, outputName: outputName)
+
+    let seed = Variable(Tensor.ones(like: output.value))
+    seed.label = BackwardWalk.gradientName(of: outputName)
+    self.seed = seed
+    let leaves = order.filter(\.isLeaf)
+    var steps: [Step] = []
+    var received: [ObjectIdentifier: [(from: Variable, gradient: Variable)]] = [:]
+    let results = try gradients(of: output, wrt: leaves, seed: seed, createGraph: true) { step in
+      var contributions: [Contribution] = []
+      for (input, gradient) in zip(step.node.inputs, step.inputGradients) {
+        guard let gradient, input.requiresGradient else { continue }
+        contributions.append(Contribution(input: input, gradient: gradient))
+        received[ObjectIdentifier(input), default: []].append((from: step.node, gradient: gradient))
+      }
+      steps.append(Step(node: step.node, upstream: step.upstream, contributions: contributions))
+    }
+    var totals: [ObjectIdentifier: Variable] = [ObjectIdentifier(output): seed]
+    for step in steps { totals[ObjectIdentifier(step.node)] = step.upstream }
+    for (leaf, result) in zip(leaves, results) where result.isReached { totals[ObjectIdentifier(leaf)] = result.variable }
+    self.steps = steps
+    self.received = received
+    self.totals = totals
+  }
+
+  /// The display name of a forward node: its name, or its expression when it is short and unnamed.
+  public func name(of node: Variable) -> String {
+    names[ObjectIdentifier(node)] ?? GraphNotation(names: names).operand(node).sourceText
+  }
+
+  /// `dz` for `z`, `d(W @ x)` for an expression.
+  public static func gradientName(of name: String) -> String {
+    name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? "d" + name : "d(\(name))"
+  }
+
+  /// Notation that writes forward nodes by their names and gradients by theirs (`dz`).
+  public var notation: GraphNotation {
+    var all = names
+    for node in order {
+      if let total = totals[ObjectIdentifier(node)] {
+        all[ObjectIdentifier(total)] = Self.gradientName(of: name(of: node))
+      }
+    }
+    all[ObjectIdentifier(seed)] = seed.label
+    return GraphNotation(names: all)
+  }
+
+  /// Names forward nodes: a label, else none when the expression is short (it is written out), else t1, t2, …
+  static func displayNames(_ order: [Variable], outputName: String) -> [ObjectIdentifier: String] {
+    var names: [ObjectIdentifier: String] = [:]
+    var counter = 0
+    for node in order {
+      if let label = node.label {
+        names[ObjectIdentifier(node)] = label
+      } else if node === order.last {
+        names[ObjectIdentifier(node)] = outputName
+      } else if !node.isLeaf {
+        let text = GraphNotation(names: names).expression(of: node).sourceText
+        if text.count > 24 {
+          counter += 1
+          names[ObjectIdentifier(node)] = "t\(counter)"
+        }
+      }
+    }
+    return names
+  }
+}

@@ -1,0 +1,138 @@
+import Autodiff
+import Tensors
+
+/// Writes nodes of a computation graph as expressions of the language, in the
+/// learner's own names: the node that computed `z` reads `W @ x + b`.
+///
+/// A node with a name (its label, or a name given here such as `dz` for a
+/// gradient) is written as that name; other nodes are written out in full.
+public struct GraphNotation {
+  /// Names that take precedence over labels (gradients: `dz`), by node.
+  public var names: [ObjectIdentifier: String] = [:]
+
+  public init(names: [ObjectIdentifier: String] = [:]) {
+    self.names = names
+  }
+
+  /// The name a node is written as, if it has one.
+  public func name(of variable: Variable) -> String? {
+    names[ObjectIdentifier(variable)] ?? variable.label
+  }
+
+  /// `variable` as an operand: its name, a constant's value, or its expression.
+  public func operand(_ variable: Variable) -> Expr {
+    if let name = name(of: variable) { return .name(name) }
+    if variable.isLeaf { return Self.literal(variable.value) }
+    return expression(of: variable)
+  }
+
+  /// The expression that computed `variable` (its rule applied to its inputs as operands).
+  public func expression(of variable: Variable) -> Expr {
+    guard let rule = variable.rule else { return operand(variable) }
+    // Two spellings say the same more simply: x ** 1 is x, and a single number
+    // broadcasts without first being reshaped to size-1 axes.
+    if rule === Rule.power, let exponent = variable.inputs.last, exponent.isLeaf, exponent.value.scalars == [1],
+      variable.inputs[0].shape == variable.shape
+    {
+      return operand(variable.inputs[0])
+    }
+    let inputs = variable.inputs.map { input in
+      rule === Rule.broadcastTo && input.rule === Rule.reshape && input.value.count == 1 && name(of: input) == nil
+        ? operand(input.inputs[0]) : operand(input)
+    }
+    return Self.spell(rule, variable.attributes, inputs: inputs, shapes: variable.inputs.map(\.shape))
+  }
+
+  // MARK: - Notation
+
+  /// A rule applied to operands, as the language writes it.
+  static func spell(_ rule: Rule, _ attributes: Attributes, inputs: [Expr], shapes: [[Int]]) -> Expr {
+    switch rule.notation {
+    case .infix(let symbol):
+      guard let op = BinaryOperator(rawValue: symbol), inputs.count == 2 else { return call(rule.name, inputs, attributes) }
+      return .binary(op, inputs[0], inputs[1])
+    case .prefix(let symbol):
+      guard let op = UnaryOperator(rawValue: symbol), inputs.count == 1 else { return call(rule.name, inputs, attributes) }
+      return .unary(op, inputs[0])
+    case let .call(name, positional):
+      return call(name, inputs, attributes, positional: positional)
+    case .callWithList(let name):
+      return call(name, [.list(inputs)], attributes)
+    case .indexing:
+      guard let items = attributes.index("index"), let x = inputs.first else { return call(rule.name, inputs, attributes) }
+      return .subscript(x, items.map(subscriptItem))
+    case .matrixProduct:
+      guard inputs.count == 2 else { return call(rule.name, inputs, attributes) }
+      let a = attributes.bool("transposeLHS") ? swapLastAxes(inputs[0], rank: shapes[0].count) : inputs[0]
+      let b = attributes.bool("transposeRHS") ? swapLastAxes(inputs[1], rank: shapes[1].count) : inputs[1]
+      return .binary(.matmul, a, b)
+    case .transpose:
+      guard let x = inputs.first else { return call(rule.name, inputs, attributes) }
+      if let axes = attributes.ints("axes"), axes != Array((0..<axes.count).reversed()) {
+        return .call("transpose", [x, integers(axes)])
+      }
+      return .attribute(x, "T")
+    }
+  }
+
+  /// `x.T` for a matrix; for a stack of matrices, the last two axes swapped.
+  static func swapLastAxes(_ x: Expr, rank: Int) -> Expr {
+    guard rank > 2 else { return .attribute(x, "T") }
+    var permutation = Array(0..<rank)
+    permutation.swapAt(rank - 1, rank - 2)
+    return .call("transpose", [x, integers(permutation)])
+  }
+
+  static func call(_ name: String, _ inputs: [Expr], _ attributes: Attributes, positional: [String] = []) -> Expr {
+    var arguments = inputs.map { Argument(value: $0) }
+    for key in positional {
+      if let value = attributes[key] { arguments.append(Argument(value: attribute(value, named: key))) }
+    }
+    for (key, value) in attributes.entries where !positional.contains(key) {
+      arguments.append(Argument(label: key, value: attribute(value, named: key)))
+    }
+    return Expr(.call(callee: .name(name), arguments: arguments))
+  }
+
+  static func attribute(_ value: Attribute, named key: String) -> Expr {
+    switch value {
+    case .int(let n): .number(Double(n))
+    case .ints(let list): list.count == 1 && key == "axis" ? .number(Double(list[0])) : integers(list)
+    case .bool(let b): .bool(b)
+    case .double(let x): .number(x)
+    case .string(let s): .string(s)
+    case .index(let items): .string(items.map { subscriptItem($0).sourceText }.joined(separator: ", "))
+    }
+  }
+
+  static func integers(_ list: [Int]) -> Expr { .tuple(list.map { .number(Double($0)) }) }
+
+  static func subscriptItem(_ item: IndexItem) -> SubscriptItem {
+    switch item {
+    case .index(let i): .index(.number(Double(i)))
+    case let .slice(start, stop, step):
+      .slice(start: start.map { .number(Double($0)) }, stop: stop.map { .number(Double($0)) }, step: step.map { .number(Double($0)) })
+    case .newAxis: .newAxis
+    case .ellipsis: .ellipsis
+    }
+  }
+
+  /// A constant written so that it reads back: a number, a short list, or ones/zeros/full of a shape.
+  static func literal(_ tensor: Tensor) -> Expr {
+    if tensor.rank == 0 { return .number(tensor.scalars[0]) }
+    if let first = tensor.scalars.first, tensor.scalars.allSatisfy({ $0 == first }) {
+      let shape = integers(tensor.shape)
+      if first == 0 { return .call("zeros", [shape]) }
+      if first == 1 { return .call("ones", [shape]) }
+      return .call("full", [shape, .number(first)])
+    }
+    if tensor.count <= 12 { return nested(tensor, offset: 0, axis: 0) }
+    return .call("tensor_of_shape", [integers(tensor.shape)])
+  }
+
+  private static func nested(_ tensor: Tensor, offset: Int, axis: Int) -> Expr {
+    if axis == tensor.rank { return .number(tensor.scalars[offset]) }
+    let stride = tensor.strides[axis]
+    return .list((0..<tensor.shape[axis]).map { nested(tensor, offset: offset + $0 * stride, axis: axis + 1) })
+  }
+}

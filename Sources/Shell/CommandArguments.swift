@@ -1,0 +1,76 @@
+import Language
+
+/// The text after a `:command`, with its flags taken off and its position kept,
+/// so that an expression argument reports errors where it was written.
+struct CommandArguments {
+  /// The text without the flags, trimmed.
+  private(set) var text: String
+  /// Where `text` stands in the source (the whole command when `text` is empty).
+  private(set) var range: SourceRange
+  /// Flags found (`-v`), with the value that followed those that take one (`--dot FILE`).
+  private(set) var flags: [String: String] = [:]
+
+  init(_ call: CommandCall) {
+    let raw = call.arguments
+    let leading = raw.prefix { $0 == " " || $0 == "\t" }.count
+    let body = raw.dropFirst(leading).reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+    text = String(body)
+    range = text.isEmpty ? call.range : SourceRange(start: call.argumentsRange.start + leading, end: call.argumentsRange.start + leading + text.count)
+  }
+
+  /// Takes the flags `names` (each with a value when listed in `valued`) off the start and end of the text.
+  mutating func takeFlags(_ names: Set<String>, valued: Set<String> = []) {
+    while true {
+      let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+      if let first = words.first, names.contains(first) || valued.contains(first) {
+        let count = valued.contains(first) && words.count > 1 ? 2 : 1
+        flags[first] = count == 2 ? words[1] : ""
+        drop(prefixWords: count)
+      } else if words.count >= 2, valued.contains(words[words.count - 2]) {
+        flags[words[words.count - 2]] = words[words.count - 1]
+        drop(suffixWords: 2)
+      } else if let last = words.last, names.contains(last) {
+        flags[last] = ""
+        drop(suffixWords: 1)
+      } else {
+        return
+      }
+    }
+  }
+
+  /// Splits the text at the first standalone `word` (`wrt`, `vs`): the parts before and after, with their ranges.
+  func split(at word: String) -> (CommandArguments, CommandArguments)? {
+    guard let found = text.range(of: " \(word) ") else { return nil }
+    let before = text.distance(from: text.startIndex, to: found.lowerBound)
+    let after = text.distance(from: text.startIndex, to: found.upperBound)
+    var left = self, right = self
+    left.text = String(text[..<found.lowerBound]).trimmingCharacters(in: .whitespaces)
+    left.range = SourceRange(start: range.start, end: range.start + before)
+    right.text = String(text[found.upperBound...]).trimmingCharacters(in: .whitespaces)
+    right.range = SourceRange(start: range.start + after, end: range.end)
+    return (left, right)
+  }
+
+  private mutating func drop(prefixWords count: Int) {
+    var rest = Substring(text)
+    for _ in 0..<count {
+      rest = rest.drop { $0 == " " }
+      rest = rest.drop { $0 != " " }
+    }
+    let removed = text.count - rest.count
+    let trimmed = rest.drop { $0 == " " }
+    range = SourceRange(start: range.start + removed + (rest.count - trimmed.count), end: range.end)
+    text = String(trimmed)
+  }
+
+  private mutating func drop(suffixWords count: Int) {
+    var rest = Substring(text)
+    for _ in 0..<count {
+      while rest.last == " " { rest = rest.dropLast() }
+      while let last = rest.last, last != " " { rest = rest.dropLast() }
+    }
+    while rest.last == " " { rest = rest.dropLast() }
+    range = SourceRange(start: range.start, end: range.start + rest.count)
+    text = String(rest)
+  }
+}

@@ -1,0 +1,95 @@
+import Autodiff
+import Language
+import Tensors
+
+extension Commands {
+  /// Evaluates a command's expression argument as a tensor; the name to show it by is the text itself.
+  static func tensorArgument(
+    _ session: Session, _ arguments: CommandArguments, usage: String
+  ) throws(EvaluationError) -> (variable: Variable, name: String) {
+    guard !arguments.text.isEmpty else {
+      throw EvaluationError("this command needs an expression", at: arguments.range, hint: usage)
+    }
+    let (value, _) = try session.interpreter.evaluateExpression(at: arguments.range)
+    guard case .tensor(let variable) = value else {
+      throw EvaluationError("`\(arguments.text)` is \(value.kindDescription), not a tensor", at: arguments.range, hint: usage)
+    }
+    return (variable, arguments.text)
+  }
+
+  /// A scalar with a graph behind it, for `:backward`, `:derive`, `:check` and `:graph`.
+  static func walk(_ session: Session, _ arguments: CommandArguments, usage: String) throws(EvaluationError) -> BackwardWalk {
+    let (output, name) = try tensorArgument(session, arguments, usage: usage)
+    guard output.value.count == 1 else {
+      throw EvaluationError(
+        "`\(name)` has shape \(Shape.text(output.shape)); the backward pass starts from a single number", at: arguments.range,
+        hint: "reduce it first: \(usage.split(separator: " ").first ?? ":backward") sum(\(name))")
+    }
+    guard !output.isLeaf else {
+      throw EvaluationError(
+        "`\(name)` was typed in, not computed: it has no graph to walk back through", at: arguments.range,
+        hint: "compute something from it first, e.g. L = sum(\(name) * \(name))")
+    }
+    do {
+      return try BackwardWalk(from: output, named: name)
+    } catch {
+      throw EvaluationError(error.description, at: arguments.range)
+    }
+  }
+
+  static func backward(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
+    var arguments = raw
+    arguments.takeFlags(["-v"])
+    let verbose = arguments.flags["-v"] != nil
+    let explanation = BackwardExplanation(try walk(session, arguments, usage: ":backward L [-v]"))
+    let style = session.options.style
+    let seedName = BackwardWalk.gradientName(of: explanation.outputName)
+    var lines = ["backward pass of \(explanation.outputName), from the output back to the leaves; \(seedName) = 1 to start"]
+    var steps: [JSON] = []
+    for step in explanation.steps {
+      lines.append("")
+      lines.append(style.heading("step \(step.number)") + "  \(step.equation)")
+      lines.append("        rule \(step.rule.name): " + step.rule.formulas.joined(separator: ", "))
+      if let accumulation = step.accumulation {
+        lines += accumulation.split(separator: "\n").map { "        " + style.note(String($0)) }
+      }
+      for line in step.lines {
+        lines.append("        \(style.name(line.name)) = \(line.formula)   " + style.shape(Shape.text(line.shape)))
+        lines += line.remarks.map { "          " + style.hint($0) }
+        if verbose { lines += indented(line.value.formatted(), by: 10) }
+      }
+      steps.append(.object([
+        ("step", .number(Double(step.number))), ("equation", .string(step.equation)), ("rule", .string(step.rule.name)),
+        ("formulas", .array(step.rule.formulas.map(JSON.string))),
+        ("accumulation", step.accumulation.map(JSON.string) ?? .null),
+        ("gradients", .array(step.lines.map(lineJSON))),
+      ]))
+    }
+    if !explanation.leafAccumulations.isEmpty {
+      lines.append("")
+      lines += explanation.leafAccumulations.flatMap { $0.split(separator: "\n").map { style.note(String($0)) } }
+    }
+    lines.append("")
+    lines.append("gradients of the leaves (what grad() returns):")
+    for leaf in explanation.leafGradients {
+      lines.append("  \(style.name(leaf.name)) " + style.shape(Shape.text(leaf.shape)))
+      if verbose { lines += indented(leaf.value.formatted(), by: 4) }
+    }
+    return CommandOutput(
+      text: lines.joined(separator: "\n"),
+      data: .object([("output", .string(explanation.outputName)), ("steps", .array(steps)), ("leaves", .array(explanation.leafGradients.map(lineJSON)))]))
+  }
+
+  static func lineJSON(_ line: BackwardExplanation.Line) -> JSON {
+    .object([
+      ("name", .string(line.name)), ("formula", .string(line.formula)),
+      ("shape", .array(line.shape.map { .number(Double($0)) })), ("value", RecordRendering.json(line.value)),
+      ("remarks", .array(line.remarks.map(JSON.string))),
+    ])
+  }
+
+  static func indented(_ text: String, by count: Int) -> [String] {
+    let pad = String(repeating: " ", count: count)
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { pad + $0 }
+  }
+}

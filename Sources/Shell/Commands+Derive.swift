@@ -1,0 +1,49 @@
+import Autodiff
+import Language
+import Tensors
+
+extension Commands {
+  static func derive(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
+    let usage = ":derive L wrt x"
+    guard let (outputPart, targetPart) = raw.split(at: "wrt") else {
+      throw EvaluationError("`:derive` needs `wrt` and the variable", at: raw.range, hint: usage)
+    }
+    let walk = try Commands.walk(session, outputPart, usage: usage)
+    let (target, targetName) = try tensorArgument(session, targetPart, usage: usage)
+    let outputName = outputPart.text
+    guard let derivation = Derivation(walk, wrt: target) else {
+      return CommandOutput(
+        text: "\(outputName) does not depend on \(targetName): dL/d\(targetName) is zeros of shape \(Shape.text(target.shape)).",
+        data: .object([("depends", .bool(false))]))
+    }
+    let check = verify(derivation, in: session.interpreter, against: derivation.value)
+    let style = session.options.style
+    var lines = ["d\(outputName)/d\(targetName), from the backward graph:"]
+    lines += derivation.lines.map { "  \(style.name($0.name)) = \($0.expression.sourceText)" }
+    lines.append(style.note(check.message))
+    return CommandOutput(
+      text: lines.joined(separator: "\n"),
+      data: .object([
+        ("lines", .array(derivation.lines.map { .string($0.text) })),
+        ("shape", .array(derivation.value.shape.map { .number(Double($0)) })),
+        ("verified", .bool(check.verified)),
+      ]))
+  }
+
+  /// Runs the derived lines in a copy of the session and compares the result with the gradient.
+  static func verify(_ derivation: Derivation, in interpreter: Interpreter, against expected: Tensor) -> (verified: Bool, message: String) {
+    let scratch = Interpreter()
+    scratch.adopt(from: interpreter)
+    let text = derivation.lines.map(\.text).joined(separator: "\n")
+    let records = scratch.run(SourceText(text))
+    guard let last = derivation.lines.last, !records.contains(where: \.outcome.isFailure),
+      case .tensor(let result)? = scratch.lookup(last.name), result.shape == expected.shape
+    else {
+      return (false, "these lines do not evaluate here (a value used in L was reassigned, or a constant has no short spelling)")
+    }
+    let worst = zip(result.value.scalars, expected.scalars).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
+    return worst <= 1e-12
+      ? (true, "evaluated here, these lines give exactly grad(...) \(Shape.text(expected.shape))")
+      : (false, "evaluated here, these lines differ from grad(...) by \(worst)")
+  }
+}
