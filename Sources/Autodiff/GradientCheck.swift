@@ -111,3 +111,18 @@ extension Rule {
     return report
   }
 }
+
+/// Recomputes `output` with some leaves replaced by other values, re-running every
+/// rule of its graph (the function that finite differences perturb).
+///
+/// Nodes that take no gradient (comparisons) keep their recorded values: they are
+/// piecewise constant, so a small perturbation does not change them.
+public func replay(_ output: Variable, replacing values: [ObjectIdentifier: Tensor]) throws(TensorError) -> Tensor {
+  var computed = values
+  for node in topologicalOrder(from: output) {
+    guard let rule = node.rule else { continue }
+    let inputs = node.inputs.map { computed[ObjectIdentifier($0)] ?? $0.value }
+    computed[ObjectIdentifier(node)] = try rule.evaluate(inputs, node.attributes)
+  }
+  return computed[ObjectIdentifier(output)] ?? output.value
+}

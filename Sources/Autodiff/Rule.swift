@@ -132,6 +132,24 @@ public enum CostModel: Sendable {
   /// Computed by the rule from its input shapes, output shape and attributes.
   case custom(@Sendable (_ inputs: [[Int]], _ output: [Int], _ attributes: Attributes) -> (forward: Double, backward: Double))
 
+  /// The model in words, for `:explain`.
+  public var summary: String {
+    switch self {
+    case .free: "no arithmetic: elements are only moved or copied"
+    case let .perOutputElement(f, b):
+      "\(Self.count(f)) per output element forward, \(Self.count(b)) per element backward"
+    case let .perInputElement(f, b):
+      "\(Self.count(f)) per input element forward, \(Self.count(b)) per input element backward"
+    case .matrixProduct: "2·m·k·n flops forward (a multiply and an add per term), twice that backward (two products)"
+    case .custom: "depends on the shapes and parameters: `:cost` computes it"
+    }
+  }
+
+  private static func count(_ flops: Double) -> String {
+    let n = flops == flops.rounded() ? String(Int(flops)) : String(flops)
+    return n == "1" ? "1 flop" : "\(n) flops"
+  }
+
   /// The flops of the forward and of the backward for the given shapes.
   public func flops(inputs: [[Int]], output: [Int], attributes: Attributes = .none) -> (forward: Double, backward: Double) {
     switch self {

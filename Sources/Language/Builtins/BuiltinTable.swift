@@ -138,6 +138,15 @@ extension BuiltinTable {
             example: "tensordot(ones(2, 3), ones(3, 4), axes=1)") { a throws(EvaluationError) in
       try tensordot(a)
     },
+    Builtin("diag", [P("x", .tensor), P("rows", .integer, default: "None"), P("cols", .integer, default: "None")],
+            .linearAlgebra, rules: ["diag"],
+            summary: "The matrix with x (its last axis) on the diagonal and zeros elsewhere; rows×cols, square by default.",
+            example: "diag([1, 2, 3])") { a throws(EvaluationError) in
+      let x = try a.tensor("x")
+      let k = x.shape.last ?? 0
+      let rows = try a.integer("rows", default: k), cols = try a.integer("cols", default: k)
+      return try tensorResult(a) { () throws(TensorError) in try x.diagonalEmbedded(rows: rows, cols: cols) }
+    },
     Builtin("diag_part", [P("x", .tensor)], .linearAlgebra, rules: ["diag_part"],
             summary: "The main diagonal of the last two axes.", example: "diag_part([[1, 2], [3, 4]])") { a throws(EvaluationError) in
       let x = try a.tensor("x")
@@ -249,6 +258,13 @@ extension BuiltinTable {
       a throws(EvaluationError) in
       let parts = try a.tensors("tensors"), axis = try a.integer("axis", default: 0)
       return try tensorResult(a) { () throws(TensorError) in try Variable.stack(parts, axis: axis) }
+    },
+    Builtin("scatter", [P("values", .tensor), P("shape", .shape), P("index", .string)], .selection, rules: ["scatter"],
+            summary: "Zeros of the shape with the values added at a subscript written as text: the backward of x[index].",
+            example: "scatter([1, 2], (2, 3), \"1, ::2\")") { a throws(EvaluationError) in
+      let values = try a.tensor("values"), shape = try a.shape("shape")
+      let items = try a.interpreter.indexItems(parsing: try a.string("index"), at: a.range(of: "index"))
+      return try tensorResult(a) { () throws(TensorError) in try values.scattered(into: shape, at: items) }
     },
     Builtin("where", [P("condition", .tensor), P("a", .tensor), P("b", .tensor)], .selection, rules: ["where"],
             summary: "a where the condition is nonzero, b elsewhere (broadcast); the gradient goes to the chosen branch.",

@@ -90,7 +90,9 @@ extension Interpreter {
       return .tensor(try tensorOperand(operand, for: "+"))
     case .negate:
       let x = try tensorOperand(operand, for: "-")
-      return .tensor(try Conversion.check(at: range) { () throws(TensorError) in try -x })
+      let result = try Conversion.check(at: range) { () throws(TensorError) in try -x }
+      trace(range, operation: "-", inputs: [x], output: result)
+      return .tensor(result)
     }
   }
 
@@ -122,6 +124,7 @@ extension Interpreter {
       case .notEqual: result = try a.notEquals(b)
       case .and, .or: return .none  // handled above
       }
+      trace(operatorRange, operation: op.symbol, inputs: [a, b], output: result, expression: lhs.range.to(rhs.range))
       return .tensor(result)
     } catch {
       throw operatorError(error, op, lhs, rhs, a.shape, b.shape, operatorRange)
@@ -169,7 +172,9 @@ extension Interpreter {
     let x = try Conversion.tensor(value, at: base.range, purpose: "`.\(name)`")
     switch name {
     case "T":
-      return .tensor(try Conversion.check(at: nameRange) { () throws(TensorError) in try x.transposed() })
+      let result = try Conversion.check(at: nameRange) { () throws(TensorError) in try x.transposed() }
+      trace(nameRange, operation: "transpose", inputs: [x], output: result, expression: base.range.to(nameRange))
+      return .tensor(result)
     case "shape":
       return .tuple(x.shape.map { .number(Double($0)) })
     case "ndim":
@@ -200,7 +205,12 @@ extension Interpreter {
       CallArguments.Argument(label: argument.label, value: try evaluate(argument.value), range: argument.value.range)
     }
     var call = CallArguments(callee: function.name, callRange: range, given: given, interpreter: self)
-    return try function.call(&call)
+    let result = try function.call(&call)
+    if tracer != nil, case .tensor(let output) = result {
+      let inputs = given.compactMap { argument -> Variable? in if case .tensor(let v) = argument.value { v } else { nil } }
+      trace(range, operation: function.name, inputs: inputs, output: output)
+    }
+    return result
   }
 
   private func evaluateSubscript(_ base: Expr, _ items: [SubscriptItem], range: SourceRange) throws(EvaluationError) -> Value {
@@ -214,7 +224,27 @@ extension Interpreter {
       return elements[position]
     }
     let x = try Conversion.tensor(value, at: base.range, purpose: "the indexed value")
-    let resolved = try items.map { (item: SubscriptItem) throws(EvaluationError) -> IndexItem in
+    let resolved = try indexItems(items)
+    let result = try Conversion.check(at: range) { () throws(TensorError) in try x.indexed(resolved) }
+    trace(range, operation: "index", inputs: [x], output: result)
+    return .tensor(result)
+  }
+
+  /// The subscript written in `text` (`"1, ::2"`), as `scatter` takes it.
+  func indexItems(parsing text: String, at range: SourceRange) throws(EvaluationError) -> [IndexItem] {
+    guard case .subscript(_, let items)? = (try? Parser.parseExpression("x[\(text)]"))?.kind else {
+      throw EvaluationError("`\(text)` is not a subscript", at: range, hint: "write it as inside brackets, e.g. \"0, 1:3, ::2\"")
+    }
+    do {
+      return try indexItems(items)
+    } catch {
+      throw EvaluationError(error.message, at: range, hint: error.hint)
+    }
+  }
+
+  /// Subscript items evaluated to positions, slices, new axes and ellipses.
+  func indexItems(_ items: [SubscriptItem]) throws(EvaluationError) -> [IndexItem] {
+    try items.map { (item: SubscriptItem) throws(EvaluationError) -> IndexItem in
       func integer(_ e: Expr?) throws(EvaluationError) -> Int? {
         guard let e else { return nil }
         let v = try evaluate(e)
@@ -238,6 +268,5 @@ extension Interpreter {
         return .ellipsis
       }
     }
-    return .tensor(try Conversion.check(at: range) { () throws(TensorError) in try x.indexed(resolved) })
   }
 }

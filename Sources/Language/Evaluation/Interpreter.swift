@@ -15,6 +15,8 @@ public final class Interpreter {
   public var commandHandler: ((CommandCall) throws(EvaluationError) -> CommandOutput)?
   /// How deep user functions may call each other.
   public var maximumCallDepth = 200
+  /// Called for every operation as it is evaluated (`:trace`); nil when nobody watches.
+  public var tracer: ((TraceEvent) -> Void)?
 
   /// Local variables of the functions being called, innermost last.
   var frames: [[String: Value]] = []
@@ -259,5 +261,23 @@ extension Interpreter {
     source = text
     defer { source = saved }
     return (try materialize(evaluate(expression), at: expression.range), expression)
+  }
+}
+
+/// One operation as the evaluator met it, for `:trace`.
+public struct TraceEvent {
+  /// The sub-expression as written: `W @ x`.
+  public let text: String
+  /// The operator or function: `@`, `sum`.
+  public let operation: String
+  public let inputs: [Variable]
+  public let output: Variable
+}
+
+extension Interpreter {
+  /// Reports an evaluated operation to the tracer, if there is one.
+  func trace(_ range: SourceRange, operation: String, inputs: [Variable], output: Variable, expression: SourceRange? = nil) {
+    guard let tracer else { return }
+    tracer(TraceEvent(text: source[expression ?? range], operation: operation, inputs: inputs, output: output))
   }
 }

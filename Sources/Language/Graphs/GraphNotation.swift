@@ -105,6 +105,11 @@ public struct GraphNotation {
     }
   }
 
+  /// An attribute value as the language writes it: `1`, `(3, 2)`, `true`.
+  public static func attributeText(_ value: Attribute, named key: String) -> String {
+    attribute(value, named: key).sourceText
+  }
+
   static func integers(_ list: [Int]) -> Expr { .tuple(list.map { .number(Double($0)) }) }
 
   static func subscriptItem(_ item: IndexItem) -> SubscriptItem {
@@ -118,7 +123,7 @@ public struct GraphNotation {
   }
 
   /// A constant written so that it reads back: a number, a short list, or ones/zeros/full of a shape.
-  static func literal(_ tensor: Tensor) -> Expr {
+  public static func literal(_ tensor: Tensor) -> Expr {
     if tensor.rank == 0 { return .number(tensor.scalars[0]) }
     if let first = tensor.scalars.first, tensor.scalars.allSatisfy({ $0 == first }) {
       let shape = integers(tensor.shape)

@@ -1,0 +1,66 @@
+import Foundation
+import Autodiff
+import Language
+import Tensors
+
+extension Commands {
+  /// At most this many elements of each leaf are perturbed; larger leaves are sampled.
+  static let checkedElementsPerLeaf = 200
+
+  static func check(_ session: Session, _ arguments: CommandArguments) throws(EvaluationError) -> CommandOutput {
+    let walk = try Commands.walk(session, arguments, usage: ":check L")
+    let output = walk.output
+    let leaves = walk.order.filter { $0.isLeaf && $0.requiresGradient && $0 !== walk.seed }
+    let autodiff: [Gradient]
+    do {
+      autodiff = try gradients(of: output, wrt: leaves)
+    } catch {
+      throw EvaluationError(error.description, at: arguments.range)
+    }
+    var rows: [[String]] = []
+    var records: [JSON] = []
+    var allGood = true
+    var generator = RandomGenerator(seed: 0)
+    for (leaf, gradient) in zip(leaves, autodiff) {
+      let name = walk.name(of: leaf)
+      let positions = leaf.value.count <= checkedElementsPerLeaf
+        ? Array(0..<leaf.value.count)
+        : Array((0..<leaf.value.count).shuffled(using: &generator).prefix(checkedElementsPerLeaf)).sorted()
+      var worstAbsolute = 0.0, worstRelative = 0.0
+      let finite = gradient.value.scalars.allSatisfy(\.isFinite)
+      for position in positions {
+        let x = leaf.value[flat: position]
+        let h = 1e-6 * Swift.max(1, Swift.abs(x))
+        func f(_ shift: Double) -> Double {
+          var shifted = leaf.value
+          shifted[flat: position] = x + shift
+          return (try? replay(output, replacing: [ObjectIdentifier(leaf): shifted]))?.scalars.first ?? .nan
+        }
+        let numeric = (f(h) - f(-h)) / (2 * h)
+        let difference = Swift.abs(numeric - gradient.value[flat: position])
+        worstAbsolute = Swift.max(worstAbsolute, difference.isNaN ? .infinity : difference)
+        worstRelative = Swift.max(worstRelative, difference.isNaN ? .infinity : difference / Swift.max(1, Swift.abs(numeric)))
+      }
+      let verdict = !finite ? "✗ not finite" : worstRelative < 1e-5 ? "✓ agrees" : worstRelative < 1e-2 ? "~ near a kink?" : "✗ differs"
+      if !verdict.hasPrefix("✓") { allGood = false }
+      let checked = positions.count == leaf.value.count ? "all \(positions.count)" : "\(positions.count) of \(leaf.value.count)"
+      rows.append([name, Shape.text(leaf.shape), checked, format(worstAbsolute), format(worstRelative), verdict])
+      records.append(.object([
+        ("leaf", .string(name)), ("shape", .array(leaf.shape.map { .number(Double($0)) })),
+        ("checked", .number(Double(positions.count))), ("max_abs_error", .number(worstAbsolute)),
+        ("max_rel_error", .number(worstRelative)), ("finite", .bool(finite)), ("verdict", .string(verdict)),
+      ]))
+    }
+    let summary = allGood
+      ? "autodiff agrees with central differences for every leaf of \(walk.name(of: output))"
+      : "some gradients disagree with central differences (at a kink such as relu(0) or max ties this is expected)"
+    return CommandOutput(
+      text: table(["leaf", "shape", "checked", "max abs err", "max rel err", "verdict"], rows, style: session.options.style)
+        + "\n" + summary,
+      data: .object([("leaves", .array(records)), ("agrees", .bool(allGood))]))
+  }
+
+  static func format(_ x: Double) -> String {
+    x == 0 ? "0" : String(format: "%.1e", x)
+  }
+}

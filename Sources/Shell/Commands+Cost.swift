@@ -1,0 +1,93 @@
+import Autodiff
+import Language
+import Tensors
+
+extension Commands {
+  /// The work of one evaluated expression: every op it ran, with flops and the bytes it allocated.
+  struct CostSheet {
+    struct Row {
+      let text: String
+      let op: String
+      let shape: [Int]
+      let forward: Double
+      let backward: Double
+      var bytes: Double { Double(Shape.product(shape)) * 8 }
+    }
+
+    let rows: [Row]
+    var forward: Double { rows.reduce(0) { $0 + $1.forward } }
+    var backward: Double { rows.reduce(0) { $0 + $1.backward } }
+    var bytes: Double { rows.reduce(0) { $0 + $1.bytes } }
+
+    /// The ops recorded for `output` that the expression created (named values are inputs, not costs).
+    init(_ output: Variable, notation: GraphNotation) {
+      var rows: [Row] = []
+      var visited = Set<ObjectIdentifier>()
+      var stack: [(Variable, Bool)] = [(output, false)]
+      while let (node, expanded) = stack.popLast() {
+        guard let rule = node.rule else { continue }
+        if expanded {
+          let flops = rule.cost.flops(inputs: node.inputs.map(\.shape), output: node.shape, attributes: node.attributes)
+          rows.append(Row(
+            text: notation.expression(of: node).sourceText, op: rule.name, shape: node.shape,
+            forward: flops.forward, backward: node.requiresGradient ? flops.backward : 0))
+          continue
+        }
+        guard visited.insert(ObjectIdentifier(node)).inserted, node === output || node.label == nil else { continue }
+        stack.append((node, true))
+        for input in node.inputs.reversed() { stack.append((input, false)) }
+      }
+      self.rows = rows
+    }
+  }
+
+  static func cost(_ session: Session, _ arguments: CommandArguments) throws(EvaluationError) -> CommandOutput {
+    let parts = arguments.split(at: "vs").map { [$0.0, $0.1] } ?? [arguments]
+    var sheets: [(String, CostSheet)] = []
+    for part in parts {
+      let (output, name) = try tensorArgument(session, part, usage: ":cost EXPR [vs EXPR]")
+      sheets.append((name, CostSheet(output, notation: GraphNotation())))
+    }
+    let style = session.options.style
+    var lines: [String] = []
+    var data: [JSON] = []
+    for (name, sheet) in sheets {
+      lines.append(style.heading(name))
+      let rows = sheet.rows.map { [$0.op, $0.text, Shape.text($0.shape), count($0.forward), count($0.backward), Shape.bytesText($0.bytes)] }
+      lines += table(["op", "expression", "result", "forward flops", "backward flops", "memory"], rows, style: style)
+        .split(separator: "\n").map { "  " + $0 }
+      lines.append("  total: \(count(sheet.forward)) flops forward, \(count(sheet.backward)) backward, \(Shape.bytesText(sheet.bytes)) of intermediates")
+      data.append(.object([
+        ("expression", .string(name)), ("forward_flops", .number(sheet.forward)), ("backward_flops", .number(sheet.backward)),
+        ("bytes", .number(sheet.bytes)),
+        ("ops", .array(sheet.rows.map { .object([("op", .string($0.op)), ("expression", .string($0.text)), ("shape", .array($0.shape.map { .number(Double($0)) })), ("forward_flops", .number($0.forward)), ("backward_flops", .number($0.backward)), ("bytes", .number($0.bytes))]) })),
+      ]))
+    }
+    if sheets.count == 2 {
+      let (first, second) = (sheets[0].1, sheets[1].1)
+      let flopRatio = first.forward > 0 ? second.forward / first.forward : .infinity
+      let byteRatio = first.bytes > 0 ? second.bytes / first.bytes : .infinity
+      lines.append("")
+      lines.append(
+        "the second does \(ratio(flopRatio)) the forward flops and allocates \(ratio(byteRatio)) the memory of the first")
+      data.append(.object([("flop_ratio", .number(flopRatio)), ("byte_ratio", .number(byteRatio))]))
+    }
+    return CommandOutput(text: lines.joined(separator: "\n"), data: .array(data))
+  }
+
+  static func count(_ flops: Double) -> String {
+    flops < 1e6 ? String(Int(flops)) : flops < 1e9 ? "\((flops / 1e6).rounded(toPlaces: 1))M" : "\((flops / 1e9).rounded(toPlaces: 1))G"
+  }
+
+  static func ratio(_ x: Double) -> String {
+    x.isFinite ? "\(x.rounded(toPlaces: 1))×" : "∞×"
+  }
+}
+
+extension Double {
+  func rounded(toPlaces places: Int) -> Double {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    return (self * scale).rounded() / scale
+  }
+}

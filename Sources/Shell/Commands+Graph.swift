@@ -1,0 +1,134 @@
+import Foundation
+import Autodiff
+import Language
+import Tensors
+
+extension Commands {
+  static func graph(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
+    var arguments = raw
+    arguments.takeFlags([], valued: ["--dot", "--svg"])
+    let (output, name) = try tensorArgument(session, arguments, usage: ":graph L [--dot FILE] [--svg FILE]")
+    let drawing = GraphDrawing(output: output, name: name)
+    var notes: [String] = []
+    if let path = arguments.flags["--dot"] {
+      try writeFile(drawing.dot(), to: path, range: arguments.range)
+      notes.append("wrote \(path) (Graphviz: dot -Tsvg \(path) -o graph.svg)")
+    }
+    if let path = arguments.flags["--svg"] {
+      notes.append(try svg(drawing.dot(), to: path, range: arguments.range))
+    }
+    return CommandOutput(
+      text: ([drawing.text(style: session.options.style)] + notes).joined(separator: "\n"),
+      data: .object([("nodes", .array(drawing.nodes.map { .object([("name", .string($0.label)), ("op", .string($0.op)), ("shape", .array($0.shape.map { .number(Double($0)) })), ("inputs", .array($0.inputs.map { .number(Double($0)) }))]) }))]))
+  }
+
+  static func writeFile(_ text: String, to path: String, range: SourceRange) throws(EvaluationError) {
+    do {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw EvaluationError("cannot write `\(path)`: \(error.localizedDescription)", at: range)
+    }
+  }
+
+  /// Renders DOT to SVG with Graphviz's `dot`, when it is installed.
+  static func svg(_ dot: String, to path: String, range: SourceRange) throws(EvaluationError) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["dot", "-Tsvg", "-o", path]
+    let input = Pipe()
+    process.standardInput = input
+    process.standardError = FileHandle.nullDevice
+    do {
+      try process.run()
+      input.fileHandleForWriting.write(Data(dot.utf8))
+      try input.fileHandleForWriting.close()
+      process.waitUntilExit()
+    } catch {
+      throw EvaluationError("cannot run Graphviz's dot", at: range, hint: "install it (apt-get install graphviz), or use --dot FILE")
+    }
+    guard process.terminationStatus == 0 else {
+      throw EvaluationError("Graphviz's dot is not installed or failed", at: range, hint: "apt-get install graphviz, or use --dot FILE")
+    }
+    return "wrote \(path)"
+  }
+}
+
+/// A computation graph laid out for the terminal (a tree, shared nodes drawn once) and for Graphviz.
+struct GraphDrawing {
+  struct Node {
+    let label: String
+    let op: String
+    let shape: [Int]
+    let inputs: [Int]
+    let isLeaf: Bool
+  }
+
+  let nodes: [Node]
+  let root: Int
+
+  init(output: Variable, name: String) {
+    // Every node reachable from the output, constants and comparisons included.
+    var order: [Variable] = []
+    var index: [ObjectIdentifier: Int] = [:]
+    var visited = Set<ObjectIdentifier>()
+    var stack: [(Variable, Bool)] = [(output, false)]
+    while let (node, expanded) = stack.popLast() {
+      if expanded {
+        index[ObjectIdentifier(node)] = order.count
+        order.append(node)
+        continue
+      }
+      guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+      stack.append((node, true))
+      for input in node.inputs.reversed() { stack.append((input, false)) }
+    }
+    nodes = order.map { node in
+      let label: String
+      if node === output { label = name } else if let own = node.label { label = own } else if node.isLeaf {
+        label = GraphNotation.literal(node.value).sourceText
+      } else { label = "" }
+      return Node(
+        label: label, op: node.rule?.name ?? (node.requiresGradient ? "leaf" : "constant"), shape: node.shape,
+        inputs: node.inputs.compactMap { index[ObjectIdentifier($0)] }, isLeaf: node.isLeaf)
+    }
+    root = order.count - 1
+  }
+
+  /// The graph as a tree from the output down to the leaves; a node used twice is drawn once.
+  func text(style: Style) -> String {
+    var lines: [String] = []
+    var drawn = Set<Int>()
+    // Iterative depth-first drawing: (node, prefix for its line, prefix for its children).
+    var stack: [(Int, String, String)] = [(root, "", "")]
+    while let (id, linePrefix, childPrefix) = stack.popLast() {
+      let node = nodes[id]
+      let title = node.label.isEmpty ? style.heading(node.op) : "\(style.name(node.label)) " + (node.isLeaf ? "" : "= \(style.heading(node.op))")
+      let shape = style.shape(Shape.text(node.shape))
+      if drawn.contains(id) && !node.inputs.isEmpty {
+        lines.append("\(linePrefix)\(title) \(shape)  (drawn above)")
+        continue
+      }
+      drawn.insert(id)
+      lines.append("\(linePrefix)\(title) \(shape)" + (node.isLeaf && node.op == "leaf" ? "  leaf" : ""))
+      for (position, input) in node.inputs.enumerated().reversed() {
+        let last = position == node.inputs.count - 1
+        stack.append((input, childPrefix + (last ? "└─ " : "├─ "), childPrefix + (last ? "   " : "│  ")))
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Graphviz DOT: leaves as boxes, ops as ellipses, edges from inputs to the node that uses them.
+  func dot() -> String {
+    var out = "digraph backstep {\n  rankdir=BT;\n  node [fontname=\"Helvetica\"];\n"
+    for (id, node) in nodes.enumerated() {
+      let title = [node.label, node.isLeaf ? "" : node.op].filter { !$0.isEmpty }.joined(separator: " = ")
+      let label = "\(title)\\n\(Shape.text(node.shape))".replacingOccurrences(of: "\"", with: "\\\"")
+      out += "  n\(id) [label=\"\(label)\", shape=\(node.isLeaf ? "box" : "ellipse")];\n"
+    }
+    for (id, node) in nodes.enumerated() {
+      for input in node.inputs { out += "  n\(input) -> n\(id);\n" }
+    }
+    return out + "}\n"
+  }
+}
