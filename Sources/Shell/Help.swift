@@ -65,9 +65,14 @@ enum Help {
       "  L = mean(sigmoid(z))",
       "  grad(L, W)               # dL/dW, the shape of W",
       "",
-      style.heading("Commands"),
     ]
-    lines += Commands.all.map { "  \($0.usage.padding(toLength: 20, withPad: " ", startingAt: 0)) \($0.summary)" }
+    let width = Commands.all.map(\.usage.count).max() ?? 0
+    for (title, commands) in [("Step by step", Commands.teaching), ("Session", Commands.general)] {
+      lines.append(style.heading(title))
+      lines += commands.map { "  \($0.usage.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.summary)" }
+      lines.append("")
+    }
+    lines.removeLast()
     lines += ["", style.heading("Built-ins") + "  (:help NAME for one)"]
     for category in Builtin.Category.allCases {
       let names = BuiltinCatalog.all.filter { $0.category == category }.map(\.name)

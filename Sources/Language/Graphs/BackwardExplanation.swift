@@ -50,7 +50,9 @@ public struct BackwardExplanation {
           : notation.expression(of: contribution.gradient).sourceText
         return Line(
           name: name, formula: formula, shape: contribution.gradient.shape, value: contribution.gradient.value,
-          remarks: Self.remarks(rule: rule, node: step.node, input: contribution.input, walk: walk))
+          remarks: Self.remarks(
+            rule: rule, node: step.node, input: contribution.input, walk: walk,
+            upstreamName: notation.operand(step.upstream).sourceText))
       }
       steps.append(Step(
         number: index + 1, equation: equation, rule: rule,
@@ -76,7 +78,7 @@ public struct BackwardExplanation {
   }
 
   /// The remarks for the gradient that `node` sends to `input`.
-  static func remarks(rule: Rule, node: Variable, input: Variable, walk: BackwardWalk) -> [String] {
+  static func remarks(rule: Rule, node: Variable, input: Variable, walk: BackwardWalk, upstreamName: String) -> [String] {
     var remarks: [String] = []
     let inputName = walk.name(of: input)
     let broadcasting = ["add", "subtract", "multiply", "divide", "power", "where"]
@@ -93,7 +95,7 @@ public struct BackwardExplanation {
           + (axes.count == 1 ? "that axis" : "those axes") + ".")
     }
     if rule.name == "matmul", node.inputs.count == 2, node.shape.count >= 1 {
-      remarks += matmulRemarks(node: node, input: input, walk: walk)
+      remarks += matmulRemarks(node: node, input: input, walk: walk, dy: upstreamName)
     }
     if rule.name == "relu" {
       let zeros = input.value.scalars.filter { $0 == 0 }.count
@@ -119,13 +121,12 @@ public struct BackwardExplanation {
   }
 
   /// The shape check of a matrix product's gradient, and which axis it sums over.
-  static func matmulRemarks(node: Variable, input: Variable, walk: BackwardWalk) -> [String] {
+  static func matmulRemarks(node: Variable, input: Variable, walk: BackwardWalk, dy: String) -> [String] {
     let a = node.inputs[0], b = node.inputs[1]
     guard a.shape.count == 2, b.shape.count == 2, !node.attributes.bool("transposeLHS"), !node.attributes.bool("transposeRHS") else {
       return []
     }
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
-    let dy = BackwardWalk.gradientName(of: walk.name(of: node))
     if input === a {
       return [
         "shapes: \(dy) \(Shape.text([m, n])) @ \(walk.name(of: b)).T \(Shape.text([n, k])) -> \(Shape.text([m, k])), the shape of \(walk.name(of: a)).",

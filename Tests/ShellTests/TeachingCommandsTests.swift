@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import Autodiff
+import Tensors
+@testable import Language
+@testable import Shell
+
+/// The dense layer of the learners' question: x (2, 5), W (3, 2), b (3, 1), sigmoid, mean squared error.
+let denseLayer = """
+  x = [[1, 2, 3, 4, 5], [0.5, -1, 0, 1, 2]]
+  W = [[1, -1], [0.5, -1], [1, -0.5]]
+  b = [[0.1], [0.2], [0.3]]
+  y = [[0, 1, 0, 1, 0], [1, 0, 1, 0, 1], [0, 0, 1, 1, 0]]
+  z = W @ x + b
+  a = sigmoid(z)
+  L = mean((a - y) ** 2)
+  """
+
+@Suite("Step-by-step commands")
+struct TeachingCommandsTests {
+  func session(json: Bool = false) -> Transcript {
+    let t = Transcript(json: json)
+    t.type(denseLayer)
+    return t
+  }
+
+  @Test func traceGolden() { expectSnapshot(session().type(":trace W @ x + b"), named: "trace-dense") }
+  @Test func backwardGolden() { expectSnapshot(session().type(":backward L"), named: "backward-dense") }
+  @Test func backwardVerboseGolden() { expectSnapshot(session().type(":backward L -v"), named: "backward-dense-verbose") }
+  @Test func deriveGolden() {
+    let t = session()
+    expectSnapshot(t.type(":derive L wrt W") + t.type(":derive L wrt b") + t.type(":derive L wrt x"), named: "derive-dense")
+  }
+  @Test func explainGolden() {
+    let t = session()
+    expectSnapshot(t.type(":explain matmul") + t.type(":explain add") + t.type(":explain"), named: "explain")
+  }
+  @Test func graphGolden() { expectSnapshot(session().type(":graph L"), named: "graph-dense") }
+  @Test func costGolden() {
+    let t = Transcript()
+    t.type("seed(0); p = randn(32, 3); q = randn(32, 3)")
+    expectSnapshot(t.type(":cost reduce_sum(p * q, 1) vs diag_part(tensordot(p, q, axes=[[1], [1]]))"), named: "cost-inner-product")
+  }
+
+  @Test func checkAgrees() {
+    let output = session().type(":check L")
+    #expect(output.hasSuffix("autodiff agrees with central differences for every leaf of L\n"))
+    #expect(output.components(separatedBy: "✓ agrees").count == 5)  // W, x, b, y
+  }
+
+  /// The gradients :backward prints are exactly what grad() returns.
+  @Test func backwardValuesAreGradValues() throws {
+    let t = session(json: true)
+    let record = t.type(":backward L")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])
+    let data = try #require(object["data"] as? [String: Any])
+    let leaves = try #require(data["leaves"] as? [[String: Any]])
+    for leaf in leaves {
+      let name = try #require(leaf["name"] as? String)
+      let variable = String(name.dropFirst())
+      guard case .tensor(let g)? = t.session.interpreter.run(SourceText("grad(L, \(variable))")).first.flatMap({
+        if case .value(_, let v) = $0.outcome { v } else { nil }
+      }) else {
+        Issue.record("grad(L, \(variable)) failed")
+        continue
+      }
+      let printed = RecordRendering.json(g.value).serialized()
+      let shown = try JSONSerialization.data(withJSONObject: leaf["value"] ?? [])
+      #expect(printed.replacingOccurrences(of: " ", with: "") == String(decoding: shown, as: UTF8.self), "\(name)")
+    }
+  }
+
+  @Test func fanOutIsCalledOut() {
+    let t = Transcript()
+    t.type("u = [1, 2]; M = sum(u * u + u)")
+    let output = t.type(":backward M")
+    #expect(output.contains("u is used by 3 ops, so its gradients add up:"))
+  }
+
+  @Test func errorsPointAtTheArgument() {
+    let t = session()
+    #expect(t.type(":backward z") == """
+      error: `z` has shape (3, 5); the backward pass starts from a single number
+       --> line 1:11
+      1 | :backward z
+        |           ^
+      hint: reduce it first: :backward sum(z)
+
+      """)
+    #expect(t.type(":derive L W").hasPrefix("error: `:derive` needs `wrt` and the variable"))
+    t.type("s = 2")
+    #expect(t.type(":backward s").contains("was typed in, not computed"))
+    #expect(t.type(":explain matmull").contains("hint: did you mean `:explain matmul`?"))
+  }
+
+  @Test func commandsGiveStructuredRecords() throws {
+    let t = session(json: true)
+    for command in [":trace W @ x + b", ":backward L", ":derive L wrt W", ":explain matmul", ":graph L", ":check L", ":cost W @ x"] {
+      let line = t.type(command)
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(command)")
+      #expect(object["source"] as? String == command)
+      #expect(object["data"] != nil, "\(command) has no data")
+    }
+  }
+
+  /// For every rule with a backward: :derive's lines, evaluated in the session, give grad's values.
+  @Test(arguments: RuleBook.all.filter(\.isDifferentiable).map(\.name))
+  func deriveEvaluatesBackToGrad(_ name: String) throws {
+    let rule = try #require(RuleBook.rule(named: name))
+    var generator = RandomGenerator(seed: 5)
+    for sample in rule.samples {
+      let interpreter = Interpreter()
+      let values = try sample.makeInputs(using: &generator)
+      let names = values.indices.map { "in\($0)" }
+      var inputs: [Variable] = []
+      for (index, value) in values.enumerated() {
+        let v = Variable(value, requiresGradient: sample.isDifferentiable(input: index))
+        v.label = names[index]
+        interpreter.define(names[index], .tensor(v))
+        inputs.append(v)
+      }
+      let y = try rule.apply(inputs, sample.attributes)
+      let direction = Variable(try generator.normal(y.shape))
+      direction.label = "v"
+      interpreter.define("v", .tensor(direction))
+      let L = try (y * direction).reduced(.sum)
+      L.label = "L"
+      let walk = try BackwardWalk(from: L, named: "L")
+      for (index, input) in inputs.enumerated() where input.requiresGradient {
+        let derivation = try #require(Derivation(walk, wrt: input), "\(name): L does not reach \(names[index])")
+        let expected = try gradient(of: L, wrt: input).value
+        let check = Commands.verify(derivation, in: interpreter, against: expected)
+        #expect(check.verified, "\(name) \(sample.inputs.map(\.shape)) d\(names[index]): \(derivation.lines.map(\.text)) — \(check.message)")
+      }
+    }
+  }
+}
