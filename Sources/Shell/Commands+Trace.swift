@@ -59,7 +59,7 @@ extension Commands {
     }
     var lines: [String] = []
     for (input, name) in zip(event.inputs, operandNames) {
-      let stretched = Shape.stretchedAxes(from: input.shape, to: result)
+      let stretched = Shape.stretchedAxes(from: input.shape, to: result).filter { result[$0] != 1 }
       let note = stretched.isEmpty ? "" : "   " + stretched.map { axis in
         axis < rank - input.shape.count ? "axis \(axis) added ×\(result[axis])" : "axis \(axis) stretched ×\(result[axis])"
       }.joined(separator: ", ")

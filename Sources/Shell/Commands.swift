@@ -34,8 +34,8 @@ enum Commands {
       }
       return try session.load(path: arguments.text, range: arguments.range)
     },
-    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one (max_tensor_bytes).") {
-      _, arguments throws(EvaluationError) in try settings(arguments.text, range: arguments.range)
+    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one: max_tensor_bytes N, progress on|off, trace on|off.") {
+      session, arguments throws(EvaluationError) in try settings(session, arguments.text, range: arguments.range)
     },
     Command(name: "quit", usage: ":quit", summary: "Leaves Backstep (Ctrl-D does too).") {
       session, _ in
@@ -69,14 +69,27 @@ enum Commands {
     return CommandOutput(text: table(["name", "shape", "computed by"], rows, style: session.options.style), data: .array(data))
   }
 
-  static func settings(_ arguments: String, range: SourceRange) throws(EvaluationError) -> CommandOutput {
+  static func settings(_ session: Session, _ arguments: String, range: SourceRange) throws(EvaluationError) -> CommandOutput {
     let words = arguments.split(separator: " ").map(String.init)
+    func onOff(_ value: Bool) -> String { value ? "on" : "off" }
     if words.isEmpty {
-      return CommandOutput(
-        text: "max_tensor_bytes = \(Shape.byteLimit) (\(Shape.bytesText(Double(Shape.byteLimit))))",
-        data: .object([("max_tensor_bytes", .number(Double(Shape.byteLimit)))]))
+      let text = """
+        max_tensor_bytes = \(Shape.byteLimit) (\(Shape.bytesText(Double(Shape.byteLimit))))
+        progress = \(onOff(session.options.progress))
+        trace = \(onOff(session.options.trace))
+        """
+      return CommandOutput(text: text, data: .object([
+        ("max_tensor_bytes", .number(Double(Shape.byteLimit))), ("progress", .bool(session.options.progress)),
+        ("trace", .bool(session.options.trace)),
+      ]))
     }
-    guard words.count == 2 else { throw EvaluationError("`:set` takes a name and a value", at: range, hint: ":set max_tensor_bytes 1000000000") }
+    guard words.count == 2 else { throw EvaluationError("`:set` takes a name and a value", at: range, hint: ":set trace on") }
+    func flag() throws(EvaluationError) -> Bool {
+      guard words[1] == "on" || words[1] == "off" else {
+        throw EvaluationError("\(words[0]) is `on` or `off`, not `\(words[1])`", at: range)
+      }
+      return words[1] == "on"
+    }
     switch words[0] {
     case "max_tensor_bytes":
       guard let bytes = Int(words[1]), bytes > 0 else {
@@ -84,8 +97,15 @@ enum Commands {
       }
       Shape.byteLimit = bytes
       return CommandOutput(text: "max_tensor_bytes = \(bytes) (\(Shape.bytesText(Double(bytes))))")
+    case "progress":
+      session.options.progress = try flag()
+      return CommandOutput(text: "progress = \(words[1])")
+    case "trace":
+      session.options.trace = try flag()
+      return CommandOutput(text: "trace = \(words[1])")
     default:
-      throw EvaluationError("unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes")
+      throw EvaluationError(
+        "unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes, progress, trace")
     }
   }
 

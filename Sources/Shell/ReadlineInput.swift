@@ -16,20 +16,20 @@ public final class ReadlineInput: LineInput {
     backstep_set_readline_name("backstep")
     backstep_set_word_breaks(ReadlineBridge.wordBreaks)
     backstep_set_completion(ReadlineBridge.complete)
-    ReadlineBridge.installInterruptHandler()
+    Interrupts.install()
     for entry in history?.entries ?? [] { add_history(entry) }
   }
 
   public func readLine(prompt: String) -> LineEvent {
     ReadlineBridge.pending = nil
-    ReadlineBridge.interrupted = 0
+    Interrupts.clear()
     rl_callback_handler_install(prompt, ReadlineBridge.lineHandler)
     defer { rl_callback_handler_remove() }
     while true {
       var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
       let ready = poll(&descriptor, 1, -1)
-      if ReadlineBridge.interrupted != 0 {
-        ReadlineBridge.interrupted = 0
+      if Interrupts.isRaised {
+        Interrupts.clear()
         backstep_cancel_line()
         return .interrupted
       }
@@ -54,7 +54,6 @@ public final class ReadlineInput: LineInput {
 /// the one terminal session keeps it here. Only the main thread touches it.
 private enum ReadlineBridge {
   nonisolated(unsafe) static var pending: LineEvent?
-  nonisolated(unsafe) static var interrupted: sig_atomic_t = 0
   nonisolated(unsafe) static var completions: (String, String) -> [String] = { _, _ in [] }
   nonisolated(unsafe) static var matches: [String] = []
   nonisolated(unsafe) static let wordBreaks = UnsafeRawPointer(StaticString(" \t\n\"'`@$><=;|&{(,[+-*/").utf8Start)
@@ -68,10 +67,6 @@ private enum ReadlineBridge {
     }
     pending = .line(String(cString: line))
     free(line)
-  }
-
-  static func installInterruptHandler() {
-    signal(SIGINT) { _ in ReadlineBridge.interrupted = 1 }
   }
 
   static let complete: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = {

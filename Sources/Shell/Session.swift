@@ -13,10 +13,16 @@ public final class Session {
     /// One JSON object per statement instead of text.
     public var json: Bool
     public var style: Style
+    /// A progress bar for loops that run longer than a second (on a terminal).
+    public var progress: Bool
+    /// `:trace` every statement.
+    public var trace: Bool
 
-    public init(json: Bool = false, style: Style = .plain) {
+    public init(json: Bool = false, style: Style = .plain, progress: Bool = false, trace: Bool = false) {
       self.json = json
       self.style = style
+      self.progress = progress
+      self.trace = trace
     }
   }
 
@@ -30,6 +36,7 @@ public final class Session {
   public private(set) var statementCount = 0
 
   private let write: (String) -> Void
+  private let progressBar = ProgressBar()
   private var pendingLines: [String] = []
   private var pendingFirstLine = 1
   /// Scripts being `:load`ed, to refuse a script that loads itself.
@@ -41,6 +48,7 @@ public final class Session {
     interpreter.commandHandler = { [unowned self] (call: CommandCall) throws(EvaluationError) in
       try self.runCommand(call)
     }
+    interpreter.loopProgress = { [unowned self] progress in self.progressBar.update(progress, enabled: self.options.progress) }
   }
 
   /// Whether a statement is waiting for more lines.
@@ -79,11 +87,24 @@ public final class Session {
 
   /// Runs complete source text and shows its records.
   public func run(_ source: SourceText) {
-    for record in interpreter.run(source) {
+    var events: [TraceEvent] = []
+    if options.trace { interpreter.tracer = { events.append($0) } }
+    let records = interpreter.run(source)
+    interpreter.tracer = nil
+    progressBar.finish()
+    if options.trace && !events.isEmpty {
+      let output = Commands.traceOutput(events, verbose: false, style: options.style)
+      write(options.json ? RecordRendering.json(traceRecord(output, source: source), source: source).serialized() + "\n" : output.text + "\n")
+    }
+    for record in records {
       statementCount += 1
       if record.outcome.isFailure { failureCount += 1 }
       show(record, source: source)
     }
+  }
+
+  private func traceRecord(_ output: CommandOutput, source: SourceText) -> Record {
+    Record(line: source.firstLine, source: ":set trace on", outcome: .command(output), notes: [])
   }
 
   private func show(_ record: Record, source: SourceText) {

@@ -8,6 +8,10 @@ public enum Terminal {
   /// Reads lines until the end of input or `:quit`; with `showPrompts`, shows prompts and a banner.
   public static func run(_ session: Session, input: LineInput, showPrompts: Bool, banner: String? = nil) {
     if showPrompts, let banner { print(banner) }
+    if showPrompts {
+      // Ctrl-C stops a long evaluation and returns to the prompt.
+      session.interpreter.isInterrupted = { Interrupts.isRaised }
+    }
     var lineNumber = 0
     while !session.wantsToQuit {
       let prompt = showPrompts ? session.options.style.prompt(session.isContinuing ? continuation : Self.prompt) : ""

@@ -37,7 +37,8 @@ struct Backstep: ParsableCommand {
       return
     }
     let style = json ? .plain : Terminal.style(forceOff: noColor)
-    let session = Session(options: .init(json: json, style: style)) { text in
+    let interactive = Terminal.isInteractive && !json && script == nil && execute == nil
+    let session = Session(options: .init(json: json, style: style, progress: interactive)) { text in
       FileHandle.standardOutput.write(Data(text.utf8))
     }
     if let execute {
@@ -48,7 +49,7 @@ struct Backstep: ParsableCommand {
         throw ExitCode(2)
       }
       session.runScript(text)
-    } else if Terminal.isInteractive && !json {
+    } else if interactive {
       let input = ReadlineInput(history: .standard()) { prefix, before in
         session.completions(for: prefix, lineBefore: before)
       }

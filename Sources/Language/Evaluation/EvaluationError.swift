@@ -6,11 +6,20 @@ public struct EvaluationError: Error, Sendable, Equatable {
   public var message: String
   public var range: SourceRange
   public var hint: String?
+  /// Ctrl-C stopped the evaluation (not a mistake in the statement).
+  public var isInterruption = false
 
   public init(_ message: String, at range: SourceRange, hint: String? = nil) {
     self.message = message
     self.range = range
     self.hint = hint
+  }
+
+  /// The evaluation was stopped by Ctrl-C.
+  static func interrupted(at range: SourceRange) -> EvaluationError {
+    var error = EvaluationError("interrupted", at: range)
+    error.isInterruption = true
+    return error
   }
 
   /// The error as a diagnostic, rendered like syntax errors.

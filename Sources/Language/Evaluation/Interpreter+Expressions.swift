@@ -107,6 +107,7 @@ extension Interpreter {
     }
     let a = try tensorOperand(lhs, for: op.symbol)
     let b = try tensorOperand(rhs, for: op.symbol)
+    try checkInterruption(at: operatorRange)
     do {
       let result: Variable
       switch op {
@@ -204,6 +205,7 @@ extension Interpreter {
     let given = try arguments.map { (argument: Argument) throws(EvaluationError) in
       CallArguments.Argument(label: argument.label, value: try evaluate(argument.value), range: argument.value.range)
     }
+    try checkInterruption(at: range)
     var call = CallArguments(callee: function.name, callRange: range, given: given, interpreter: self)
     let result = try function.call(&call)
     if tracer != nil, case .tensor(let output) = result {

@@ -17,6 +17,14 @@ public final class Interpreter {
   public var maximumCallDepth = 200
   /// Called for every operation as it is evaluated (`:trace`); nil when nobody watches.
   public var tracer: ((TraceEvent) -> Void)?
+  /// Asked between statements and operations: true once the learner pressed Ctrl-C.
+  public var isInterrupted: () -> Bool = { false }
+  /// Told after each iteration of a top-level loop (for a progress bar).
+  public var loopProgress: ((LoopProgress) -> Void)?
+
+  /// The state after the last completed iteration of the top-level loop being run:
+  /// an interrupted loop keeps it instead of rolling back.
+  private var completedIteration: (globals: [String: Value], random: RandomGenerator, iterations: Int)?
 
   /// Local variables of the functions being called, innermost last.
   var frames: [[String: Value]] = []
@@ -68,13 +76,22 @@ public final class Interpreter {
     notes = []
     let line = source.location(of: statement.range.start).line
     let text = source[statement.range]
+    completedIteration = nil
+    defer { completedIteration = nil }
     do {
       let outcome = try execute(statement, topLevel: true)
       return Record(line: line, source: text, outcome: outcome, notes: notes)
     } catch {
-      globals = savedGlobals
-      random = savedRandom
       frames = []
+      if error.isInterruption, let completed = completedIteration {
+        // Ctrl-C in a loop keeps the work of the iterations that finished.
+        globals = completed.globals
+        random = completed.random
+        notes.append("interrupted: the variables are as they were after \(completed.iterations) completed iteration\(completed.iterations == 1 ? "" : "s")")
+      } else {
+        globals = savedGlobals
+        random = savedRandom
+      }
       return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: notes)
     }
   }
@@ -87,13 +104,19 @@ public final class Interpreter {
 
   @discardableResult
   func execute(_ statement: Statement, topLevel: Bool = false) throws(EvaluationError) -> Outcome {
+    try checkInterruption(at: statement.range)
     switch statement.kind {
     case .expression(let expr):
       let value = try materialize(evaluate(expr), at: expr.range)
       return .value(name: nil, value)
 
     case let .assign(targets, expr):
-      let value = try evaluate(expr)
+      var value = try evaluate(expr)
+      if Self.isUpdate(expr), case .tensor(let v) = value {
+        // W = W - lr * grad(L, W) is an optimizer step: the new W is data, as under torch.no_grad(),
+        // so each training iteration builds its own graph and the old ones are freed.
+        value = .tensor(.constant(v.value))
+      }
       if targets.count == 1 {
         let stored = assign(targets[0].text, try materialize(value, at: expr.range))
         return .value(name: targets[0].text, stored)
@@ -140,13 +163,18 @@ public final class Interpreter {
         let to = try Conversion.integer(evaluate(end), at: end.range, purpose: "the end of the range")
         let last = inclusive ? to : to - 1
         guard from <= last else { continue }
+        let outermost = frames.isEmpty && completedIteration == nil
         for i in from...last {
           assign(variable.text, .number(Double(i)))
           do {
             if case .returned(let v) = try executeBlock(body) { return .returned(v) }
           } catch var error {
-            error.message += " (in iteration \(variable.text) = \(i))"
+            if !error.isInterruption { error.message += " (in iteration \(variable.text) = \(i))" }
             throw error
+          }
+          if outermost {
+            completedIteration = (globals, random, i - from + 1)
+            loopProgress?(LoopProgress(completed: i - from + 1, total: last - from + 1, latest: latestScalar(in: body)))
           }
         }
       default:
@@ -279,5 +307,51 @@ extension Interpreter {
   func trace(_ range: SourceRange, operation: String, inputs: [Variable], output: Variable, expression: SourceRange? = nil) {
     guard let tracer else { return }
     tracer(TraceEvent(text: source[expression ?? range], operation: operation, inputs: inputs, output: output))
+  }
+}
+
+/// How far a long loop has come, for the progress bar.
+public struct LoopProgress: Sendable {
+  public let completed: Int
+  public let total: Int
+  /// The last scalar the loop body assigned (a loss, usually), with its name.
+  public let latest: (name: String, value: Double)?
+}
+
+extension Interpreter {
+  /// Throws when the learner pressed Ctrl-C.
+  func checkInterruption(at range: SourceRange) throws(EvaluationError) {
+    if isInterrupted() { throw EvaluationError.interrupted(at: range) }
+  }
+
+  /// The last name assigned in `body` that holds a single number now.
+  func latestScalar(in body: [Statement]) -> (name: String, value: Double)? {
+    for statement in body.reversed() {
+      if case .assign(let targets, _) = statement.kind, let name = targets.last?.text,
+        case .tensor(let v)? = lookup(name), let x = v.value.scalar
+      {
+        return (name, x)
+      }
+    }
+    return nil
+  }
+}
+
+extension Interpreter {
+  /// Whether an assigned expression uses a gradient (`grad`, `vjp`) to compute new values.
+  static func isUpdate(_ expr: Expr) -> Bool {
+    switch expr.kind {
+    case .call(let callee, let arguments):
+      if case .name(let name) = callee.kind, name == "grad" || name == "vjp" {
+        return !arguments.contains { $0.label == "create_graph" }
+      }
+      return arguments.contains { isUpdate($0.value) }
+    case .binary(_, let lhs, let rhs, _): return isUpdate(lhs) || isUpdate(rhs)
+    case .unary(_, let operand): return isUpdate(operand)
+    case .attribute(let base, _, _): return isUpdate(base)
+    case .subscript(let base, _): return isUpdate(base)
+    case .list(let items), .tuple(let items): return items.contains(where: isUpdate)
+    default: return false
+    }
   }
 }

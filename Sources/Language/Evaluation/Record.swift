@@ -7,6 +7,13 @@ public struct Record {
   public let outcome: Outcome
   /// Remarks worth saying alongside the result ("L does not depend on x").
   public let notes: [String]
+
+  public init(line: Int, source: String, outcome: Outcome, notes: [String]) {
+    self.line = line
+    self.source = source
+    self.outcome = outcome
+    self.notes = notes
+  }
 }
 
 /// The result of one statement.
