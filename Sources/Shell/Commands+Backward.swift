@@ -41,9 +41,10 @@ extension Commands {
     var arguments = raw
     arguments.takeFlags(["-v"])
     let verbose = arguments.flags["-v"] != nil
-    let explanation = BackwardExplanation(try walk(session, arguments, usage: ":backward L [-v]"))
+    let walk = try walk(session, arguments, usage: ":backward L [-v]")
+    let explanation = BackwardExplanation(walk)
     let style = session.options.style
-    let seedName = BackwardWalk.gradientName(of: explanation.outputName)
+    let seedName = walk.seed.label ?? "dL"
     var lines = ["backward pass of \(explanation.outputName), from the output back to the leaves; \(seedName) = 1 to start"]
     var steps: [JSON] = []
     for step in explanation.steps {

@@ -12,7 +12,7 @@ struct Command: Sendable {
 
 /// Every `:command`, in the order `:help` lists them.
 enum Commands {
-  static let all: [Command] = general + teaching
+  static let all: [Command] = general + teaching + lessons
 
   static let general: [Command] = [
     Command(name: "help", usage: ":help [NAME]", summary: "This overview, or the page of a built-in, a command or a topic.") {

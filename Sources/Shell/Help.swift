@@ -67,7 +67,7 @@ enum Help {
       "",
     ]
     let width = Commands.all.map(\.usage.count).max() ?? 0
-    for (title, commands) in [("Step by step", Commands.teaching), ("Session", Commands.general)] {
+    for (title, commands) in [("Step by step", Commands.teaching), ("Lessons", Commands.lessons), ("Session", Commands.general)] {
       lines.append(style.heading(title))
       lines += commands.map { "  \($0.usage.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.summary)" }
       lines.append("")

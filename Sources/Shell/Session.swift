@@ -37,6 +37,12 @@ public final class Session {
 
   private let write: (String) -> Void
   private let progressBar = ProgressBar()
+  /// Everything shown so far, for `:transcript`.
+  var transcript = SessionTranscript()
+  /// The lesson being played, if any.
+  private(set) var lesson: LessonPlayer?
+  /// Where lesson progress is kept (`nil`: not kept, as under `--auto` and in tests).
+  public var progressFile: ProgressFile?
   private var pendingLines: [String] = []
   private var pendingFirstLine = 1
   /// Scripts being `:load`ed, to refuse a script that loads itself.
@@ -58,6 +64,7 @@ public final class Session {
   /// once it has run (for the history), or `nil` while it waits for more lines.
   @discardableResult
   public func feed(_ line: String, lineNumber: Int) -> String? {
+    if pendingLines.isEmpty, let lesson, lesson.handle(line) { return nil }
     if pendingLines.isEmpty { pendingFirstLine = lineNumber }
     pendingLines.append(line)
     let text = pendingLines.joined(separator: "\n")
@@ -108,6 +115,7 @@ public final class Session {
   }
 
   private func show(_ record: Record, source: SourceText) {
+    transcript.append(.statement(source: record.source, output: RecordRendering.text(record, source: source, style: .plain)))
     if options.json {
       write(RecordRendering.json(record, source: source).serialized() + "\n")
     } else {
@@ -137,6 +145,61 @@ public final class Session {
     }
     let names = Set(interpreter.globals.keys).union(Interpreter.builtins.keys)
     return names.filter { $0.hasPrefix(prefix) }.sorted()
+  }
+
+  // MARK: - Lessons
+
+  /// The prompt to show: the lesson's while one is playing.
+  public func prompt(continuing: Bool) -> String {
+    if continuing { return "… " }
+    return lesson?.prompt ?? "» "
+  }
+
+  /// Starts playing a lesson; lines typed go to it until it ends.
+  func startLesson(_ lesson: Lesson) {
+    let player = LessonPlayer(lesson: lesson, session: self)
+    self.lesson = player
+    player.start()
+  }
+
+  /// Plays a lesson from start to end, answering each exercise with its model answer.
+  /// Returns the steps that failed.
+  public func playAutomatically(_ lesson: Lesson) -> [String] {
+    let player = LessonPlayer(lesson: lesson, session: self)
+    self.lesson = player
+    player.playAutomatically()
+    return player.failures
+  }
+
+  /// A failure the lesson meant to show does not count against the run.
+  func forgiveFailure() {
+    failureCount -= 1
+  }
+
+  func endLesson() {
+    lesson = nil
+  }
+
+  func saveProgress(of lesson: Lesson, step: Int, completed: Bool = false) {
+    progressFile?.record(lesson: lesson.id, step: step, of: lesson.steps.count, completed: completed)
+  }
+
+  /// Shows lesson text: as is, or as a JSON record under `--json`.
+  func emit(_ text: String) {
+    if options.json {
+      write(JSON.object([("lesson", .string(lesson?.lesson.id ?? "")), ("text", .string(text))]).serialized() + "\n")
+    } else {
+      write(text + "\n")
+    }
+  }
+
+  func recordExercise(_ exercise: Lesson.Exercise, answer: String, verdict: ExerciseChecker.Verdict) {
+    guard options.json else { return }
+    write(JSON.object([
+      ("lesson", .string(lesson?.lesson.id ?? "")), ("exercise", .string(exercise.question)),
+      ("answer", .string(answer)), ("correct", .bool(verdict.correct)),
+      ("explanation", verdict.explanation.isEmpty ? .null : .string(verdict.explanation)),
+    ]).serialized() + "\n")
   }
 
   // MARK: - Commands

@@ -2,9 +2,6 @@ import Foundation
 
 /// Runs a session over a line input: the interactive loop, prompts and all.
 public enum Terminal {
-  /// The prompt for a new statement and for a statement that goes on.
-  static let prompt = "» ", continuation = "… "
-
   /// Reads lines until the end of input or `:quit`; with `showPrompts`, shows prompts and a banner.
   public static func run(_ session: Session, input: LineInput, showPrompts: Bool, banner: String? = nil) {
     if showPrompts, let banner { print(banner) }
@@ -14,7 +11,7 @@ public enum Terminal {
     }
     var lineNumber = 0
     while !session.wantsToQuit {
-      let prompt = showPrompts ? session.options.style.prompt(session.isContinuing ? continuation : Self.prompt) : ""
+      let prompt = showPrompts ? session.options.style.prompt(session.prompt(continuing: session.isContinuing)) : ""
       switch input.readLine(prompt: prompt) {
       case .line(let line):
         lineNumber += 1

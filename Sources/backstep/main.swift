@@ -24,11 +24,19 @@ struct Backstep: ParsableCommand {
   @Flag(name: .customLong("no-color"), help: "Never use colours (NO_COLOR does the same).")
   var noColor = false
 
+  @Option(help: "Play a lesson (a number or a name); with --auto, non-interactively.")
+  var lesson: String?
+
+  @Flag(help: "With --lesson: answer every exercise with its model answer; exit 1 if any step fails.")
+  var auto = false
+
   @Flag(help: ArgumentHelp("Print the language reference (docs/language.md) and exit.", visibility: .hidden))
   var reference = false
 
   func validate() throws {
     if script != nil && execute != nil { throw ValidationError("give a script or -e, not both") }
+    if auto && lesson == nil { throw ValidationError("--auto plays a lesson: give --lesson N") }
+    if lesson != nil && (script != nil || execute != nil) { throw ValidationError("give a lesson, a script or -e, not several") }
   }
 
   func run() throws {
@@ -37,10 +45,16 @@ struct Backstep: ParsableCommand {
       return
     }
     let style = json ? .plain : Terminal.style(forceOff: noColor)
-    let interactive = Terminal.isInteractive && !json && script == nil && execute == nil
+    let interactive = Terminal.isInteractive && !json && script == nil && execute == nil && !auto
     let session = Session(options: .init(json: json, style: style, progress: interactive)) { text in
       FileHandle.standardOutput.write(Data(text.utf8))
     }
+    if interactive { session.progressFile = .standard() }
+    if let lesson, auto {
+      try playAutomatically(lesson, in: session)
+      return
+    }
+    if let lesson { session.runScript(":lesson \(lesson)") }
     if let execute {
       session.runScript(execute)
     } else if let script {
@@ -59,6 +73,21 @@ struct Backstep: ParsableCommand {
       Terminal.run(session, input: StandardInputLines(), showPrompts: false)
     }
     if session.failureCount > 0 { throw ExitCode(1) }
+  }
+
+  /// `--lesson N --auto`: every step played, every exercise answered with its model answer.
+  func playAutomatically(_ key: String, in session: Session) throws {
+    guard let folder = Course.locate(), let course = try? Course(folder: folder) else {
+      FileHandle.standardError.write(Data("backstep: cannot find or read the lessons folder (set BACKSTEP_LESSONS)\n".utf8))
+      throw ExitCode(2)
+    }
+    guard let lesson = course.lesson(key) else {
+      FileHandle.standardError.write(Data("backstep: no lesson \(key); there are \(course.lessons.count)\n".utf8))
+      throw ExitCode(2)
+    }
+    let failures = session.playAutomatically(lesson)
+    for failure in failures { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
+    if !failures.isEmpty { throw ExitCode(1) }
   }
 }
 

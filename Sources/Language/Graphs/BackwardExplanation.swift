@@ -44,9 +44,9 @@ public struct BackwardExplanation {
       let expression = notation.expression(of: step.node).sourceText
       let equation = nodeName == expression ? expression : "\(nodeName) = \(expression)"
       let lines = step.contributions.map { contribution in
-        let name = BackwardWalk.gradientName(of: walk.name(of: contribution.input))
+        let name = walk.gradientName(of: walk.name(of: contribution.input))
         let formula = contribution.gradient === step.upstream
-          ? BackwardWalk.gradientName(of: nodeName)
+          ? walk.gradientName(of: nodeName)
           : notation.expression(of: contribution.gradient).sourceText
         return Line(
           name: name, formula: formula, shape: contribution.gradient.shape, value: contribution.gradient.value,
@@ -64,7 +64,7 @@ public struct BackwardExplanation {
     leafGradients = leaves.compactMap { leaf in
       guard let total = walk.totals[ObjectIdentifier(leaf)] else { return nil }
       return Line(
-        name: BackwardWalk.gradientName(of: walk.name(of: leaf)), formula: "", shape: total.shape, value: total.value, remarks: [])
+        name: walk.gradientName(of: walk.name(of: leaf)), formula: "", shape: total.shape, value: total.value, remarks: [])
     }
   }
 
@@ -74,7 +74,7 @@ public struct BackwardExplanation {
     let name = walk.name(of: node)
     let terms = parts.map { "\(notation.expression(of: $0.gradient).sourceText)  (from \(walk.name(of: $0.from)))" }
     return "\(name) is used by \(parts.count) ops, so its gradients add up:\n"
-      + "\(BackwardWalk.gradientName(of: name)) = " + terms.joined(separator: "\n    + ")
+      + "\(walk.gradientName(of: name)) = " + terms.joined(separator: "\n    + ")
   }
 
   /// The remarks for the gradient that `node` sends to `input`.

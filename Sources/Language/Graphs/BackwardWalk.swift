@@ -44,9 +44,10 @@ public struct BackwardWalk {
     let order = topologicalOrder(from: output)
     self.order = order
     names = Self.displayNames(order, outputName: outputName)
+    takenNames = Set(order.compactMap(\.label) + [outputName])
 
     let seed = Variable(Tensor.ones(like: output.value))
-    seed.label = BackwardWalk.gradientName(of: outputName)
+    seed.label = takenNames.contains("d" + outputName) ? "grad_" + outputName : "d" + outputName
     self.seed = seed
     let leaves = order.filter(\.isLeaf)
     var steps: [Step] = []
@@ -73,9 +74,13 @@ public struct BackwardWalk {
     names[ObjectIdentifier(node)] ?? GraphNotation(names: names).operand(node).sourceText
   }
 
-  /// `dz` for `z`, `d(W @ x)` for an expression.
-  public static func gradientName(of name: String) -> String {
-    name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? "d" + name : "d(\(name))"
+  /// The names the learner gave to values of this graph; a gradient's name must not take one.
+  public let takenNames: Set<String>
+
+  /// `dz` for `z`, `d(W @ x)` for an expression; `grad_z` when the graph already has a value called `dz`.
+  public func gradientName(of name: String) -> String {
+    guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return "d(\(name))" }
+    return takenNames.contains("d" + name) ? "grad_" + name : "d" + name
   }
 
   /// Notation that writes forward nodes by their names and gradients by theirs (`dz`).
@@ -83,7 +88,7 @@ public struct BackwardWalk {
     var all = names
     for node in order {
       if let total = totals[ObjectIdentifier(node)] {
-        all[ObjectIdentifier(total)] = Self.gradientName(of: name(of: node))
+        all[ObjectIdentifier(total)] = gradientName(of: name(of: node))
       }
     }
     all[ObjectIdentifier(seed)] = seed.label

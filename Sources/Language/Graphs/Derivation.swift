@@ -29,10 +29,10 @@ public struct Derivation {
       guard let label = node.label ?? (node === walk.output ? walk.name(of: node) : nil),
         let gradient = walk.totals[ObjectIdentifier(node)], gradient !== walk.seed
       else { continue }
-      names[ObjectIdentifier(gradient)] = BackwardWalk.gradientName(of: label)
+      names[ObjectIdentifier(gradient)] = walk.gradientName(of: label)
       named[ObjectIdentifier(gradient)] = gradient
     }
-    let targetName = BackwardWalk.gradientName(of: walk.name(of: target))
+    let targetName = walk.gradientName(of: walk.name(of: target))
     names[ObjectIdentifier(total)] = targetName
     named[ObjectIdentifier(total)] = total
     let notation = GraphNotation(names: names)

@@ -1,0 +1,86 @@
+import Foundation
+import Autodiff
+import Language
+import Tensors
+
+/// Judges a learner's answer to an exercise by evaluating it, so that any
+/// equivalent answer is accepted: `x.T @ dz.T` where `(dz @ x).T` was expected.
+enum ExerciseChecker {
+  struct Verdict: Equatable {
+    let correct: Bool
+    /// Why not, when it is wrong: "your answer has shape (3, 5), dW has shape (3, 2)".
+    let explanation: String
+  }
+
+  /// Evaluates both sides in a copy of the session, so the check changes nothing.
+  static func judge(_ answer: String, for check: Lesson.Check, in session: Interpreter) -> Verdict {
+    switch check {
+    case .shape(let expression):
+      guard let expected = value(of: expression, in: session) else {
+        return Verdict(correct: false, explanation: "the lesson's expression `\(expression)` does not evaluate")
+      }
+      guard let given = parseShape(answer) else {
+        return Verdict(correct: false, explanation: "write a shape like (2, 5), or () for a single number")
+      }
+      return given == expected.shape
+        ? Verdict(correct: true, explanation: "")
+        : Verdict(correct: false, explanation: "not \(Shape.text(given))")
+    case .value(let expression):
+      return compare(answer: answer, expected: value(of: expression, in: session), what: "`\(expression)`", in: session)
+    case let .gradient(output, variable):
+      return compare(
+        answer: answer, expected: value(of: "grad(\(output), \(variable))", in: session),
+        what: "d\(output)/d\(variable)", in: session)
+    }
+  }
+
+  private static func compare(answer: String, expected: Tensor?, what: String, in session: Interpreter) -> Verdict {
+    guard let expected else { return Verdict(correct: false, explanation: "the lesson's \(what) does not evaluate") }
+    let given: Tensor
+    switch evaluate(answer, in: session) {
+    case .success(let tensor): given = tensor
+    case .failure(let problem): return Verdict(correct: false, explanation: "`\(answer)` does not evaluate: \(problem.message)")
+    }
+    guard given.shape == expected.shape || (given.count == 1 && expected.count == 1) else {
+      return Verdict(
+        correct: false, explanation: "your answer has shape \(Shape.text(given.shape)), \(what) has shape \(Shape.text(expected.shape))")
+    }
+    let close = zip(given.scalars, expected.scalars).allSatisfy { a, b in
+      Swift.abs(a - b) <= 1e-9 + 1e-6 * Swift.abs(b) || (a.isNaN && b.isNaN)
+    }
+    return close ? Verdict(correct: true, explanation: "") : Verdict(correct: false, explanation: "the shape is right but the values differ")
+  }
+
+  /// Why an answer could not be evaluated.
+  struct Problem: Error {
+    let message: String
+  }
+
+  /// The tensor the last statement of `text` gives, evaluated in a scratch copy of the session.
+  static func evaluate(_ text: String, in session: Interpreter) -> Result<Tensor, Problem> {
+    let scratch = Interpreter()
+    scratch.adopt(from: session)
+    let records = scratch.run(SourceText(text))
+    if let failure = records.lazy.compactMap({ if case .failure(let d) = $0.outcome { d } else { nil } }).first {
+      return .failure(Problem(message: failure.message))
+    }
+    guard case .value(_, .tensor(let v))? = records.last?.outcome else {
+      return .failure(Problem(message: "it does not give a tensor"))
+    }
+    return .success(v.value)
+  }
+
+  static func value(of text: String, in session: Interpreter) -> Tensor? {
+    try? evaluate(text, in: session).get()
+  }
+
+  /// `(2, 5)`, `2, 5`, `[2, 5]`, `2x5`, `(5,)`, `()`.
+  static func parseShape(_ text: String) -> [Int]? {
+    let stripped = text.trimmingCharacters(in: CharacterSet(charactersIn: " ()[]"))
+    if stripped.isEmpty { return [] }
+    let parts = stripped.replacingOccurrences(of: "x", with: ",").replacingOccurrences(of: "×", with: ",")
+      .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let sizes = parts.compactMap { Int($0) }
+    return sizes.count == parts.count && !sizes.isEmpty ? sizes : nil
+  }
+}

@@ -1,0 +1,198 @@
+import Foundation
+
+/// A lesson: a title and a sequence of steps, read from a plain-text file in `lessons/`.
+///
+/// The format (documented in lessons/README.md):
+///
+///     # Title
+///
+///     A paragraph of narrative; a blank line ends it.
+///
+///     » x = [[1, 2], [3, 4]]        statements the lesson runs (consecutive ones form one step)
+///     » :backward L
+///     »! x * W                      a statement that is meant to fail (a mistake the lesson shows)
+///
+///     ? What is the shape of dx?    an exercise: the question,
+///     = shape W.T @ dz              what is checked (shape / value / gradient L wrt x),
+///     answer: (2, 5)                the model answer,
+///     hint: W.T is (2, 3) …         and hints for a wrong answer (several lines give several hints)
+///
+///     ## Summary                    a heading (shown as a step of its own)
+public struct Lesson: Sendable, Equatable {
+  /// What an exercise checks.
+  public enum Check: Sendable, Equatable {
+    /// The shape of an expression: answered `(2, 5)`.
+    case shape(String)
+    /// The value of an expression: answered with any expression of the same value.
+    case value(String)
+    /// The gradient of `output` with respect to `variable`: answered with an expression.
+    case gradient(output: String, variable: String)
+  }
+
+  public struct Exercise: Sendable, Equatable {
+    public let question: String
+    public let check: Check
+    public let answer: String
+    public let hints: [String]
+  }
+
+  /// A statement the lesson runs, and whether it is meant to fail.
+  public struct Statement: Sendable, Equatable {
+    public let text: String
+    public let failsOnPurpose: Bool
+  }
+
+  public enum Step: Sendable, Equatable {
+    case narrative(String)
+    case heading(String)
+    case statements([Statement], line: Int)
+    case exercise(Exercise, line: Int)
+  }
+
+  /// The file name without extension: `04-dense-layer`.
+  public let id: String
+  public let title: String
+  public let steps: [Step]
+
+  /// A lesson file's problems, with line numbers.
+  public struct FormatError: Error, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let message: String
+    public var description: String { "\(file):\(line): \(message)" }
+  }
+
+  /// Parses a lesson's text.
+  public init(id: String, text: String) throws(FormatError) {
+    self.id = id
+    let lines = text.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+    var title: String?
+    var steps: [Step] = []
+    var paragraph: [String] = []
+    var statements: [Statement] = []
+    var statementsLine = 0
+    var exercise: (question: String, check: Check?, answer: String?, hints: [String], line: Int)?
+
+    func fail(_ line: Int, _ message: String) -> FormatError { FormatError(file: id, line: line, message: message) }
+    func flushParagraph() {
+      if !paragraph.isEmpty { steps.append(.narrative(paragraph.joined(separator: " "))) }
+      paragraph = []
+    }
+    func flushStatements() {
+      if !statements.isEmpty { steps.append(.statements(statements, line: statementsLine)) }
+      statements = []
+    }
+    func flushExercise() throws(FormatError) {
+      guard let current = exercise else { return }
+      guard let check = current.check else { throw fail(current.line, "the exercise needs a `= shape EXPR`, `= value EXPR` or `= gradient L wrt x` line") }
+      guard let answer = current.answer else { throw fail(current.line, "the exercise needs an `answer:` line") }
+      steps.append(.exercise(Exercise(question: current.question, check: check, answer: answer, hints: current.hints), line: current.line))
+      exercise = nil
+    }
+
+    for (index, raw) in lines.enumerated() {
+      let number = index + 1
+      let line = raw.trimmingCharacters(in: .whitespaces)
+      if exercise != nil {
+        if line.hasPrefix("= ") {
+          exercise?.check = try Self.check(String(line.dropFirst(2)), line: number, file: id)
+          continue
+        }
+        if line.hasPrefix("answer:") {
+          exercise?.answer = line.dropFirst(7).trimmingCharacters(in: .whitespaces)
+          continue
+        }
+        if line.hasPrefix("hint:") {
+          exercise?.hints.append(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
+          continue
+        }
+        try flushExercise()
+      }
+      if line.isEmpty {
+        flushParagraph()
+        flushStatements()
+      } else if line.hasPrefix("## ") {
+        flushParagraph()
+        flushStatements()
+        steps.append(.heading(String(line.dropFirst(3))))
+      } else if line.hasPrefix("# ") {
+        guard title == nil else { throw fail(number, "a lesson has one title (`# …`); use `## …` for sections") }
+        title = String(line.dropFirst(2))
+      } else if line.hasPrefix("»") {
+        flushParagraph()
+        if statements.isEmpty { statementsLine = number }
+        let failsOnPurpose = line.hasPrefix("»!")
+        statements.append(Statement(
+          text: line.dropFirst(failsOnPurpose ? 2 : 1).trimmingCharacters(in: .whitespaces), failsOnPurpose: failsOnPurpose))
+      } else if line.hasPrefix("? ") {
+        flushParagraph()
+        flushStatements()
+        exercise = (String(line.dropFirst(2)), nil, nil, [], number)
+      } else {
+        flushStatements()
+        paragraph.append(line)
+      }
+    }
+    try flushExercise()
+    flushParagraph()
+    flushStatements()
+    guard let title else { throw fail(1, "the lesson needs a title line `# …`") }
+    self.title = title
+    self.steps = steps
+  }
+
+  private static func check(_ text: String, line: Int, file: String) throws(FormatError) -> Check {
+    let words = text.split(separator: " ", maxSplits: 1).map(String.init)
+    guard words.count == 2 else { throw FormatError(file: file, line: line, message: "expected `= shape EXPR`, `= value EXPR` or `= gradient L wrt x`") }
+    switch words[0] {
+    case "shape": return .shape(words[1])
+    case "value": return .value(words[1])
+    case "gradient":
+      let parts = words[1].components(separatedBy: " wrt ")
+      guard parts.count == 2 else { throw FormatError(file: file, line: line, message: "a gradient exercise is `= gradient L wrt x`") }
+      return .gradient(output: parts[0].trimmingCharacters(in: .whitespaces), variable: parts[1].trimmingCharacters(in: .whitespaces))
+    default:
+      throw FormatError(file: file, line: line, message: "unknown check `\(words[0])`: use shape, value or gradient")
+    }
+  }
+}
+
+/// The lessons in a folder, in file-name order.
+public struct Course: Sendable {
+  public let lessons: [Lesson]
+
+  public init(lessons: [Lesson]) {
+    self.lessons = lessons
+  }
+
+  /// Reads every `*.lesson` file of a folder.
+  public init(folder: URL) throws {
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      .filter { $0.hasSuffix(".lesson") }.sorted()
+    lessons = try files.map { file in
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      return try Lesson(id: String(file.dropLast(".lesson".count)), text: text)
+    }
+  }
+
+  /// `$BACKSTEP_LESSONS`, else a `lessons` folder next to the executable or above it (the
+  /// repository when run from `.build`), else `./lessons`.
+  public static func locate() -> URL? {
+    let environment = ProcessInfo.processInfo.environment
+    if let path = environment["BACKSTEP_LESSONS"] { return URL(fileURLWithPath: path) }
+    var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+      let candidate = folder.appendingPathComponent("lessons")
+      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+      folder = folder.deletingLastPathComponent()
+    }
+    let local = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("lessons")
+    return FileManager.default.fileExists(atPath: local.path) ? local : nil
+  }
+
+  /// A lesson by number (`4`), by id (`04-dense-layer`) or by a word of its id (`dense`).
+  public func lesson(_ key: String) -> Lesson? {
+    if let number = Int(key), number >= 1, number <= lessons.count { return lessons[number - 1] }
+    return lessons.first { $0.id == key } ?? lessons.first { $0.id.contains(key.lowercased()) }
+  }
+}

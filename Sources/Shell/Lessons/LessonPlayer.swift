@@ -1,0 +1,166 @@
+import Foundation
+import Language
+
+/// Plays a lesson in a session: shows its steps one at a time, runs its
+/// statements in the session (so the learner can use the lesson's variables),
+/// and asks its exercises.
+final class LessonPlayer {
+  let lesson: Lesson
+  private unowned let session: Session
+  /// The next step to show.
+  private(set) var position = 0
+  /// The exercise waiting for an answer, and how many hints were given.
+  private var pending: (exercise: Lesson.Exercise, hintsGiven: Int)?
+  /// Steps that failed (statements with errors, model answers judged wrong), for `--auto`.
+  private(set) var failures: [String] = []
+
+  init(lesson: Lesson, session: Session) {
+    self.lesson = lesson
+    self.session = session
+  }
+
+  var isFinished: Bool { position >= lesson.steps.count && pending == nil }
+  var isAsking: Bool { pending != nil }
+
+  /// The prompt while the lesson runs: `lesson 4 · 3/18 » `, or `answer » ` during an exercise.
+  var prompt: String {
+    pending != nil ? "answer » " : "lesson \(lesson.id.prefix(2)) · \(position)/\(lesson.steps.count) » "
+  }
+
+  func start() {
+    say(session.options.style.heading(lesson.title))
+    say("(Enter: next step · type statements at any time · :back · :skip · :quit leaves the lesson)")
+    showNext()
+  }
+
+  /// Handles one line typed during the lesson; returns false when the line is an ordinary statement for the session.
+  func handle(_ line: String) -> Bool {
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    if let (exercise, _) = pending {
+      switch trimmed {
+      case ":quit": finish(early: true)
+      case ":skip", ":reveal":
+        say("answer: \(exercise.answer)")
+        pending = nil
+        showNext()
+      case ":hint": giveHint()
+      case "": say("? \(exercise.question)   (:hint, :reveal, or :quit)")
+      default: answer(trimmed)
+      }
+      return true
+    }
+    switch trimmed {
+    case "", ":next": showNext()
+    case ":skip": position = min(position + 1, lesson.steps.count); showNext()
+    case ":back": position = max(0, position - 2); showNext()
+    case ":quit": finish(early: true)
+    default: return false
+    }
+    return true
+  }
+
+  /// Plays every step, answering each exercise with its model answer (`--lesson N --auto`).
+  func playAutomatically() {
+    say(session.options.style.heading(lesson.title))
+    while position < lesson.steps.count {
+      showNext()
+      if let (exercise, _) = pending {
+        say("answer » \(exercise.answer)")
+        answer(exercise.answer, automatic: true)
+      }
+    }
+    finish(early: false)
+  }
+
+  // MARK: - Steps
+
+  private func showNext() {
+    guard position < lesson.steps.count else {
+      finish(early: false)
+      return
+    }
+    let step = lesson.steps[position]
+    position += 1
+    session.saveProgress(of: lesson, step: position)
+    switch step {
+    case .narrative(let text):
+      say(Self.wrap(text, width: 78))
+      session.transcript.append(.narrative(text))
+    case .heading(let text):
+      say("\n" + session.options.style.heading(text))
+      session.transcript.append(.heading(text))
+    case .statements(let statements, let line):
+      for statement in statements {
+        say(session.options.style.prompt("» ") + statement.text)
+        let before = session.failureCount
+        session.feed(statement.text, lineNumber: line)
+        session.finish()
+        let failed = session.failureCount > before
+        if failed && statement.failsOnPurpose { session.forgiveFailure() }
+        if failed != statement.failsOnPurpose {
+          failures.append("\(lesson.id):\(line): `\(statement.text)` " + (failed ? "failed" : "was meant to fail but succeeded"))
+        }
+      }
+    case .exercise(let exercise, _):
+      pending = (exercise, 0)
+      say(session.options.style.heading("? ") + exercise.question)
+      session.transcript.append(.exercise(question: exercise.question, answer: exercise.answer))
+    }
+  }
+
+  private func answer(_ text: String, automatic: Bool = false) {
+    guard let (exercise, _) = pending else { return }
+    let verdict = ExerciseChecker.judge(text, for: exercise.check, in: session.interpreter)
+    session.recordExercise(exercise, answer: text, verdict: verdict)
+    if verdict.correct {
+      say(session.options.style.note("✓ right"))
+      pending = nil
+      return
+    }
+    if automatic {
+      failures.append("\(lesson.id): the model answer `\(exercise.answer)` to “\(exercise.question)” was judged wrong: \(verdict.explanation)")
+      pending = nil
+      return
+    }
+    say(session.options.style.error("✗ ") + verdict.explanation)
+    giveHint()
+  }
+
+  private func giveHint() {
+    guard let (exercise, given) = pending else { return }
+    if given < exercise.hints.count {
+      say(session.options.style.hint("hint: ") + exercise.hints[given])
+      pending = (exercise, given + 1)
+    } else {
+      say("try again, or :reveal to see the answer")
+    }
+  }
+
+  private func finish(early: Bool) {
+    pending = nil
+    if !early { session.saveProgress(of: lesson, step: lesson.steps.count, completed: true) }
+    say(early ? "left the lesson at step \(position) of \(lesson.steps.count) (:lesson \(lesson.id) starts it again)"
+              : "end of “\(lesson.title)”. :lessons lists the course.")
+    position = lesson.steps.count
+    session.endLesson()
+  }
+
+  private func say(_ text: String) {
+    session.emit(text)
+  }
+
+  /// Words wrapped at `width` columns.
+  static func wrap(_ text: String, width: Int) -> String {
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ") {
+      if !current.isEmpty && current.count + 1 + word.count > width {
+        lines.append(current)
+        current = ""
+      }
+      current += current.isEmpty ? String(word) : " " + word
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import Language
+@testable import Shell
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let course = (try? Course(folder: repositoryRoot.appendingPathComponent("lessons"))) ?? Course(lessons: [])
+
+@Suite("Lessons")
+struct LessonTests {
+  @Test func theCourseHasItsLessonsInOrder() {
+    #expect(course.lessons.count >= 4)
+    #expect(course.lessons.first?.id == "01-tour")
+    for lesson in course.lessons {
+      #expect((10...30).contains(lesson.steps.count), "\(lesson.id) has \(lesson.steps.count) steps")
+      #expect(lesson.steps.contains(.heading("Summary")), "\(lesson.id) has no summary")
+    }
+  }
+
+  /// `backstep --lesson N --auto` for every lesson: no step fails, every model answer is judged right.
+  @Test(arguments: course.lessons.map(\.id))
+  func playsThroughWithItsModelAnswers(_ id: String) throws {
+    let lesson = try #require(course.lesson(id))
+    let t = Transcript()
+    let failures = t.session.playAutomatically(lesson)
+    #expect(failures.isEmpty, "\(failures)")
+    #expect(t.session.failureCount == 0)
+  }
+
+  @Test func denseLayerTranscriptGolden() throws {
+    let lesson = try #require(course.lesson("04-dense-layer"))
+    let t = Transcript()
+    _ = t.session.playAutomatically(lesson)
+    expectSnapshot(t.output, named: "lesson-04-auto")
+  }
+
+  @Test func checkerAcceptsEquivalentAnswersAndRejectsWrongOnes() {
+    let t = Transcript()
+    t.type("x = [[1, 2, 3], [4, 5, 6]]; W = [[1, -1], [0.5, 2], [0, 1]]; g = ones(3, 3); L = sum((W @ x) * g)")
+    let interpreter = t.session.interpreter
+    let gradientOfW = Lesson.Check.gradient(output: "L", variable: "W")
+    for right in ["g @ x.T", "(x @ g.T).T", "ones(3, 3) @ x.T", "sum(x, axis=1) + zeros(3, 2)"] {
+      #expect(ExerciseChecker.judge(right, for: gradientOfW, in: interpreter).correct, "\(right)")
+    }
+    #expect(ExerciseChecker.judge("x @ g", for: gradientOfW, in: interpreter)
+      == .init(correct: false, explanation: "your answer has shape (2, 3), dL/dW has shape (3, 2)"))
+    #expect(ExerciseChecker.judge("x.T @ g", for: gradientOfW, in: interpreter) == .init(
+      correct: false, explanation: "`x.T @ g` does not evaluate: matrix product of (3, 2) and (3, 3): inner dimensions 2 and 3 differ"))
+    #expect(ExerciseChecker.judge("2 * g @ x.T", for: gradientOfW, in: interpreter)
+      == .init(correct: false, explanation: "the shape is right but the values differ"))
+    #expect(!ExerciseChecker.judge("nonsense(", for: gradientOfW, in: interpreter).correct)
+    let shape = Lesson.Check.shape("W @ x")
+    for right in ["(3, 3)", "3, 3", "[3, 3]", "3x3"] { #expect(ExerciseChecker.judge(right, for: shape, in: interpreter).correct) }
+    #expect(!ExerciseChecker.judge("(3,)", for: shape, in: interpreter).correct)
+    #expect(ExerciseChecker.judge("21", for: .value("sum(x)"), in: interpreter).correct)
+    #expect(ExerciseChecker.judge("1 + 4 * 5", for: .value("sum(x)"), in: interpreter).correct)
+    // Judging changes nothing in the session.
+    #expect(interpreter.lookup("dW") == nil)
+  }
+
+  @Test func interactivePlayHintsRevealsAndQuits() throws {
+    let lesson = try Lesson(id: "99-test", text: """
+      # A test lesson
+
+      Some narrative.
+
+      » a = [1, 2, 3]
+
+      ? What is sum(a)?
+      = value sum(a)
+      answer: 6
+      hint: Add them up.
+
+      ## Summary
+
+      Done.
+      """)
+    #expect(lesson.steps.count == 5)
+    let t = Transcript()
+    t.session.startLesson(lesson)
+    #expect(t.output.contains("Some narrative."))
+    #expect(t.type("").contains("a : (3,)"))
+    #expect(t.type("").contains("? What is sum(a)?"))
+    #expect(t.type("5") == "✗ the shape is right but the values differ\nhint: Add them up.\n")
+    #expect(t.type("a[0] + a[1] + a[2]").hasPrefix("✓ right"))
+    t.type("")
+    #expect(t.type("b = a * 2") == "b : (3,)\n[2. 4. 6.]\n")  // the learner's own statement, in the lesson's scope
+    #expect(t.type(":quit").hasPrefix("left the lesson"))
+    #expect(t.type("b + 1") == "(3,)\n[3. 5. 7.]\n")
+  }
+
+  @Test func formatErrorsNameTheLine() {
+    #expect(throws: Lesson.FormatError(file: "x", line: 3, message: "the exercise needs an `answer:` line")) {
+      try Lesson(id: "x", text: "# T\n\n? Q\n= value 1\n")
+    }
+    #expect(throws: Lesson.FormatError(file: "x", line: 1, message: "the lesson needs a title line `# …`")) {
+      try Lesson(id: "x", text: "no title\n")
+    }
+  }
+
+  @Test func transcriptIsMarkdown() throws {
+    let lesson = try #require(course.lesson("01-tour"))
+    let t = Transcript()
+    _ = t.session.playAutomatically(lesson)
+    let markdown = t.session.transcript.markdown(title: lesson.title)
+    #expect(markdown.hasPrefix("# A tour of Backstep\n"))
+    #expect(markdown.contains("```\n» x = [[1, 2, 3], [4, 5, 6]]\nx : (2, 3)\n"))
+    #expect(markdown.contains("**Exercise.** What is the shape of x.T (x transposed)?"))
+  }
+
+  @Test func progressIsKeptAcrossSessions() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-progress-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let lesson = try #require(course.lesson("03"))
+    let t = Transcript()
+    t.session.progressFile = ProgressFile(url: file)
+    _ = t.session.playAutomatically(lesson)
+    let reread = ProgressFile(url: file)
+    #expect(reread.entries[lesson.id] == .init(step: lesson.steps.count, total: lesson.steps.count, completed: true))
+  }
+}
