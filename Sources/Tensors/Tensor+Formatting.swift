@@ -25,6 +25,7 @@ public struct FormatOptions: Sendable, Equatable {
   /// Rows are wrapped so that lines stay within this many characters.
   public var lineWidth: Int
 
+  /// NumPy's defaults: `precision=8, threshold=1000, edgeitems=3, linewidth=75`.
   public init(precision: Int = 8, threshold: Int = 1000, edgeItems: Int = 3, lineWidth: Int = 75) {
     self.precision = precision
     self.threshold = threshold
@@ -99,65 +100,58 @@ extension Tensor {
 enum ElementFormat {
   /// Every value formatted and padded to the common width.
   static func words(_ values: [Double], precision: Int) -> [String] {
-    let finite = values.filter(\.isFinite)
-    let magnitudes = finite.filter { $0 != 0 }.map(\.magnitude)
+    let magnitudes = values.filter { $0.isFinite && $0 != 0 }.map(\.magnitude)
     var scientific = false
     if let largest = magnitudes.max(), let smallest = magnitudes.min() {
       scientific = largest >= 1e8 || smallest < 1e-4 || largest / smallest > 1e3
     }
-    var padLeft: Int  // characters before the point, sign included
-    var padRight: Int  // characters after it
-    var texts: [String]  // the finite values, unpadded
+
+    // A finite value splits at its point: head (sign, integer part), tail (the rest).
+    let split: (Double) -> (head: String, tail: String)
     if scientific {
-      // First pass: each value alone, to learn the longest mantissa and exponent.
-      let first = finite.map { scientificParts(DecimalDigits($0.magnitude, significantDigits: precision + 1), $0) }
-      let mantissaDigits = first.map(\.fraction.count).max() ?? 0
-      let exponentDigits = first.map { $0.exponent.count - 1 }.max() ?? 2
-      padLeft = first.map(\.lead.count).max() ?? 0
-      padRight = exponentDigits + 2 + mantissaDigits
-      // Second pass: every mantissa gets exactly `mantissaDigits` digits, from the
-      // exact value when the shortest form has fewer (NumPy's `min_digits`).
-      texts = finite.map { x in
+      // A first pass finds the longest mantissa and exponent; then every mantissa
+      // gets that many digits, from the exact value when its shortest form has
+      // fewer (NumPy's `min_digits`): 5e-324 next to 1/3 is 4.94065646e-324.
+      let alone = values.filter(\.isFinite).map {
+        DecimalDigits($0.magnitude, significantDigits: precision + 1).scientificParts(
+          exponentDigits: 2)
+      }
+      let mantissaDigits = alone.map(\.fraction.count).max() ?? 0
+      let exponentDigits = alone.map { $0.exponent.count - 1 }.max() ?? 2
+      split = { x in
         let digits = DecimalDigits(
           x.magnitude, significantDigits: mantissaDigits + 1, atLeast: mantissaDigits + 1)
         let (lead, fraction, exponent) = digits.scientificParts(exponentDigits: exponentDigits)
         let zeros = String(repeating: "0", count: mantissaDigits - fraction.count)
-        return spaces(padLeft - lead.count - (x.sign == .minus ? 1 : 0))
-          + (x.sign == .minus ? "-" : "") + lead + "." + fraction + zeros + "e" + exponent
+        return (sign(x) + lead, "." + fraction + zeros + "e" + exponent)
       }
     } else {
-      let parts = finite.map { x in
-        let (whole, fraction) = DecimalDigits(x.magnitude, fractionDigits: precision).positionalParts()
-        return (whole: (x.sign == .minus ? "-" : "") + whole, fraction: fraction)
-      }
-      padLeft = parts.map(\.whole.count).max() ?? 0
-      padRight = parts.map(\.fraction.count).max() ?? 0
-      texts = parts.map { whole, fraction in
-        spaces(padLeft - whole.count) + whole + "." + fraction + spaces(padRight - fraction.count)
+      split = { x in
+        let (whole, fraction) = DecimalDigits(x.magnitude, fractionDigits: precision)
+          .positionalParts()
+        return (sign(x) + whole, "." + fraction)
       }
     }
-    if finite.count < values.count {
+
+    let parts = values.map { $0.isFinite ? split($0) : nil }
+    var padLeft = parts.compactMap { $0?.head.count }.max() ?? 0
+    let padRight = (parts.compactMap { $0?.tail.count }.max() ?? 1) - 1  // after the point
+    if parts.contains(where: { $0 == nil }) {
       // nan and inf are right-aligned to the full width, widening it if they must.
       let negativeInfinity = values.contains(-.infinity) ? 1 : 0
-      let widened = max(padLeft, 3 + negativeInfinity - (padRight + 1))
-      texts = texts.map { spaces(widened - padLeft) + $0 }
-      padLeft = widened
+      padLeft = max(padLeft, 3 + negativeInfinity - (padRight + 1))
     }
-    var next = texts.makeIterator()
-    return values.map { x in
-      if x.isNaN { return spaces(padLeft + padRight + 1 - 3) + "nan" }
-      if x.isInfinite {
-        return x < 0 ? spaces(padLeft + padRight + 1 - 4) + "-inf" : spaces(padLeft + padRight + 1 - 3) + "inf"
+    return zip(values, parts).map { x, part in
+      guard let (head, tail) = part else {
+        let word = x.isNaN ? "nan" : x < 0 ? "-inf" : "inf"
+        return spaces(padLeft + padRight + 1 - word.count) + word
       }
-      return next.next()!
+      return spaces(padLeft - head.count) + head + tail + spaces(padRight + 1 - tail.count)
     }
   }
 
-  private static func scientificParts(_ digits: DecimalDigits, _ x: Double)
-    -> (lead: String, fraction: String, exponent: String)
-  {
-    let (lead, fraction, exponent) = digits.scientificParts(exponentDigits: 2)
-    return ((x.sign == .minus ? "-" : "") + lead, fraction, exponent)
+  private static func sign(_ x: Double) -> String {
+    x.sign == .minus ? "-" : ""
   }
 
   private static func spaces(_ count: Int) -> String {
@@ -242,8 +236,10 @@ struct DecimalDigits: Equatable {
     self.init(magnitude, cutoff: .total, maximum: significantDigits, minimum: atLeast)
   }
 
-  private init(_ magnitude: Double, cutoff: Dragon4.Cutoff?, maximum: Int = 0, minimum: Int? = nil) {
-    (digits, exponent) = magnitude == 0
+  private init(_ magnitude: Double, cutoff: Dragon4.Cutoff?, maximum: Int = 0, minimum: Int? = nil)
+  {
+    (digits, exponent) =
+      magnitude == 0
       ? ([], 0) : Dragon4.digits(magnitude, cutoff: cutoff, maximum: maximum, minimum: minimum)
     while digits.last == 0 { digits.removeLast() }
     while digits.first == 0 {
@@ -304,7 +300,9 @@ enum Dragon4 {
     let isEven = significand & 1 == 0
 
     // value / scale = x; marginLow / scale = half the gap below x.
-    var value = BigUInt(significand), scale = BigUInt(1), marginLow = BigUInt(1)
+    var value = BigUInt(significand)
+    var scale = BigUInt(1)
+    var marginLow = BigUInt(1)
     let extra = unequalMargins ? 2 : 1
     value.shiftLeft(extra + max(power, 0))
     scale.shiftLeft(extra + max(-power, 0))
@@ -347,7 +345,8 @@ enum Dragon4 {
     var digits: [UInt8] = []
     var exponent = k
     var digit: UInt8 = 0
-    var low = false, high = false
+    var low = false
+    var high = false
     while true {
       value.multiply(by: 10)
       marginLow.multiply(by: 10)
@@ -451,7 +450,8 @@ struct BigUInt: Comparable {
     sum.limbs = []
     var carry: UInt64 = 0
     for index in 0..<max(lhs.limbs.count, rhs.limbs.count) {
-      let total = UInt64(index < lhs.limbs.count ? lhs.limbs[index] : 0)
+      let total =
+        UInt64(index < lhs.limbs.count ? lhs.limbs[index] : 0)
         + UInt64(index < rhs.limbs.count ? rhs.limbs[index] : 0) + carry
       sum.limbs.append(UInt32(truncatingIfNeeded: total))
       carry = total >> 32
