@@ -3,6 +3,9 @@ import Language
 import Tensors
 
 extension Commands {
+  /// The largest graph that :backward, :derive and :check walk through step by step.
+  static let maximumStepsShown = 2000
+
   /// Evaluates a command's expression argument as a tensor; the name to show it by is the text itself.
   static func tensorArgument(
     _ session: Session, _ arguments: CommandArguments, usage: String
@@ -29,6 +32,12 @@ extension Commands {
       throw EvaluationError(
         "`\(name)` was typed in, not computed: it has no graph to walk back through", at: arguments.range,
         hint: "compute something from it first, e.g. L = sum(\(name) * \(name))")
+    }
+    let size = topologicalOrder(from: output).count
+    guard size <= maximumStepsShown else {
+      throw EvaluationError(
+        "`\(name)` was computed by \(size) ops: too many to show one by one (at most \(maximumStepsShown))", at: arguments.range,
+        hint: "try it on a smaller example; grad(\(name), x) still computes the gradient")
     }
     do {
       return try BackwardWalk(from: output, named: name)

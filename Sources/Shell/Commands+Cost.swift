@@ -20,24 +20,31 @@ extension Commands {
     var bytes: Double { rows.reduce(0) { $0 + $1.bytes } }
 
     /// The ops recorded for `output` that the expression created (named values are inputs, not costs).
-    init(_ output: Variable, notation: GraphNotation) {
-      var rows: [Row] = []
+    init(_ output: Variable) {
+      var order: [Variable] = []
       var visited = Set<ObjectIdentifier>()
       var stack: [(Variable, Bool)] = [(output, false)]
       while let (node, expanded) = stack.popLast() {
-        guard let rule = node.rule else { continue }
+        guard node.rule != nil else { continue }
         if expanded {
-          let flops = rule.cost.flops(inputs: node.inputs.map(\.shape), output: node.shape, attributes: node.attributes)
-          rows.append(Row(
-            text: notation.expression(of: node).sourceText, op: rule.name, shape: node.shape,
-            forward: flops.forward, backward: node.requiresGradient ? flops.backward : 0))
+          order.append(node)
           continue
         }
         guard visited.insert(ObjectIdentifier(node)).inserted, node === output || node.label == nil else { continue }
         stack.append((node, true))
         for input in node.inputs.reversed() { stack.append((input, false)) }
       }
-      self.rows = rows
+      var names = GraphNotation.shortNames(order, outputName: nil)
+      names[ObjectIdentifier(output)] = nil
+      let notation = GraphNotation(names: names)
+      rows = order.compactMap { node in
+        guard let rule = node.rule else { return nil }
+        let flops = rule.cost.flops(inputs: node.inputs.map(\.shape), output: node.shape, attributes: node.attributes)
+        let name = names[ObjectIdentifier(node)].map { "\($0) = " } ?? ""
+        return Row(
+          text: name + notation.expression(of: node).sourceText, op: rule.name, shape: node.shape,
+          forward: flops.forward, backward: node.requiresGradient ? flops.backward : 0)
+      }
     }
   }
 
@@ -46,14 +53,16 @@ extension Commands {
     var sheets: [(String, CostSheet)] = []
     for part in parts {
       let (output, name) = try tensorArgument(session, part, usage: ":cost EXPR [vs EXPR]")
-      sheets.append((name, CostSheet(output, notation: GraphNotation())))
+      sheets.append((name, CostSheet(output)))
     }
     let style = session.options.style
     var lines: [String] = []
     var data: [JSON] = []
     for (name, sheet) in sheets {
       lines.append(style.heading(name))
-      let rows = sheet.rows.map { [$0.op, $0.text, Shape.text($0.shape), count($0.forward), count($0.backward), Shape.bytesText($0.bytes)] }
+      let shown = sheet.rows.suffix(maximumStepsShown)
+      if shown.count < sheet.rows.count { lines.append("  (the last \(shown.count) of \(sheet.rows.count) ops)") }
+      let rows = shown.map { [$0.op, $0.text, Shape.text($0.shape), count($0.forward), count($0.backward), Shape.bytesText($0.bytes)] }
       lines += table(["op", "expression", "result", "forward flops", "backward flops", "memory"], rows, style: style)
         .split(separator: "\n").map { "  " + $0 }
       lines.append("  total: \(count(sheet.forward)) flops forward, \(count(sheet.backward)) backward, \(Shape.bytesText(sheet.bytes)) of intermediates")

@@ -4,12 +4,19 @@ import Language
 import Tensors
 
 extension Commands {
+  /// The largest graph drawn in the terminal.
+  static let maximumNodesDrawn = 300
+
   static func graph(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
     var arguments = raw
     arguments.takeFlags([], valued: ["--dot", "--svg"])
     let (output, name) = try tensorArgument(session, arguments, usage: ":graph L [--dot FILE] [--svg FILE]")
     let drawing = GraphDrawing(output: output, name: name)
     var notes: [String] = []
+    let drawable = drawing.nodes.count <= maximumNodesDrawn
+    if !drawable {
+      notes.append("\(name) was computed by \(drawing.nodes.count) ops: too many to draw here (at most \(maximumNodesDrawn)); --dot FILE writes them all")
+    }
     if let path = arguments.flags["--dot"] {
       try writeFile(drawing.dot(), to: path, range: arguments.range)
       notes.append("wrote \(path) (Graphviz: dot -Tsvg \(path) -o graph.svg)")
@@ -18,7 +25,7 @@ extension Commands {
       notes.append(try svg(drawing.dot(), to: path, range: arguments.range))
     }
     return CommandOutput(
-      text: ([drawing.text(style: session.options.style)] + notes).joined(separator: "\n"),
+      text: ((drawable ? [drawing.text(style: session.options.style)] : []) + notes).joined(separator: "\n"),
       data: .object([("nodes", .array(drawing.nodes.map { .object([("name", .string($0.label)), ("op", .string($0.op)), ("shape", .array($0.shape.map { .number(Double($0)) })), ("inputs", .array($0.inputs.map { .number(Double($0)) }))]) }))]))
   }
 

@@ -43,7 +43,7 @@ public struct BackwardWalk {
     self.output = output
     let order = topologicalOrder(from: output)
     self.order = order
-    names = Self.displayNames(order, outputName: outputName)
+    names = GraphNotation.shortNames(order, outputName: outputName)
     takenNames = Set(order.compactMap(\.label) + [outputName])
 
     let seed = Variable(Tensor.ones(like: output.value))
@@ -93,25 +93,5 @@ public struct BackwardWalk {
     }
     all[ObjectIdentifier(seed)] = seed.label
     return GraphNotation(names: all)
-  }
-
-  /// Names forward nodes: a label, else none when the expression is short (it is written out), else t1, t2, …
-  static func displayNames(_ order: [Variable], outputName: String) -> [ObjectIdentifier: String] {
-    var names: [ObjectIdentifier: String] = [:]
-    var counter = 0
-    for node in order {
-      if let label = node.label {
-        names[ObjectIdentifier(node)] = label
-      } else if node === order.last {
-        names[ObjectIdentifier(node)] = outputName
-      } else if !node.isLeaf {
-        let text = GraphNotation(names: names).expression(of: node).sourceText
-        if text.count > 24 {
-          counter += 1
-          names[ObjectIdentifier(node)] = "t\(counter)"
-        }
-      }
-    }
-    return names
   }
 }

@@ -43,6 +43,33 @@ public struct GraphNotation {
     return Self.spell(rule, variable.attributes, inputs: inputs, shapes: variable.inputs.map(\.shape))
   }
 
+  /// Names for the nodes of `order` (inputs first) so that every expression written
+  /// with them stays short and shallow: a label, the output's name, or t1, t2, … for
+  /// an unnamed op whose expression would be long or deeply nested. Short unnamed
+  /// expressions get no name: they are written out where they are used.
+  public static func shortNames(_ order: [Variable], outputName: String?) -> [ObjectIdentifier: String] {
+    var names: [ObjectIdentifier: String] = [:]
+    var nesting: [ObjectIdentifier: Int] = [:]
+    var counter = 0
+    for node in order {
+      let id = ObjectIdentifier(node)
+      if let label = node.label {
+        names[id] = label
+      } else if let outputName, node === order.last {
+        names[id] = outputName
+      } else if !node.isLeaf {
+        let depth = 1 + (node.inputs.map { names[ObjectIdentifier($0)] == nil ? nesting[ObjectIdentifier($0)] ?? 1 : 0 }.max() ?? 0)
+        if depth > 6 || GraphNotation(names: names).expression(of: node).sourceText.count > 24 {
+          counter += 1
+          names[id] = "t\(counter)"
+        } else {
+          nesting[id] = depth
+        }
+      }
+    }
+    return names
+  }
+
   // MARK: - Notation
 
   /// A rule applied to operands, as the language writes it.
