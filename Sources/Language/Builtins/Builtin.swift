@@ -52,6 +52,7 @@ public struct Builtin: Sendable {
     case linearAlgebra = "Products and contractions"
     case shape = "Shapes"
     case selection = "Selection and joining"
+    case layers = "Network layers"
     case gradient = "Gradients"
     case random = "Random numbers"
   }

@@ -1,0 +1,229 @@
+/// How a convolution pads its input, as PyTorch spells it.
+public enum ConvolutionPadding: Sendable, Hashable {
+  /// The same number of zeros on both sides of each spatial axis.
+  case explicit([Int])
+  /// No padding.
+  case valid
+  /// Enough zeros for the output to keep the input's size (stride 1 only); with an
+  /// even kernel the extra zero goes at the end, as in PyTorch.
+  case same
+}
+
+/// The sizes of one convolution, checked against each other:
+/// x (N, C, *input) ⋆ w (O, C, *kernel) → y (N, O, *output), PyTorch's layout.
+///
+/// For every spatial axis `output = (input + before + after - kernel) / stride + 1`
+/// (rounded down). One geometry describes the forward, the input gradient
+/// (transposed convolution) and the filter gradient: they share their sizes.
+public struct ConvolutionGeometry: Sendable, Equatable {
+  public let batch: Int
+  public let inChannels: Int
+  public let outChannels: Int
+  public let inputSize: [Int]
+  public let kernelSize: [Int]
+  public let stride: [Int]
+  /// Zeros added before each spatial axis.
+  public let padBefore: [Int]
+  /// Zeros added after each spatial axis.
+  public let padAfter: [Int]
+  public let outputSize: [Int]
+
+  /// x (N, C, *input).
+  public var inputShape: [Int] { [batch, inChannels] + inputSize }
+  /// w (O, C, *kernel).
+  public var weightShape: [Int] { [outChannels, inChannels] + kernelSize }
+  /// y (N, O, *output).
+  public var outputShape: [Int] { [batch, outChannels] + outputSize }
+  /// The number of spatial axes (1 for conv1d, 2 for conv2d).
+  public var spatialRank: Int { inputSize.count }
+  /// Multiply-adds of the forward: every output element sums C·∏kernel products.
+  public var multiplyAdds: Double {
+    Double(Shape.product(outputShape)) * Double(inChannels * Shape.product(kernelSize))
+  }
+
+  /// Layouts in messages: x (N, C, L) or (N, C, H, W), w (O, C, K) or (O, C, kh, kw), dy (N, O, …).
+  static func layout(_ rank: Int, _ operand: String) -> String {
+    let spatial = operand == "w" ? (rank == 1 ? "K" : "kh, kw") : (rank == 1 ? "L" : "H, W")
+    switch operand {
+    case "w": return "(O, C, \(spatial))"
+    case "dy": return "(N, O, \(spatial))"
+    default: return "(N, C, \(spatial))"
+    }
+  }
+
+  /// Checks that every operand has 2 + `rank` axes.
+  static func checkRanks(_ operation: String, _ operands: [(String, [Int])], rank: Int) throws(OperandError) {
+    for (name, shape) in operands where shape.count != rank + 2 {
+      throw .rank(operation, name, shape, layout: layout(rank, name))
+    }
+  }
+
+  // MARK: - The forward
+
+  /// The geometry of `conv(x, w, stride, padding)`, or an error naming the shapes.
+  public init(
+    operation: String, spatialRank rank: Int, input x: [Int], weight w: [Int], stride: [Int], padding: ConvolutionPadding
+  ) throws(OperandError) {
+    try Self.checkRanks(operation, [("x", x), ("w", w)], rank: rank)
+    guard w[1] == x[1] else {
+      throw OperandError(
+        "\(operation): x has \(x[1]) channels (shape \(Shape.text(x))) but w expects \(w[1]) (shape \(Shape.text(w))): "
+          + "w is (out_channels, in_channels, \(rank == 1 ? "K" : "kh, kw"))",
+        fallback: .matmulMismatch(lhs: [w[0], Shape.product(Array(w[1...]))], rhs: [Shape.product(Array(x[1...])), 1]))
+    }
+    let kernel = Array(w[2...])
+    let strides = try Self.checkedStride(operation, stride, rank: rank)
+    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, stride: strides)
+    try self.init(
+      operation: operation, batch: x[0], inChannels: x[1], outChannels: w[0], inputSize: Array(x[2...]),
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after)
+  }
+
+  /// Checks that the padded input holds the kernel and computes the output size.
+  init(
+    operation: String, batch: Int, inChannels: Int, outChannels: Int, inputSize: [Int], kernelSize: [Int],
+    stride: [Int], padBefore: [Int], padAfter: [Int]
+  ) throws(OperandError) {
+    var output: [Int] = []
+    for axis in inputSize.indices {
+      guard kernelSize[axis] >= 1 else {
+        throw OperandError(
+          "\(operation): the kernel \(Shape.text(kernelSize)) is empty: every kernel size must be at least 1",
+          fallback: .negativeDimension(kernelSize))
+      }
+      let padded = inputSize[axis] + padBefore[axis] + padAfter[axis]
+      guard padded >= kernelSize[axis] else {
+        let shown = Shape.text(inputSize) + (padBefore == [Int](repeating: 0, count: padBefore.count) && padAfter == padBefore
+          ? "" : " padded by \(Shape.text(padBefore)) before and \(Shape.text(padAfter)) after")
+        throw OperandError(
+          "\(operation): the kernel \(Shape.text(kernelSize)) is larger than the input \(shown)",
+          fallback: .negativeDimension([batch, outChannels] + [padded - kernelSize[axis]]))
+      }
+      output.append((padded - kernelSize[axis]) / stride[axis] + 1)
+    }
+    self.batch = batch
+    self.inChannels = inChannels
+    self.outChannels = outChannels
+    self.inputSize = inputSize
+    self.kernelSize = kernelSize
+    self.stride = stride
+    self.padBefore = padBefore
+    self.padAfter = padAfter
+    self.outputSize = output
+  }
+
+  // MARK: - The backward operations
+
+  /// The geometry of the transposed convolution `conv_transpose(dy, w, …)`: the x of the
+  /// forward whose output gradient is dy, `output_padding` choosing among the input sizes
+  /// that a stride maps to one output size.
+  public init(
+    operation: String, spatialRank rank: Int, gradient dy: [Int], weight w: [Int], stride: [Int],
+    padding: ConvolutionPadding, outputPadding: [Int]
+  ) throws(OperandError) {
+    try Self.checkRanks(operation, [("dy", dy), ("w", w)], rank: rank)
+    guard w[0] == dy[1] else {
+      throw OperandError(
+        "\(operation): dy has \(dy[1]) channels (shape \(Shape.text(dy))) but w has \(w[0]) output channels "
+          + "(shape \(Shape.text(w))): w is the forward's filter (out_channels, in_channels, …)",
+        fallback: .matmulMismatch(lhs: [w[0], Shape.product(Array(w[1...]))], rhs: [dy[1], 1]))
+    }
+    let kernel = Array(w[2...])
+    let strides = try Self.checkedStride(operation, stride, rank: rank)
+    let extra = try Self.expand(operation, "output_padding", outputPadding, rank: rank)
+    for axis in 0..<rank where extra[axis] < 0 || extra[axis] >= strides[axis] {
+      throw OperandError(
+        "\(operation): output_padding \(Shape.text(extra)) must be at least 0 and smaller than the stride \(Shape.text(strides))",
+        fallback: .negativeDimension(extra))
+    }
+    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, stride: strides)
+    var size: [Int] = []
+    for axis in 0..<rank {
+      let length = (dy[axis + 2] - 1) * strides[axis] - before[axis] - after[axis] + kernel[axis] + extra[axis]
+      guard length >= 1, dy[axis + 2] >= 1 else {
+        throw OperandError(
+          "\(operation): dy \(Shape.text(dy)) with kernel \(Shape.text(kernel)), stride \(Shape.text(strides)) "
+            + "and padding \(Shape.text(before)) gives an empty input",
+          fallback: .negativeDimension([dy[0], w[1], length]))
+      }
+      size.append(length)
+    }
+    try self.init(
+      operation: operation, batch: dy[0], inChannels: w[1], outChannels: w[0], inputSize: size,
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after)
+  }
+
+  /// The geometry of the filter gradient `conv_weight(x, dy, kernel_size, …)`.
+  public init(
+    operation: String, spatialRank rank: Int, input x: [Int], gradient dy: [Int], kernelSize: [Int], stride: [Int],
+    padding: ConvolutionPadding
+  ) throws(OperandError) {
+    try Self.checkRanks(operation, [("x", x), ("dy", dy)], rank: rank)
+    guard dy[0] == x[0] else {
+      throw OperandError(
+        "\(operation): x \(Shape.text(x)) and dy \(Shape.text(dy)) have different batch sizes",
+        fallback: .broadcast(lhs: x, rhs: dy, axis: -x.count))
+    }
+    let kernel = try Self.expand(operation, "kernel_size", kernelSize, rank: rank)
+    let strides = try Self.checkedStride(operation, stride, rank: rank)
+    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, stride: strides)
+    try self.init(
+      operation: operation, batch: x[0], inChannels: x[1], outChannels: dy[1], inputSize: Array(x[2...]),
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after)
+    guard outputSize == Array(dy[2...]) else {
+      throw OperandError(
+        "\(operation): x \(Shape.text(x)) with kernel \(Shape.text(kernel)) gives outputs of size \(Shape.text(outputSize)), "
+          + "but dy is \(Shape.text(dy))",
+        fallback: .broadcast(lhs: outputShape, rhs: dy, axis: -1))
+    }
+  }
+
+  // MARK: - Parameters
+
+  /// One value per spatial axis from one value or a list of them.
+  static func expand(_ operation: String, _ name: String, _ values: [Int], rank: Int) throws(OperandError) -> [Int] {
+    // Sizes past a billion fit no tensor; refusing them keeps the size arithmetic far from overflow.
+    for value in values where Swift.abs(value) > 1_000_000_000 {
+      throw OperandError("\(operation): \(name) \(Shape.text(values)) is too large", fallback: .negativeDimension(values))
+    }
+    if values.count == 1 { return [Int](repeating: values[0], count: rank) }
+    guard values.count == rank else {
+      throw OperandError(
+        "\(operation): \(name) needs 1 or \(rank) values, got \(values.count)", fallback: .tooManyIndices(given: values.count, rank: rank))
+    }
+    return values
+  }
+
+  static func checkedStride(_ operation: String, _ stride: [Int], rank: Int) throws(OperandError) -> [Int] {
+    let strides = try expand(operation, "stride", stride, rank: rank)
+    guard strides.allSatisfy({ $0 >= 1 }) else {
+      throw OperandError("\(operation): stride must be at least 1, got \(Shape.text(strides))", fallback: .zeroStep)
+    }
+    return strides
+  }
+
+  /// Zeros before and after each spatial axis.
+  static func resolve(
+    _ operation: String, _ padding: ConvolutionPadding, kernel: [Int], stride: [Int]
+  ) throws(OperandError) -> ([Int], [Int]) {
+    switch padding {
+    case .valid:
+      let zeros = [Int](repeating: 0, count: kernel.count)
+      return (zeros, zeros)
+    case .explicit(let sizes):
+      let pads = try expand(operation, "padding", sizes, rank: kernel.count)
+      guard pads.allSatisfy({ $0 >= 0 }) else {
+        throw OperandError("\(operation): padding must be at least 0, got \(Shape.text(pads))", fallback: .negativeDimension(pads))
+      }
+      return (pads, pads)
+    case .same:
+      guard stride.allSatisfy({ $0 == 1 }) else {
+        throw OperandError(
+          "\(operation): padding=\"same\" needs stride 1 (as in PyTorch), got stride \(Shape.text(stride))",
+          fallback: .zeroStep)
+      }
+      let before = kernel.map { ($0 - 1) / 2 }
+      return (before, zip(kernel, before).map { $0 - 1 - $1 })
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import Tensors
+@testable import Autodiff
+
+// Expected values come from a NumPy reimplementation of PyTorch's documented formulas
+// (PyTorch is not installed here):
+//
+//   def unnormalize(c, size, align):
+//       return (c + 1) / 2 * (size - 1) if align else ((c + 1) * size - 1) / 2
+//   def grid_sample(inp, grid, align=False):          # bilinear, padding_mode="zeros"
+//       N, C, H, W = inp.shape; _, Ho, Wo, _ = grid.shape
+//       out = np.zeros((N, C, Ho, Wo))
+//       for n, i, j in np.ndindex(N, Ho, Wo):
+//           x = unnormalize(grid[n, i, j, 0], W, align); y = unnormalize(grid[n, i, j, 1], H, align)
+//           x0, y0 = int(np.floor(x)), int(np.floor(y))
+//           for yy, wy in ((y0, y0 + 1 - y), (y0 + 1, y - y0)):
+//               for xx, wx in ((x0, x0 + 1 - x), (x0 + 1, x - x0)):
+//                   if 0 <= yy < H and 0 <= xx < W: out[n, :, i, j] += wy * wx * inp[n, :, yy, xx]
+//       return out
+//   def affine_grid(theta, size, align=False):
+//       N, C, H, W = size
+//       base = lambda s: np.zeros(1) if s <= 1 else (np.linspace(-1, 1, s) * (1 if align else (s - 1) / s))
+//       b = np.stack([np.tile(base(W), H), np.repeat(base(H), W), np.ones(H * W)], 1)
+//       return (b @ theta.transpose(0, 2, 1)).reshape(N, H, W, 2)
+
+private func expectClose(_ a: Tensor, _ b: [Double], tolerance: Double = 1e-12) {
+  #expect(a.count == b.count)
+  let worst = zip(a.scalars, b).map { abs($0 - $1) }.max() ?? 0
+  #expect(worst < tolerance, "\(a.scalars) vs \(b)")
+}
+
+@Suite("Differentiable warps")
+struct WarpTests {
+  /// np.arange(12.).reshape(1, 1, 3, 4): pixel (r, c) holds 4r + c.
+  static func image() throws -> Tensor { try Tensor.arange(0, 12).reshaped([1, 1, 3, 4]) }
+  static func points() throws -> Tensor {
+    try Tensor(shape: [1, 2, 3, 2], scalars: [0, 0, -1, -1, 0.3, -0.8, 1, 1, -0.9, 0.6, 1.2, 0.1])
+  }
+
+  @Test(arguments: [false, true])
+  func identityThetaReturnsTheInput(alignCorners: Bool) throws {
+    var generator = RandomGenerator(seed: 1)
+    let input = try generator.normal([2, 3, 4, 5])
+    let identity = try Tensor(shape: [2, 2, 3], scalars: [1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0])
+    let grid = try Tensor.affineGrid(identity, size: input.shape, alignCorners: alignCorners)
+    #expect(grid.shape == [2, 4, 5, 2])
+    expectClose(try Tensor.gridSample(input, grid, alignCorners: alignCorners), input.scalars)
+  }
+
+  @Test func gridSampleMatchesPyTorchsFormula() throws {
+    // grid_sample(np.arange(12.).reshape(1, 1, 3, 4), points): (0, 0) is the middle of the image,
+    // between pixels 5 and 6; (-1, -1) is the outer corner, a quarter of pixel 0 (which is 0).
+    expectClose(try Tensor.gridSample(Self.image(), Self.points(), alignCorners: false), [5.5, 0, 1.68, 2.75, 5.32, 0.76])
+    // With align_corners=True, (-1, -1) and (1, 1) are the centers of the corner pixels 0 and 11.
+    expectClose(try Tensor.gridSample(Self.image(), Self.points(), alignCorners: true), [5.5, 0, 2.75, 11, 6.55, 5.18])
+  }
+
+  @Test func affineGridMatchesPyTorchsFormula() throws {
+    let theta = try Tensor(shape: [1, 2, 3], scalars: [0.5, -0.25, 0.1, 0.3, 0.8, -0.2])
+    // affine_grid(theta, (1, 1, 2, 3)): pixel centers x ∈ {-2/3, 0, 2/3}, y ∈ {-1/2, 1/2}, then theta.
+    expectClose(try Tensor.affineGrid(theta, size: [1, 1, 2, 3], alignCorners: false), [
+      -0.10833333333333331, -0.8, 0.225, -0.6, 0.5583333333333333, -0.4,
+      -0.3583333333333333, 0, -0.025, 0.2, 0.30833333333333335, 0.4,
+    ])
+    expectClose(try Tensor.affineGrid(theta, size: [1, 1, 2, 3], alignCorners: true), [
+      -0.15, -1.3, 0.35, -1, 0.85, -0.7, -0.65, 0.3, -0.15, 0.6, 0.35, 0.9,
+    ])
+    let warped = try Tensor.gridSample(Self.image(), Tensor.affineGrid(theta, size: [1, 1, 2, 3], alignCorners: false), alignCorners: false)
+    expectClose(warped, [1.0266666666666668, 2.35, 4.216666666666666, 4.783333333333333, 6.65, 8.516666666666666])
+  }
+
+  /// The learner's question: a learned transform needs gradients with respect to theta.
+  @Test func thetaGetsTheGradientThatFiniteDifferencesGive() throws {
+    var generator = RandomGenerator(seed: 2)
+    let input = try generator.normal([1, 2, 4, 5])
+    let theta = try Tensor(shape: [1, 2, 3], scalars: [0.9, 0.2, 0.13, -0.15, 1.1, -0.07])
+    let weights = try generator.normal([1, 2, 3, 4])
+    func loss(_ t: [Tensor]) throws -> Double {
+      let warped = try Tensor.gridSample(t[0], Tensor.affineGrid(t[1], size: [1, 2, 3, 4], alignCorners: false), alignCorners: false)
+      return zip(warped.scalars, weights.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+    let x = Variable(input), th = Variable(theta)
+    let warped = try Variable.gridSample(x, Variable.affineGrid(th, size: [1, 2, 3, 4]))
+    let grads = try gradients(of: (warped * .constant(weights)).reduced(.sum), wrt: [x, th])
+    #expect(grads[1].value.scalars.contains { abs($0) > 1e-3 })
+    for (index, gradient) in grads.enumerated() {
+      let numeric = try numericGradient(of: loss, at: [input, theta], wrt: index)
+      #expect(GradientCheckReport(autodiff: gradient.value, numeric: numeric).maxRelativeError < 1e-7)
+    }
+  }
+
+  /// Rounding the coordinates (the learner's `astype(int)`) reads the same pixels, but passes no gradient.
+  @Test func roundedCoordinatesPassNoGradient() throws {
+    let cols = Variable(try Tensor(shape: [1, 1, 2], scalars: [1.3, 2.6])), rows = Variable(try Tensor(shape: [1, 1, 2], scalars: [0.2, 1.7]))
+    let read = try Variable.pixelGather(.constant(Self.image()), rows: rows, cols: cols)
+    #expect(read.value.scalars == [1, 6])
+    let toCoordinates = try gradients(of: read.reduced(.sum), wrt: [rows, cols])
+    #expect(toCoordinates.allSatisfy { !$0.isReached && $0.value.scalars.allSatisfy { $0 == 0 } })
+    // Bilinear sampling at the same points: the gradient to the grid is the slope between pixels.
+    let grid = Variable(try Tensor(shape: [1, 1, 2, 2], scalars: [-0.1, -0.4666, 0.55, 0.4]))
+    let sampled = try Variable.gridSample(.constant(Self.image()), grid)
+    let dgrid = try gradients(of: sampled.reduced(.sum), wrt: [grid])[0].value
+    // Along x neighbouring pixels differ by 1, along y by 4; dpixel/dx = W/2 = 2, dpixel/dy = H/2 = 1.5.
+    expectClose(dgrid, [2, 6, 2, 6], tolerance: 1e-9)
+  }
+
+  @Test func shapeErrorsNameTheShapes() throws {
+    #expect(operandMessage { () throws(OperandError) in try Tensor.gridSampleShape(input: [1, 1, 3, 4], grid: [1, 2, 3]) }
+      == "grid_sample needs grid of shape (N, Ho, Wo, 2) holding (x, y) pairs, got (1, 2, 3)")
+    #expect(operandMessage { () throws(OperandError) in try Tensor.affineGridShape(theta: [2, 2, 3], size: [1, 1, 4, 4]) }
+      == "affine_grid: theta (2, 2, 3) holds 2 transforms but size (1, 1, 4, 4) asks for 1")
+    #expect(throws: TensorError.self) { try Tensor.gridSample(Self.image(), Tensor.zeros([2, 1, 1, 2]), alignCorners: false) }
+  }
+
+  /// Non-finite or huge coordinates read zeros instead of trapping in an integer conversion.
+  @Test func nonFiniteCoordinatesReadZeros() throws {
+    let grid = try Tensor(shape: [1, 1, 3, 2], scalars: [.nan, 0, .infinity, 0, 1e300, -1e300])
+    #expect(try Tensor.gridSample(Self.image(), grid, alignCorners: false).scalars == [0, 0, 0])
+    let rows = try Tensor(shape: [1, 1, 2], scalars: [.nan, 1e300]), cols = try Tensor(shape: [1, 1, 2], scalars: [0, 0])
+    #expect(try Tensor.pixelGather(Self.image(), rows: rows, cols: cols).scalars == [0, 0])
+  }
+}
+
+/// The message of the shape check `body`, or "" when it passes.
+private func operandMessage<T>(_ body: () throws(OperandError) -> T) -> String {
+  do {
+    _ = try body()
+    return ""
+  } catch {
+    return error.message
+  }
+}
