@@ -31,5 +31,5 @@ extension Commands {
             summary: "Forward and backward flops and the memory of every intermediate; two expressions compared.") {
       session, arguments throws(EvaluationError) in try cost(session, arguments)
     },
-  ]
+  ] + pictures
 }

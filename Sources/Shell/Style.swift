@@ -1,9 +1,12 @@
 /// Terminal colours, or none: used only on a terminal and never under `NO_COLOR`.
 public struct Style: Sendable {
   public let enabled: Bool
+  /// How many colours pictures may use when `enabled` (`:show`, `:plot`).
+  public let colors: ColorDepth
 
-  public init(enabled: Bool) {
+  public init(enabled: Bool, colors: ColorDepth = .detected) {
     self.enabled = enabled
+    self.colors = colors
   }
 
   public static let plain = Style(enabled: false)

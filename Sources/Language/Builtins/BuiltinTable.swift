@@ -5,7 +5,7 @@ import Tensors
 enum BuiltinTable {
   static let all: [Builtin] =
     creation + elementwise + reductions + linearAlgebra + shapes + selection + gradients
-    + contractions + masks + softmaxFamily + convolution + warps + recurrent
+    + contractions + masks + softmaxFamily + convolution + warps + recurrent + lists
 }
 
 private typealias P = Builtin.Parameter
