@@ -1,6 +1,9 @@
 // GNU readline and its history library (Debian: libreadline-dev), with small
 // accessors so that Swift never touches readline's global variables directly.
 #include <stdio.h>
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
 #include <readline/readline.h>
 #include <readline/history.h>
 
@@ -33,4 +36,14 @@ static inline void backstep_set_readline_name(const char *name) {
 
 static inline const char *backstep_line_buffer(void) {
   return rl_line_buffer;
+}
+
+// glibc declares ppoll only under _GNU_SOURCE, which Swift's Glibc module is not built with.
+extern int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout, const sigset_t *sigmask);
+
+/// Waits until standard input has a key, with `mask` as the signal mask while waiting
+/// (so that SIGINT, held back otherwise, interrupts exactly this wait).
+static inline int backstep_wait_for_key(const sigset_t *mask) {
+  struct pollfd descriptor = { .fd = 0, .events = POLLIN, .revents = 0 };
+  return ppoll(&descriptor, 1, NULL, mask);
 }

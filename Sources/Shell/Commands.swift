@@ -20,10 +20,13 @@ enum Commands {
       try Help.page(arguments.text, range: arguments.range, style: session.options.style)
     },
     Command(name: "vars", usage: ":vars", summary: "The variables: name, shape, and whether a graph is attached.") {
-      session, _ in variables(session)
+      session, arguments throws(EvaluationError) in
+      try noArguments(arguments, for: "vars")
+      return variables(session)
     },
     Command(name: "clear", usage: ":clear", summary: "Forgets every variable and restarts the random generator.") {
-      session, _ in
+      session, arguments throws(EvaluationError) in
+      try noArguments(arguments, for: "clear")
       session.interpreter.clear()
       return CommandOutput(text: "cleared")
     },
@@ -38,11 +41,21 @@ enum Commands {
       session, arguments throws(EvaluationError) in try settings(session, arguments.text, range: arguments.range)
     },
     Command(name: "quit", usage: ":quit", summary: "Leaves Backstep (Ctrl-D does too).") {
-      session, _ in
+      session, arguments throws(EvaluationError) in
+      try noArguments(arguments, for: "quit")
       session.requestQuit()
       return CommandOutput(text: "")
     },
   ]
+
+  /// A command takes the rest of its line, so text after one that takes nothing is a mistake worth naming.
+  static func noArguments(_ arguments: CommandArguments, for name: String) throws(EvaluationError) {
+    guard arguments.text.isEmpty else {
+      throw EvaluationError(
+        "`:\(name)` takes no arguments", at: arguments.range,
+        hint: "a command takes the rest of its line (`;` included): put other statements on a line of their own")
+    }
+  }
 
   static func closest(to name: String) -> String? {
     let names = all.map(\.name)

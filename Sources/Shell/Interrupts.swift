@@ -9,6 +9,11 @@ public enum Interrupts {
 
   public static func install() {
     signal(SIGINT) { _ in Interrupts.raised = 1 }
+    // A parent may have started us with SIGINT blocked (Process from a Dispatch thread does).
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
+    sigaddset(&unblocked, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
   }
 
   /// Whether Ctrl-C was pressed since the last `clear`.

@@ -25,9 +25,16 @@ public final class ReadlineInput: LineInput {
     Interrupts.clear()
     rl_callback_handler_install(prompt, ReadlineBridge.lineHandler)
     defer { rl_callback_handler_remove() }
+    // SIGINT is held back except while waiting for a key, so a Ctrl-C that arrives
+    // while a key is being handled is seen at once by ppoll instead of waiting for the next key.
+    var waiting = sigset_t(), held = sigset_t()
+    sigemptyset(&held)
+    sigaddset(&held, SIGINT)
+    pthread_sigmask(SIG_BLOCK, &held, &waiting)
+    defer { pthread_sigmask(SIG_SETMASK, &waiting, nil) }
+    sigdelset(&waiting, SIGINT)
     while true {
-      var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-      let ready = poll(&descriptor, 1, -1)
+      let ready = Interrupts.isRaised ? 0 : backstep_wait_for_key(&waiting)
       if Interrupts.isRaised {
         Interrupts.clear()
         backstep_cancel_line()

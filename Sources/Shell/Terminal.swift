@@ -23,7 +23,6 @@ public enum Terminal {
         session.cancelPending()
       case .end:
         session.finish()
-        if showPrompts { print("") }
         return
       }
     }

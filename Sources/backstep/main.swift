@@ -72,7 +72,8 @@ struct Backstep: ParsableCommand {
     } else {
       Terminal.run(session, input: StandardInputLines(), showPrompts: false)
     }
-    if session.failureCount > 0 { throw ExitCode(1) }
+    // A script or a pipe reports failures in its exit status; an interactive session that ends normally does not.
+    if session.failureCount > 0 && !interactive { throw ExitCode(1) }
   }
 
   /// `--lesson N --auto`: every step played, every exercise answered with its model answer.

@@ -170,3 +170,18 @@ struct SessionTests {
     #expect(HistoryFile(url: file, capacity: 3).entries == ["x = 2", "x = 3", "x = 4"])
   }
 }
+
+@Suite("Commands that take nothing")
+struct CommandArgumentTests {
+  @Test func textAfterACommandThatTakesNothingIsAnError() {
+    let t = Transcript()
+    #expect(t.type(":vars; y = 1") == """
+      error: `:vars` takes no arguments
+       --> line 1:6
+      1 | :vars; y = 1
+        |      ^~~~~~~
+      hint: a command takes the rest of its line (`;` included): put other statements on a line of their own
+
+      """)
+  }
+}
