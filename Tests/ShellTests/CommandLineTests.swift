@@ -1,0 +1,388 @@
+import Foundation
+import Testing
+
+// End-to-end tests of the `backstep` command: the built binary, run as a user
+// runs it, with its output on files (never a terminal). The pseudo-terminal
+// tests are in TerminalTests.swift and share `BackstepBinary` below.
+
+// MARK: - Running the binary
+
+/// The `backstep` executable of the build the tests run from, and running it with a deadline.
+enum BackstepBinary {
+  /// What a finished run printed, and its exit status.
+  struct Run: Sendable, CustomStringConvertible {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+  }
+
+  struct Failure: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  /// The binary next to the test runner (so any `--scratch-path` works), else one under the package root.
+  static let url: URL? = {
+    let fileManager = FileManager.default
+    var directories: [URL] = []
+    if let runner = Bundle.main.executableURL { directories.append(runner.resolvingSymlinksInPath().deletingLastPathComponent()) }
+    if let first = CommandLine.arguments.first, first.contains("/") {
+      directories.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
+    }
+    // macOS: an `.xctest` bundle sits in the build directory.
+    for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+      directories.append(bundle.bundleURL.deletingLastPathComponent())
+    }
+    for directory in directories {
+      let candidate = directory.appendingPathComponent("backstep")
+      if fileManager.isExecutableFile(atPath: candidate.path) { return candidate }
+    }
+    // Last resort: the newest `.build*/debug/backstep` of this package.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let builds = ((try? fileManager.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix(".build") }
+    let found = builds.map { root.appendingPathComponent($0).appendingPathComponent("debug/backstep") }
+      .filter { fileManager.isExecutableFile(atPath: $0.path) }
+    func modified(_ url: URL) -> Date {
+      ((try? fileManager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date) ?? .distantPast
+    }
+    return found.max { modified($0) < modified($1) }
+  }()
+
+  static func executable() throws -> URL {
+    guard let url else {
+      throw Failure(description: "no built backstep next to \(CommandLine.arguments.first ?? "the test runner"); run `swift build` first")
+    }
+    return url
+  }
+
+  /// The environment of a run: the tests' own, without colour settings, with HOME and the history in `home`.
+  static func environment(home: URL, _ changes: [String: String?] = [:]) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = nil
+    environment["HOME"] = home.path
+    environment["BACKSTEP_HISTORY"] = home.appendingPathComponent("history").path
+    for (name, value) in changes { environment[name] = value }
+    return environment
+  }
+
+  /// Runs `backstep arguments` to its end with `input` (a few kilobytes at most) on a pipe, or /dev/null,
+  /// and its output on files.
+  ///
+  /// The process is killed if it has not finished by the deadline.
+  static func run(
+    _ arguments: [String], input: String? = nil, environment changes: [String: String?] = [:],
+    deadline: TimeInterval = 60
+  ) throws -> Run {
+    try withTemporaryDirectory { directory in
+      let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
+      _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+      let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+      defer {
+        try? out.close()
+        try? err.close()
+      }
+      let process = Process()
+      process.executableURL = try executable()
+      process.arguments = arguments
+      process.environment = environment(home: directory, changes)
+      process.currentDirectoryURL = directory
+      process.standardOutput = out
+      process.standardError = err
+      if let input {
+        // Written before the start: the small input fits the pipe's buffer, and the
+        // test cannot get SIGPIPE from a process that ends without reading it.
+        let stdin = Pipe()
+        try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        process.standardInput = stdin
+      } else {
+        process.standardInput = FileHandle.nullDevice
+      }
+      let finished = DispatchSemaphore(value: 0)
+      process.terminationHandler = { _ in finished.signal() }
+      try process.run()
+      if finished.wait(timeout: .now() + deadline) == .timedOut {
+        kill(process.processIdentifier, SIGKILL)
+        _ = finished.wait(timeout: .now() + 10)
+        throw Failure(description: "backstep \(arguments) did not finish within \(Int(deadline)) s")
+      }
+      return Run(
+        status: process.terminationStatus,
+        stdout: try String(contentsOf: outURL, encoding: .utf8),
+        stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+  }
+}
+
+/// Runs `body` with a new empty directory that is removed afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-test-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  return try body(directory)
+}
+
+/// `ESC` starts every ANSI escape sequence.
+let escape: Character = "\u{1B}"
+
+// MARK: - Tests
+
+@Suite("The backstep command")
+struct CommandLineTests {
+  @Test func executeRunsEveryStatementAndExitsZero() throws {
+    let run = try BackstepBinary.run(["-e", "x = [1, 2]; y = x * 2; y.shape"])
+    #expect(run.stdout == """
+      x : (2,)
+      [1. 2.]
+      y : (2,)
+      [2. 4.]
+      (2,)
+
+      """, "\(run)")
+    #expect(run.stderr == "")
+    #expect(run.status == 0)
+  }
+
+  @Test func aFailedStatementExitsOneAndTheRestStillRuns() throws {
+    let run = try BackstepBinary.run(["-e", "a = 1; nope; b = a + 1"])
+    #expect(run.stdout == """
+      a : () = 1.0
+      error: unknown name `nope`
+       --> line 1:8
+      1 | a = 1; nope; b = a + 1
+        |        ^~~~
+      hint: define it first, e.g. nope = randn(2, 3)
+      b : () = 2.0
+
+      """, "\(run)")
+    #expect(run.stderr == "")
+    #expect(run.status == 1)
+  }
+
+  @Test func aScriptFileRunsLikeTypedLines() throws {
+    try withTemporaryDirectory { directory in
+      let script = directory.appendingPathComponent("first.bs")
+      try """
+        # the first session of the README
+        w = [[1, -1], [0.5, -1],
+             [1, -0.5]]
+        dz = ones(3, 5)
+        dx = w.T @ dz
+        sum(dx)
+
+        """.write(to: script, atomically: true, encoding: .utf8)
+      let run = try BackstepBinary.run([script.path])
+      #expect(run.stdout == """
+        w : (3, 2)
+        [[ 1.  -1. ]
+         [ 0.5 -1. ]
+         [ 1.  -0.5]]
+        dz : (3, 5)
+        [[1. 1. 1. 1. 1.]
+         [1. 1. 1. 1. 1.]
+         [1. 1. 1. 1. 1.]]
+        dx : (2, 5)
+        [[ 2.5  2.5  2.5  2.5  2.5]
+         [-2.5 -2.5 -2.5 -2.5 -2.5]]
+        0.0
+
+        """, "\(run)")
+      #expect(run.stderr == "")
+      #expect(run.status == 0)
+    }
+  }
+
+  @Test func aFailureInAScriptIsShownAtItsLine() throws {
+    try withTemporaryDirectory { directory in
+      let script = directory.appendingPathComponent("broken.bs")
+      try "w = ones(3, 2)\ndz = ones(3, 5)\nw.T * dz\nw.T @ dz\n".write(to: script, atomically: true, encoding: .utf8)
+      let run = try BackstepBinary.run([script.path])
+      #expect(run.stdout == """
+        w : (3, 2)
+        [[1. 1.]
+         [1. 1.]
+         [1. 1.]]
+        dz : (3, 5)
+        [[1. 1. 1. 1. 1.]
+         [1. 1. 1. 1. 1.]
+         [1. 1. 1. 1. 1.]]
+        error: `*` multiplies element-wise; shapes (2, 3) and (3, 5) do not broadcast (axis -1: 3 vs 5)
+         --> line 3:5
+        3 | w.T * dz
+          |     ^
+        hint: for the matrix product (2, 3) @ (3, 5) -> (2, 5), write w.T @ dz
+        (2, 5)
+        [[3. 3. 3. 3. 3.]
+         [3. 3. 3. 3. 3.]]
+
+        """, "\(run)")
+      #expect(run.stderr == "")
+      #expect(run.status == 1)
+    }
+  }
+
+  @Test func statementsPipedOnStandardInputRunWithoutPrompts() throws {
+    let run = try BackstepBinary.run([], input: "# a comment\nx = [1,\n     2]\nx * 2\n")
+    #expect(run.stdout == "x : (2,)\n[1. 2.]\n(2,)\n[2. 4.]\n", "\(run)")
+    #expect(run.stderr == "")
+    #expect(run.status == 0)
+
+    let failing = try BackstepBinary.run([], input: "nope\n1 + 1\n")
+    #expect(failing.stdout == """
+      error: unknown name `nope`
+       --> line 1:1
+      1 | nope
+        | ^~~~
+      hint: define it first, e.g. nope = randn(2, 3)
+      2.0
+
+      """, "\(failing)")
+    #expect(failing.status == 1)
+  }
+
+  @Test func jsonGivesOneParsableObjectPerStatement() throws {
+    let script = """
+      w = [[1, -1], [0.5, -1], [1, -0.5]]
+      dz = ones(3, 5)
+      w.T * dz
+      dx = w.T @ dz; log([0, 1, -1]); -log(0)
+      0.1 + 0.2
+      :vars
+      """
+    let run = try BackstepBinary.run(["--json", "-e", script])
+    #expect(run.stderr == "")
+    #expect(run.status == 1)
+    #expect(run.stdout.hasSuffix("}\n") && !run.stdout.contains(escape))
+    let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    try #require(lines.count == 8, "\(run)")
+    let records = try lines.map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not an object: \(line)")
+    }
+
+    func expectValue(_ record: [String: Any], line: Int, source: String, name: String?, shape: [Int]) {
+      #expect(Set(record.keys) == ["line", "source", "name", "shape", "value"], "\(record)")
+      #expect(record["line"] as? Int == line)
+      #expect(record["source"] as? String == source)
+      if let name { #expect(record["name"] as? String == name) } else { #expect(record["name"] is NSNull) }
+      #expect(record["shape"] as? [Int] == shape)
+    }
+
+    expectValue(records[0], line: 1, source: "w = [[1, -1], [0.5, -1], [1, -0.5]]", name: "w", shape: [3, 2])
+    #expect(records[0]["value"] as? [[Double]] == [[1, -1], [0.5, -1], [1, -0.5]])
+    expectValue(records[1], line: 2, source: "dz = ones(3, 5)", name: "dz", shape: [3, 5])
+    #expect(records[1]["value"] as? [[Double]] == Array(repeating: Array(repeating: 1, count: 5), count: 3))
+
+    #expect(Set(records[2].keys) == ["line", "source", "error"], "\(records[2])")
+    #expect(records[2]["line"] as? Int == 3)
+    #expect(records[2]["source"] as? String == "w.T * dz")
+    let error = try #require(records[2]["error"] as? [String: Any])
+    #expect(Set(error.keys) == ["message", "line", "column", "hint"])
+    #expect(error["message"] as? String == "`*` multiplies element-wise; shapes (2, 3) and (3, 5) do not broadcast (axis -1: 3 vs 5)")
+    #expect(error["line"] as? Int == 3)
+    #expect(error["column"] as? Int == 5)
+    #expect(error["hint"] as? String == "for the matrix product (2, 3) @ (3, 5) -> (2, 5), write w.T @ dz")
+
+    // The run went on after the failure: three statements on line 4.
+    expectValue(records[3], line: 4, source: "dx = w.T @ dz", name: "dx", shape: [2, 5])
+    #expect(records[3]["value"] as? [[Double]] == [Array(repeating: 2.5, count: 5), Array(repeating: -2.5, count: 5)])
+    expectValue(records[4], line: 4, source: "log([0, 1, -1])", name: nil, shape: [3])
+    let logs = try #require(records[4]["value"] as? [Any])
+    #expect(logs.count == 3)
+    #expect(logs.first as? String == "-Infinity")
+    #expect((logs[1] as? NSNumber)?.doubleValue == 0)
+    #expect(logs.last as? String == "NaN")
+    expectValue(records[5], line: 4, source: "-log(0)", name: nil, shape: [])
+    #expect(records[5]["value"] as? String == "Infinity")
+
+    // Written so that it reads back to the same float64. (JSONDecoder, because the NSNumber
+    // of JSONSerialization on Linux rounds 0.30000000000000004 to 0.3000000000000001.)
+    expectValue(records[6], line: 5, source: "0.1 + 0.2", name: nil, shape: [])
+    struct Scalar: Decodable { let value: Double }
+    #expect(try JSONDecoder().decode(Scalar.self, from: Data(lines[6].utf8)).value == 0.1 + 0.2)
+
+    #expect(records[7]["line"] as? Int == 6)
+    #expect(records[7]["source"] as? String == ":vars")
+    #expect(records[7]["output"] as? String == """
+      name  shape   computed by
+      dx    (2, 5)  graph (matmul…)
+      dz    (3, 5)  leaf
+      w     (3, 2)  leaf
+      """)
+    let variables = try #require(records[7]["data"] as? [[String: Any]])
+    #expect(variables.map { $0["name"] as? String } == ["dx", "dz", "w"])
+    #expect(variables.map { $0["graph"] as? Bool } == [true, false, false])
+  }
+
+  @Test func jsonOfAScriptThatSucceedsExitsZero() throws {
+    let run = try BackstepBinary.run(["--json"], input: "x = 2\nx ** 2\n")
+    #expect(run.stdout == """
+      {"line": 1, "source": "x = 2", "name": "x", "shape": [], "value": 2}
+      {"line": 2, "source": "x ** 2", "name": null, "shape": [], "value": 4}
+
+      """, "\(run)")
+    #expect(run.status == 0)
+  }
+
+  @Test func versionAndHelpExitZero() throws {
+    let version = try BackstepBinary.run(["--version"])
+    #expect(version.stdout.wholeMatch(of: /\d+\.\d+\.\d+\n/) != nil, "\(version)")
+    #expect(version.stderr == "")
+    #expect(version.status == 0)
+
+    let help = try BackstepBinary.run(["--help"])
+    #expect(help.stdout.hasPrefix("OVERVIEW: A shell that teaches backpropagation"), "\(help)")
+    // Flags added later go at the end of the line.
+    #expect(help.stdout.contains("\nUSAGE: backstep [<script>] [--execute <execute>] [--json] [--no-color]"))
+    for option in ["<script>", "-e, --execute <execute>", "--json", "--no-color", "--version", "-h, --help"] {
+      #expect(help.stdout.contains("  \(option) "), "--help lists \(option)")
+    }
+    #expect(!help.stdout.contains("--reference"), "the hidden flag stays hidden")
+    #expect(help.stderr == "")
+    #expect(help.status == 0)
+  }
+
+  @Test(arguments: [
+    (["--bogus"], "Error: Unknown option '--bogus'"),
+    (["script.bs", "-e", "1"], "Error: give a script or -e, not both"),
+    (["-e"], "Error: Missing value for '-e <execute>'"),
+  ])
+  func usageErrorsExitTwo(arguments: [String], message: String) throws {
+    let run = try BackstepBinary.run(arguments)
+    #expect(run.stderr.hasPrefix(message + "\n"), "\(run)")
+    #expect(run.stderr.contains("\nUsage: backstep [<script>] [--execute <execute>] [--json] [--no-color]"))
+    #expect(run.stdout == "")
+    #expect(run.status == 2)
+  }
+
+  @Test func anUnreadableScriptExitsTwo() throws {
+    try withTemporaryDirectory { directory in
+      let missing = directory.appendingPathComponent("missing.bs").path
+      let run = try BackstepBinary.run([missing])
+      #expect(run.stderr == "backstep: cannot read \(missing)\n", "\(run)")
+      #expect(run.stdout == "")
+      #expect(run.status == 2)
+
+      let aDirectory = try BackstepBinary.run([directory.path])
+      #expect(aDirectory.stderr == "backstep: cannot read \(directory.path)\n", "\(aDirectory)")
+      #expect(aDirectory.status == 2)
+    }
+  }
+
+  /// An error and a hint are coloured on a terminal; off a terminal no escape code appears, NO_COLOR or not.
+  @Test(arguments: [nil, "1"] as [String?])
+  func noEscapeCodesOffATerminal(noColor: String?) throws {
+    let statements = "x = [1, 2]; x @ [1, 2, 3]; w = ones(2, 3); w * ones(3, 5)\n:vars\n:help sum"
+    let run = try BackstepBinary.run(["-e", statements], environment: ["NO_COLOR": noColor])
+    #expect(run.stdout.contains("x : (2,)\n[1. 2.]\nerror: matrix product of (2,) and (3,)"), "\(run)")
+    #expect(run.stdout.contains("\nhint: "), "\(run)")
+    #expect(!run.stdout.contains(escape), "\(run)")
+    #expect(!run.stderr.contains(escape), "\(run)")
+    #expect(run.status == 1)
+
+    let piped = try BackstepBinary.run([], input: statements + "\n", environment: ["NO_COLOR": noColor])
+    #expect(piped.stdout == run.stdout)
+    #expect(piped.status == 1)
+  }
+}
