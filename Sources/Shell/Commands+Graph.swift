@@ -18,10 +18,11 @@ extension Commands {
       notes.append("\(name) was computed by \(drawing.nodes.count) ops: too many to draw here (at most \(maximumNodesDrawn)); --dot FILE writes them all")
     }
     if let path = arguments.flags["--dot"] {
-      try writeFile(drawing.dot(), to: path, range: arguments.range)
+      try writeFile(drawing.dot(), to: path, range: arguments.range, session: session)
       notes.append("wrote \(path) (Graphviz: dot -Tsvg \(path) -o graph.svg)")
     }
     if let path = arguments.flags["--svg"] {
+      try session.interpreter.checkFileAccess(at: arguments.range)
       notes.append(try svg(drawing.dot(), to: path, range: arguments.range))
     }
     return CommandOutput(
@@ -29,7 +30,8 @@ extension Commands {
       data: .object([("nodes", .array(drawing.nodes.map { .object([("name", .string($0.label)), ("op", .string($0.op)), ("shape", .array($0.shape.map { .number(Double($0)) })), ("inputs", .array($0.inputs.map { .number(Double($0)) }))]) }))]))
   }
 
-  static func writeFile(_ text: String, to path: String, range: SourceRange) throws(EvaluationError) {
+  static func writeFile(_ text: String, to path: String, range: SourceRange, session: Session) throws(EvaluationError) {
+    try session.interpreter.checkFileAccess(at: range)
     do {
       try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {

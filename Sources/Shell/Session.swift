@@ -218,6 +218,7 @@ public final class Session {
 
   /// Runs a script file into this session (`:load`).
   func load(path: String, range: SourceRange) throws(EvaluationError) -> CommandOutput {
+    try interpreter.checkFileAccess(at: range)
     guard !loading.contains(path) else {
       throw EvaluationError("`\(path)` is already being loaded (a script cannot load itself)", at: range)
     }
@@ -228,6 +229,7 @@ public final class Session {
     defer { loading.removeLast() }
     let nested = Session(options: options, write: write)
     nested.interpreter.adopt(from: interpreter)
+    nested.interpreter.isInterrupted = interpreter.isInterrupted
     let before = nested.failureCount
     nested.runScript(text)
     interpreter.adopt(from: nested.interpreter)

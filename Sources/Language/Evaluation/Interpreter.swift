@@ -19,6 +19,8 @@ public final class Interpreter {
   public var tracer: ((TraceEvent) -> Void)?
   /// Asked between statements and operations: true once the learner pressed Ctrl-C.
   public var isInterrupted: () -> Bool = { false }
+  /// Whether statements may read and write files (`load`, `:save`, `:transcript`); off for the fuzzer.
+  public var allowsFileAccess = true
   /// Told after each iteration of a top-level loop (for a progress bar).
   public var loopProgress: ((LoopProgress) -> Void)?
 
@@ -319,6 +321,11 @@ public struct LoopProgress: Sendable {
 }
 
 extension Interpreter {
+  /// Throws unless file access is allowed.
+  public func checkFileAccess(at range: SourceRange) throws(EvaluationError) {
+    guard allowsFileAccess else { throw EvaluationError("files cannot be read or written in this session", at: range) }
+  }
+
   /// Throws when the learner pressed Ctrl-C.
   func checkInterruption(at range: SourceRange) throws(EvaluationError) {
     if isInterrupted() { throw EvaluationError.interrupted(at: range) }
