@@ -157,6 +157,11 @@ final class PseudoTerminal {
     kill(process.processIdentifier, SIGINT)
   }
 
+  /// Sends SIGINT at once, while the shell is busy evaluating.
+  func interruptNow() {
+    kill(process.processIdentifier, SIGINT)
+  }
+
   /// Waits until the shell sleeps (in its wait for input, the only place it blocks).
   ///
   /// The echo of the last keystroke is written just before the shell goes back to
@@ -331,6 +336,29 @@ struct TerminalTests {
       try terminal.type("b = 2 * 3\r")
       #expect(try terminal.waitFor(Self.prompt) == "b = 2 * 3\r\nb : () = 6.0\r\n» ")
       #expect(try String(contentsOf: home.appendingPathComponent("history"), encoding: .utf8) == ":vars\nb = 2 * 3\n")
+      try terminal.type("\u{4}")
+      #expect(try terminal.waitForExit().status == 0)
+    }
+  }
+
+  /// Ctrl-C during a long loop stops it; the variables are as after the last completed iteration.
+  @Test func ctrlCStopsARunningLoop() throws {
+    try withTemporaryDirectory { home in
+      let terminal = try PseudoTerminal(home: home)
+      defer { terminal.stop() }
+      try terminal.waitFor(Self.prompt)
+      try terminal.type("a = randn(200, 200); n = 0\r")
+      try terminal.waitFor(Self.prompt)
+      try terminal.type("for i in 0..<1000000 { a = tanh(a @ a); n = n + 1 }\r")
+      try terminal.waitFor("n = n + 1 }\r\n")
+      usleep(300_000)
+      terminal.interruptNow()
+      let report = try terminal.waitFor(Self.prompt)
+      #expect(report.contains("error: interrupted"), "\(report.debugDescription)")
+      #expect(report.contains("note: interrupted: the variables are as they were after"), "\(report.debugDescription)")
+      // n counts the completed iterations, and the session goes on.
+      try terminal.type("n > 0\r")
+      #expect(try terminal.waitFor(Self.prompt) == "n > 0\r\n1.0\r\n» ")
       try terminal.type("\u{4}")
       #expect(try terminal.waitForExit().status == 0)
     }
