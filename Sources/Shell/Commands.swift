@@ -37,7 +37,7 @@ enum Commands {
       }
       return try session.load(path: arguments.text, range: arguments.range)
     },
-    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one: max_tensor_bytes N, progress on|off, trace on|off.") {
+    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one: max_tensor_bytes N, max_session_bytes N, progress on|off, trace on|off.") {
       session, arguments throws(EvaluationError) in try settings(session, arguments.text, range: arguments.range)
     },
     Command(name: "quit", usage: ":quit", summary: "Leaves Backstep (Ctrl-D does too).") {
@@ -88,11 +88,13 @@ enum Commands {
     if words.isEmpty {
       let text = """
         max_tensor_bytes = \(Shape.byteLimit) (\(Shape.bytesText(Double(Shape.byteLimit))))
+        max_session_bytes = \(session.interpreter.sessionByteLimit) (\(Shape.bytesText(Double(session.interpreter.sessionByteLimit))))
         progress = \(onOff(session.options.progress))
         trace = \(onOff(session.options.trace))
         """
       return CommandOutput(text: text, data: .object([
-        ("max_tensor_bytes", .number(Double(Shape.byteLimit))), ("progress", .bool(session.options.progress)),
+        ("max_tensor_bytes", .number(Double(Shape.byteLimit))),
+        ("max_session_bytes", .number(Double(session.interpreter.sessionByteLimit))), ("progress", .bool(session.options.progress)),
         ("trace", .bool(session.options.trace)),
       ]))
     }
@@ -110,6 +112,12 @@ enum Commands {
       }
       Shape.byteLimit = bytes
       return CommandOutput(text: "max_tensor_bytes = \(bytes) (\(Shape.bytesText(Double(bytes))))")
+    case "max_session_bytes":
+      guard let bytes = Int(words[1]), bytes > 0 else {
+        throw EvaluationError("max_session_bytes must be a positive number of bytes", at: range)
+      }
+      session.interpreter.sessionByteLimit = bytes
+      return CommandOutput(text: "max_session_bytes = \(bytes) (\(Shape.bytesText(Double(bytes))))")
     case "progress":
       session.options.progress = try flag()
       return CommandOutput(text: "progress = \(words[1])")
@@ -118,7 +126,7 @@ enum Commands {
       return CommandOutput(text: "trace = \(words[1])")
     default:
       throw EvaluationError(
-        "unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes, progress, trace")
+        "unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes, max_session_bytes, progress, trace")
     }
   }
 

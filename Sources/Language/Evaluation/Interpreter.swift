@@ -19,6 +19,8 @@ public final class Interpreter {
   public var tracer: ((TraceEvent) -> Void)?
   /// Asked between statements and operations: true once the learner pressed Ctrl-C.
   public var isInterrupted: () -> Bool = { false }
+  /// The most bytes the session's variables may hold together (their values; graphs are not counted).
+  public var sessionByteLimit = 8 << 30
   /// Whether statements may read and write files (`load`, `:save`, `:transcript`); off for the fuzzer.
   public var allowsFileAccess = true
   /// Told after each iteration of a top-level loop (for a progress bar).
@@ -82,6 +84,7 @@ public final class Interpreter {
     defer { completedIteration = nil }
     do {
       let outcome = try execute(statement, topLevel: true)
+      try checkSessionSize(at: statement.range)
       return Record(line: line, source: text, outcome: outcome, notes: notes)
     } catch {
       frames = []
@@ -321,6 +324,27 @@ public struct LoopProgress: Sendable {
 }
 
 extension Interpreter {
+  /// The bytes held by the values of the session's variables.
+  public var sessionBytes: Int {
+    var seen = Set<ObjectIdentifier>()
+    var total = 0
+    for value in globals.values {
+      guard case .tensor(let v) = value, seen.insert(ObjectIdentifier(v)).inserted else { continue }
+      total += v.value.count * MemoryLayout<Double>.size
+    }
+    return total
+  }
+
+  /// Throws when the variables hold more than the session may.
+  func checkSessionSize(at range: SourceRange) throws(EvaluationError) {
+    let bytes = sessionBytes
+    guard bytes <= sessionByteLimit else {
+      throw EvaluationError(
+        "the session's variables would hold \(Shape.bytesText(Double(bytes))), over the limit of \(Shape.bytesText(Double(sessionByteLimit)))",
+        at: range, hint: ":clear, or assign something small to large variables; `:set max_session_bytes N` changes the limit")
+    }
+  }
+
   /// Throws unless file access is allowed.
   public func checkFileAccess(at range: SourceRange) throws(EvaluationError) {
     guard allowsFileAccess else { throw EvaluationError("files cannot be read or written in this session", at: range) }
