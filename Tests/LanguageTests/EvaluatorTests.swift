@@ -255,3 +255,16 @@ struct TrainingLoopTests {
     #expect(try tensor("grad(L, x)", in: interpreter) == Tensor([1, 1]))
   }
 }
+
+@Suite("Limits")
+struct LimitTests {
+  @Test func theSessionLimitUndoesTheStatementThatCrossesIt() throws {
+    let interpreter = Interpreter()
+    interpreter.sessionByteLimit = 1000
+    run("a = zeros(10, 10)", in: interpreter)
+    #expect(renderedError("b = zeros(10, 10)", in: interpreter).hasPrefix(
+      "error: the session's variables would hold 1.56 KiB, over the limit of 1000 B"))
+    #expect(interpreter.lookup("b") == nil)
+    #expect(interpreter.sessionBytes == 800)
+  }
+}
