@@ -163,13 +163,3 @@ struct ConvolutionTests {
     #expect(throws: TensorError.self) { try Tensor.batchCrossCorrelation(Tensor.zeros([2, 3]), Tensor.zeros([3, 2])) }
   }
 }
-
-/// The message of the shape check `body`, or "" when it passes.
-private func operandMessage<T>(_ body: () throws(OperandError) -> T) -> String {
-  do {
-    _ = try body()
-    return ""
-  } catch {
-    return error.message
-  }
-}

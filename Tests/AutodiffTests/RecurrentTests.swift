@@ -153,13 +153,3 @@ struct RecurrentTests {
     } == "lstm: lengths[1] = 2.5 is not a number of steps from 0 to 5 (x has 5 steps)")
   }
 }
-
-/// The message of the shape check `body`, or "" when it passes.
-private func operandMessage<T>(_ body: () throws(OperandError) -> T) -> String {
-  do {
-    _ = try body()
-    return ""
-  } catch {
-    return error.message
-  }
-}

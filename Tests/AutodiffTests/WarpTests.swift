@@ -121,13 +121,3 @@ struct WarpTests {
     #expect(try Tensor.pixelGather(Self.image(), rows: rows, cols: cols).scalars == [0, 0])
   }
 }
-
-/// The message of the shape check `body`, or "" when it passes.
-private func operandMessage<T>(_ body: () throws(OperandError) -> T) -> String {
-  do {
-    _ = try body()
-    return ""
-  } catch {
-    return error.message
-  }
-}
