@@ -64,6 +64,8 @@ public func gradients(
     start = .constant(Tensor.ones(like: output.value))
   }
 
+  // Anomaly mode checks each rule's gradients, and keeps the ops inside a rule from counting as forwards.
+  let anomalies = AnomalyDetector.current
   var pending: [ObjectIdentifier: Variable] = [:]
   let keep = Set(targets.map(ObjectIdentifier.init))
   if output.requiresGradient { pending[ObjectIdentifier(output)] = start }
@@ -79,7 +81,12 @@ public func gradients(
         upstream: upstream,
         attributes: node.attributes,
         needsGradient: node.inputs.map(\.requiresGradient))
-      let contributions = try backward(context)
+      let contributions: [Variable?]
+      if let anomalies {
+        contributions = try anomalies.inspectBackward(of: node, rule: rule, context: context, running: backward)
+      } else {
+        contributions = try backward(context)
+      }
       for (input, contribution) in zip(node.inputs, contributions) {
         guard let contribution, input.requiresGradient else { continue }
         let inputID = ObjectIdentifier(input)

@@ -53,6 +53,8 @@ public final class Rule: Sendable {
   /// or was itself computed.
   public func apply(_ inputs: [Variable], _ attributes: Attributes = .none) throws(TensorError) -> Variable {
     let value = try forward(inputs.map(\.value), attributes)
+    // Anomaly mode: a task-local read when no detector is watching.
+    AnomalyDetector.current?.inspectForward(self, inputs: inputs, output: value)
     guard inputs.contains(where: { $0.requiresGradient || !$0.isLeaf }) else { return .constant(value) }
     // A comparison is recorded too, so that graphs show `x > 0`, but nothing flows back through it.
     return Variable(value: value, rule: self, attributes: attributes, inputs: inputs, requiresGradient: backward != nil && inputs.contains(where: \.requiresGradient))
@@ -74,8 +76,9 @@ public enum Notation: Sendable, Equatable {
   /// `-a`: a prefix operator.
   case prefix(String)
   /// `name(inputs…, attributes…)`: the attributes in `positional` follow the inputs
-  /// in that order without their names; the others are keywords.
-  case call(String, positional: [String] = [])
+  /// in that order without their names, those in `leading` come before the inputs
+  /// (`einsum("bi,bi->b", x, y)`); the others are keywords.
+  case call(String, positional: [String] = [], leading: [String] = [])
   /// `name([inputs…], attributes…)`: the inputs as one list (`concat`, `stack`).
   case callWithList(String)
   /// `x[…]`: the `index` attribute as a subscript.

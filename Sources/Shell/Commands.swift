@@ -37,7 +37,13 @@ enum Commands {
       }
       return try session.load(path: arguments.text, range: arguments.range)
     },
-    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one: max_tensor_bytes N, max_session_bytes N, progress on|off, trace on|off.") {
+    Command(name: "save", usage: ":save FILE", summary: "Writes every tensor variable (values, not graphs) to an .npz archive that np.load reads.") {
+      session, arguments throws(EvaluationError) in try save(session, arguments)
+    },
+    Command(name: "restore", usage: ":restore FILE", summary: "Brings back the tensors of an .npz archive (from :save or np.savez) as variables.") {
+      session, arguments throws(EvaluationError) in try restore(session, arguments)
+    },
+    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one: max_tensor_bytes N, max_session_bytes N, progress on|off, trace on|off, anomaly on|off.") {
       session, arguments throws(EvaluationError) in try settings(session, arguments.text, range: arguments.range)
     },
     Command(name: "quit", usage: ":quit", summary: "Leaves Backstep (Ctrl-D does too).") {
@@ -91,11 +97,12 @@ enum Commands {
         max_session_bytes = \(session.interpreter.sessionByteLimit) (\(Shape.bytesText(Double(session.interpreter.sessionByteLimit))))
         progress = \(onOff(session.options.progress))
         trace = \(onOff(session.options.trace))
+        anomaly = \(onOff(session.interpreter.detectsAnomalies))
         """
       return CommandOutput(text: text, data: .object([
         ("max_tensor_bytes", .number(Double(Shape.byteLimit))),
         ("max_session_bytes", .number(Double(session.interpreter.sessionByteLimit))), ("progress", .bool(session.options.progress)),
-        ("trace", .bool(session.options.trace)),
+        ("trace", .bool(session.options.trace)), ("anomaly", .bool(session.interpreter.detectsAnomalies)),
       ]))
     }
     guard words.count == 2 else { throw EvaluationError("`:set` takes a name and a value", at: range, hint: ":set trace on") }
@@ -124,9 +131,12 @@ enum Commands {
     case "trace":
       session.options.trace = try flag()
       return CommandOutput(text: "trace = \(words[1])")
+    case "anomaly":
+      session.interpreter.detectsAnomalies = try flag()
+      return CommandOutput(text: "anomaly = \(words[1])")
     default:
       throw EvaluationError(
-        "unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes, max_session_bytes, progress, trace")
+        "unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes, max_session_bytes, progress, trace, anomaly")
     }
   }
 

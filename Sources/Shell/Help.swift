@@ -33,6 +33,10 @@ enum Help {
   static func page(_ name: String, range: SourceRange, style: Style) throws(EvaluationError) -> CommandOutput {
     if name.isEmpty { return CommandOutput(text: overview(style: style)) }
     let bare = name.hasPrefix(":") ? String(name.dropFirst()) : name
+    // `:help :load` is the command, `:help load` the built-in of the same name.
+    if name.hasPrefix(":"), let command = Commands.all.first(where: { $0.name == bare }) {
+      return CommandOutput(text: "\(command.usage)\n  \(command.summary)")
+    }
     if let builtin = Interpreter.builtins[bare] {
       return CommandOutput(text: builtinPage(builtin), data: .object([("builtin", .string(builtin.name)), ("signature", .string(builtin.signature))]))
     }

@@ -55,6 +55,7 @@ public struct Builtin: Sendable {
     case layers = "Network layers"
     case gradient = "Gradients"
     case random = "Random numbers"
+    case files = "Files"
   }
 
   public let name: String

@@ -5,7 +5,7 @@ import Tensors
 enum BuiltinTable {
   static let all: [Builtin] =
     creation + elementwise + reductions + linearAlgebra + shapes + selection + gradients
-    + contractions + masks + softmaxFamily + convolution + warps + recurrent + lists
+    + contractions + masks + softmaxFamily + convolution + warps + recurrent + lists + files
 }
 
 private typealias P = Builtin.Parameter

@@ -8,6 +8,8 @@ public struct EvaluationError: Error, Sendable, Equatable {
   public var hint: String?
   /// Ctrl-C stopped the evaluation (not a mistake in the statement).
   public var isInterruption = false
+  /// The error happened inside a user function and was moved to the call (`in f(): …`).
+  var isLocatedAtCall = false
 
   public init(_ message: String, at range: SourceRange, hint: String? = nil) {
     self.message = message

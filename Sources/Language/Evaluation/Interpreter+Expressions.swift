@@ -141,7 +141,7 @@ extension Interpreter {
     if case .broadcast = error, op == .multiply {
       let hint = a.count == 2 && b.count == 2 && a[1] == b[0]
         ? "for the matrix product \(Shape.text(a)) @ \(Shape.text(b)) -> \(Shape.text([a[0], b[1]])), write \(left) @ \(right)"
-        : nil
+        : Self.columnHint(a, b, left, right, op)
       return EvaluationError("`*` multiplies element-wise; \(error.description)", at: range, hint: hint)
     }
     if case .matmulMismatch = error, a.count == 2, b.count == 2 {
@@ -155,11 +155,27 @@ extension Interpreter {
       }
       return EvaluationError(error.description, at: range, hint: "the columns of the left must equal the rows of the right")
     }
+    if case .broadcast = error, let hint = Self.columnHint(a, b, left, right, op) {
+      return EvaluationError("`\(op.symbol)` \(error.description)", at: range, hint: hint)
+    }
     if case .broadcast = error {
       return EvaluationError("`\(op.symbol)` \(error.description)", at: range,
         hint: "broadcasting compares shapes from the last axis; sizes must match or be 1. reshape or expand_dims can add the missing size-1 axis")
     }
     return EvaluationError(error, at: range)
+  }
+
+  /// A vector (n,) against the rows of a matrix (n, m): broadcasting lines up the last axes,
+  /// so the vector needs a column axis.
+  private static func columnHint(_ a: [Int], _ b: [Int], _ left: String, _ right: String, _ op: BinaryOperator) -> String? {
+    let simple = { (text: String) in text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? text : "(\(text))" }
+    if a.count == 1, b.count == 2, a[0] == b[0] {
+      return "to pair \(Shape.text(a)) with the rows of \(Shape.text(b)), give it a column axis: \(simple(left))[:, None] \(op.symbol) \(right)"
+    }
+    if b.count == 1, a.count == 2, b[0] == a[0] {
+      return "to pair \(Shape.text(b)) with the rows of \(Shape.text(a)), give it a column axis: \(left) \(op.symbol) \(simple(right))[:, None]"
+    }
+    return nil
   }
 
   private static func transposedText(_ text: String) -> String {
@@ -208,6 +224,7 @@ extension Interpreter {
     try checkInterruption(at: range)
     var call = CallArguments(callee: function.name, callRange: range, given: given, interpreter: self)
     let result = try function.call(&call)
+    noteAnomalyLocation(range)
     if tracer != nil, case .tensor(let output) = result {
       let inputs = given.compactMap { argument -> Variable? in if case .tensor(let v) = argument.value { v } else { nil } }
       trace(range, operation: function.name, inputs: inputs, output: output)

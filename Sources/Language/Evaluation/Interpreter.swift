@@ -25,6 +25,8 @@ public final class Interpreter {
   public var allowsFileAccess = true
   /// Told after each iteration of a top-level loop (for a progress bar).
   public var loopProgress: ((LoopProgress) -> Void)?
+  /// Anomaly mode's detector and findings; nil while it is off (`detectsAnomalies`).
+  var anomalyWatch: AnomalyWatch?
 
   /// The state after the last completed iteration of the top-level loop being run:
   /// an interrupted loop keeps it instead of rolling back.
@@ -83,9 +85,9 @@ public final class Interpreter {
     completedIteration = nil
     defer { completedIteration = nil }
     do {
-      let outcome = try execute(statement, topLevel: true)
+      let outcome = try detectingAnomalies(in: statement) { () throws(EvaluationError) in try execute(statement, topLevel: true) }
       try checkSessionSize(at: statement.range)
-      return Record(line: line, source: text, outcome: outcome, notes: notes)
+      return Record(line: line, source: text, outcome: outcome, notes: notes, isSilenced: endsWithSemicolon(statement))
     } catch {
       frames = []
       if error.isInterruption, let completed = completedIteration {
@@ -99,6 +101,17 @@ public final class Interpreter {
       }
       return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: notes)
     }
+  }
+
+  /// Whether `;` closes the statement's line (`x = randn(32, 3);`), which hides its value.
+  private func endsWithSemicolon(_ statement: Statement) -> Bool {
+    var position = statement.range.end
+    let characters = source.characters
+    while position < characters.count, characters[position] == " " || characters[position] == "\t" { position += 1 }
+    guard position < characters.count, characters[position] == ";" else { return false }
+    position += 1
+    while position < characters.count, characters[position] == " " || characters[position] == "\t" { position += 1 }
+    return position == characters.count || characters[position].isNewline || characters[position] == "#"
   }
 
   /// The result of running statements inside a block: go on, or a `return` with its value.
@@ -173,6 +186,7 @@ public final class Interpreter {
           assign(variable.text, .number(Double(i)))
           do {
             if case .returned(let v) = try executeBlock(body) { return .returned(v) }
+            try checkAnomaly()
           } catch var error {
             if !error.isInterruption { error.message += " (in iteration \(variable.text) = \(i))" }
             throw error
@@ -224,38 +238,61 @@ public final class Interpreter {
   // MARK: - User functions
 
   private func userFunction(name: String, parameters: [String], body: FunctionBody) -> Function {
-    Function(name: name, parameterNames: parameters) { [unowned self] (arguments: inout CallArguments) throws(EvaluationError) in
-      let given = arguments.given
-      guard given.count == parameters.count, given.allSatisfy({ $0.label.map(parameters.contains) ?? true }) else {
-        throw EvaluationError(
-          "\(name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got \(given.count)",
-          at: arguments.callRange, hint: "it was defined as \(name)(\(parameters.joined(separator: ", ")))")
-      }
-      guard frames.count < maximumCallDepth else {
-        throw EvaluationError(
-          "calls nested deeper than \(maximumCallDepth) levels", at: arguments.callRange,
-          hint: "a recursive function needs a case that stops without calling itself")
-      }
-      var locals: [String: Value] = [:]
-      var position = 0
-      for argument in given {
-        if let label = argument.label {
-          locals[label] = Self.bindable(argument.value, as: label, labelling: false)
-        } else {
-          locals[parameters[position]] = Self.bindable(argument.value, as: parameters[position], labelling: false)
-          position += 1
-        }
-      }
+    // The body's positions are in the text that defined it: evaluate it there, and report
+    // its errors at the call, which is what the learner is looking at.
+    let definition = source
+    return Function(name: name, parameterNames: parameters) { [unowned self] (arguments: inout CallArguments) throws(EvaluationError) in
+      let locals = try bind(arguments, to: parameters, of: name)
+      let caller = source
+      source = definition
       frames.append(locals)
-      defer { frames.removeLast() }
-      switch body {
-      case .expression(let expr):
-        return try materialize(evaluate(expr), at: expr.range)
-      case .block(let statements):
-        if case .returned(let value) = try executeBlock(statements) { return value }
-        return .none
+      defer {
+        frames.removeLast()
+        source = caller
+      }
+      do throws(EvaluationError) {
+        switch body {
+        case .expression(let expr):
+          return try materialize(evaluate(expr), at: expr.range)
+        case .block(let statements):
+          if case .returned(let value) = try executeBlock(statements) { return value }
+          return .none
+        }
+      } catch var error {
+        if !error.isLocatedAtCall && !error.isInterruption {
+          error.message = "in \(name)(): " + error.message
+          error.isLocatedAtCall = true
+        }
+        error.range = arguments.callRange
+        throw error
       }
     }
+  }
+
+  /// A user function's parameters bound to the arguments of a call.
+  private func bind(_ arguments: CallArguments, to parameters: [String], of name: String) throws(EvaluationError) -> [String: Value] {
+    let given = arguments.given
+    guard given.count == parameters.count, given.allSatisfy({ $0.label.map(parameters.contains) ?? true }) else {
+      throw EvaluationError(
+        "\(name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got \(given.count)",
+        at: arguments.callRange, hint: "it was defined as \(name)(\(parameters.joined(separator: ", ")))")
+    }
+    guard frames.count < maximumCallDepth else {
+      throw EvaluationError(
+        "calls nested deeper than \(maximumCallDepth) levels", at: arguments.callRange,
+        hint: "a recursive function needs a case that stops without calling itself")
+    }
+    var locals: [String: Value] = [:]
+    var position = 0
+    for argument in given {
+      if let label = argument.label {
+        locals[label] = Self.bindable(argument.value, as: label, labelling: false)
+      } else {
+        locals[parameters[position]] = Self.bindable(argument.value, as: parameters[position], labelling: false)
+        position += 1
+      }
+    }
+    return locals
   }
 }
 
@@ -264,6 +301,7 @@ extension Interpreter {
   public func adopt(from other: Interpreter) {
     globals = other.globals
     random = other.random
+    detectsAnomalies = other.detectsAnomalies
   }
 }
 
@@ -288,7 +326,8 @@ extension Interpreter {
     do {
       expression = try Parser.parseExpression(text)
     } catch {
-      throw EvaluationError(error.message, at: error.range, hint: error.hint)
+      let commandHint = "a command takes the rest of its line (`;` included): put the next statement on a line of its own"
+      throw EvaluationError(error.message, at: error.range, hint: source[range].contains(";") ? commandHint : error.hint)
     }
     let saved = source
     source = text
@@ -310,6 +349,7 @@ public struct TraceEvent {
 extension Interpreter {
   /// Reports an evaluated operation to the tracer, if there is one.
   func trace(_ range: SourceRange, operation: String, inputs: [Variable], output: Variable, expression: SourceRange? = nil) {
+    noteAnomalyLocation(expression ?? range)
     guard let tracer else { return }
     tracer(TraceEvent(text: source[expression ?? range], operation: operation, inputs: inputs, output: output))
   }
@@ -353,6 +393,7 @@ extension Interpreter {
   /// Throws when the learner pressed Ctrl-C.
   func checkInterruption(at range: SourceRange) throws(EvaluationError) {
     if isInterrupted() { throw EvaluationError.interrupted(at: range) }
+    try checkAnomaly()
   }
 
   /// The last name assigned in `body` that holds a single number now.
