@@ -22,7 +22,9 @@ extension Commands {
 
   /// A scalar with a graph behind it, for `:backward`, `:derive`, `:check` and `:graph`.
   static func walk(_ session: Session, _ arguments: CommandArguments, usage: String) throws(EvaluationError) -> BackwardWalk {
-    let (output, name) = try tensorArgument(session, arguments, usage: usage)
+    let (output, text) = try tensorArgument(session, arguments, usage: usage)
+    // An expression typed in place of a name is called L, so that its gradient is dL.
+    let name = text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? text : "L"
     guard output.value.count == 1 else {
       throw EvaluationError(
         "`\(name)` has shape \(Shape.text(output.shape)); the backward pass starts from a single number", at: arguments.range,

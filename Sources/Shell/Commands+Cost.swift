@@ -84,19 +84,15 @@ extension Commands {
     return CommandOutput(text: lines.joined(separator: "\n"), data: .array(data))
   }
 
+  /// Flops as a whole number below ten thousand, else with three significant digits and K, M or G.
   static func count(_ flops: Double) -> String {
-    flops < 1e6 ? String(Int(flops)) : flops < 1e9 ? "\((flops / 1e6).rounded(toPlaces: 1))M" : "\((flops / 1e9).rounded(toPlaces: 1))G"
+    if flops < 1e4 { return String(Int(flops)) }
+    let (value, unit) = flops < 1e6 ? (flops / 1e3, "K") : flops < 1e9 ? (flops / 1e6, "M") : (flops / 1e9, "G")
+    return value.formatted(significantDigits: 3) + unit
   }
 
+  /// A ratio with two significant digits: 32×, 0.25×, 0.0019×.
   static func ratio(_ x: Double) -> String {
-    x.isFinite ? "\(x.rounded(toPlaces: 1))×" : "∞×"
-  }
-}
-
-extension Double {
-  func rounded(toPlaces places: Int) -> Double {
-    var scale = 1.0
-    for _ in 0..<places { scale *= 10 }
-    return (self * scale).rounded() / scale
+    x.isFinite ? "\(x.formatted(significantDigits: 2))×" : "∞×"
   }
 }

@@ -10,7 +10,7 @@ extension Commands {
     }
     let walk = try Commands.walk(session, outputPart, usage: usage)
     let (target, targetName) = try tensorArgument(session, targetPart, usage: usage)
-    let outputName = outputPart.text
+    let outputName = walk.name(of: walk.output)
     guard let derivation = Derivation(walk, wrt: target) else {
       return CommandOutput(
         text: "\(outputName) does not depend on \(targetName): dL/d\(targetName) is zeros of shape \(Shape.text(target.shape)).",

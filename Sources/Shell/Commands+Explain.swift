@@ -118,7 +118,8 @@ extension Commands {
 
   /// A small tensor on one line: `[[1., 2.], [3., 4.]]` style via the formatter, line breaks folded.
   static func compact(_ tensor: Tensor) -> String {
-    tensor.formatted().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    // Rounding noise such as -1.1e-16 would switch the whole example to scientific notation.
+    tensor.map { Swift.abs($0) < 1e-12 ? 0 : $0 }.formatted().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
   }
 
   static func ruleJSON(_ rule: Rule) -> JSON {

@@ -6,10 +6,10 @@ extension Commands {
     Command(name: "lessons", usage: ":lessons", summary: "The course: every lesson with its title and your progress.") {
       session, arguments throws(EvaluationError) in
       let course = try loadCourse(range: arguments.range)
-      let rows = course.lessons.enumerated().map { index, lesson -> [String] in
+      let rows = course.lessons.map { lesson -> [String] in
         let entry = session.progressFile?.entries[lesson.id]
         let progress = entry.map { $0.completed ? "✓ done" : "\($0.step)/\($0.total)" } ?? ""
-        return [String(index + 1), lesson.title, progress]
+        return [lesson.number.map(String.init) ?? lesson.id, lesson.title, progress]
       }
       return CommandOutput(
         text: table(["#", "lesson", "progress"], rows, style: session.options.style) + "\n:lesson N plays one",
@@ -21,7 +21,7 @@ extension Commands {
       guard let lesson = course.lesson(arguments.text) else {
         throw EvaluationError(
           "no lesson `\(arguments.text)`", at: arguments.range,
-          hint: "there are \(course.lessons.count) lessons: :lesson 1 … :lesson \(course.lessons.count), or :lessons")
+          hint: ":lessons lists them; :lesson takes a number or a word of the name")
       }
       session.startLesson(lesson)
       return CommandOutput(text: "")

@@ -21,6 +21,7 @@ extension Commands {
   /// Every operation in evaluation order with its shapes; broadcasting drawn with the shapes right-aligned.
   static func traceOutput(_ events: [TraceEvent], verbose: Bool, style: Style) -> CommandOutput {
     let width = min(32, events.map(\.text.count).max() ?? 0)
+    let operationWidth = max(4, events.map(\.operation.count).max() ?? 0)
     var lines: [String] = []
     var data: [JSON] = []
     for (number, event) in events.enumerated() {
@@ -29,7 +30,8 @@ extension Commands {
         ? "\(inputs[0]) \(event.operation) \(inputs[1])" : inputs.joined(separator: ", "))
         + " -> " + Shape.text(event.output.shape)
       let text = event.text.count > width ? String(event.text.prefix(width - 1)) + "…" : event.text.padding(toLength: width, withPad: " ", startingAt: 0)
-      lines.append("\(String(number + 1).leftPadded(to: 3))  \(text)  \(style.heading(event.operation.padding(toLength: 10, withPad: " ", startingAt: 0))) \(style.shape(shapes))")
+      let operation = event.operation.padding(toLength: operationWidth, withPad: " ", startingAt: 0)
+      lines.append("\(String(number + 1).leftPadded(to: 3))  \(text)  \(style.heading(operation)) \(style.shape(shapes))")
       let broadcast = broadcastPicture(event)
       lines += broadcast.map { "     " + $0 }
       if verbose { lines += indented(event.output.value.formatted(), by: 5) }

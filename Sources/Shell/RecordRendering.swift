@@ -8,6 +8,8 @@ enum RecordRendering {
   static func text(_ record: Record, source: SourceText, style: Style) -> String {
     var lines: [String] = []
     switch record.outcome {
+    case .value where record.isSilenced, .assignment where record.isSilenced:
+      break
     case .value(let name, let value):
       if let shown = text(of: value, name: name, style: style) { lines.append(shown) }
     case .assignment(let items):

@@ -111,7 +111,7 @@ public enum Shape {
 
 extension Double {
   /// A short decimal form with at most `significantDigits` digits, no trailing zeros.
-  func formatted(significantDigits: Int) -> String {
+  public func formatted(significantDigits: Int) -> String {
     var text = String(format: "%.\(significantDigits)g", self)
     if text.contains("e") { return text }
     if text.contains(".") {

@@ -15,7 +15,7 @@ struct Backstep: ParsableCommand {
   @Argument(help: "A script to run.", completion: .file())
   var script: String?
 
-  @Option(name: [.customShort("e"), .long], help: "Statements to run, separated by ';' or newlines.")
+  @Option(name: [.customShort("e"), .long], help: "Statements to run, separated by ';' or newlines (a :command takes the rest of its line).")
   var execute: String?
 
   @Flag(help: "Print one JSON object per statement instead of text.")

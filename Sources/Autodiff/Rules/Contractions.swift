@@ -54,7 +54,7 @@ extension Rule {
       .einsum("i,i->", [[3], [1]]), .einsum(",i->i", [[], [3]]), .einsum("ij,jk,kl->il", [[2, 3], [3, 2], [2, 2]]),
       .einsum("iij->ji", [[2, 2, 3]]), .einsum("ji", [[2, 3]]), .einsum("i,i", [[3], [3]]),
     ],
-    notation: .call("einsum", positional: ["subscripts"]),
+    notation: .call("einsum", leading: ["subscripts"]),
     forward: { x, attributes throws(TensorError) in try Tensor.einsum(try einsumEquation(attributes, x.map(\.shape)), x) },
     backward: { c throws(TensorError) in
       let equation = try einsumEquation(c.attributes, c.inputs.map(\.shape))

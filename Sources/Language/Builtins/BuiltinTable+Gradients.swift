@@ -3,47 +3,72 @@ import Tensors
 
 extension BuiltinTable {
   static let gradients: [Builtin] = [
-    Builtin("grad", [P("L", .tensor), P("x", .tensor), P("create_graph", .bool, default: "false")], .gradient,
-            summary: "dL/dx for a scalar L computed from x; create_graph=true records the backward so it can be differentiated again.",
+    Builtin("grad", [P("L", .tensor), P("x", .any), P("create_graph", .bool, default: "false")], .gradient,
+            summary: "dL/dx for a scalar L computed from x (a list [W, b] gives a tuple of gradients, from one backward pass); "
+              + "create_graph=true records the backward so it can be differentiated again.",
             example: "grad(sum(x * x), x)") { a throws(EvaluationError) in
-      let L = try a.tensor("L"), x = try a.tensor("x"), recorded = try a.bool("create_graph")
+      let L = try a.tensor("L"), recorded = try a.bool("create_graph")
       guard L.value.count == 1 else {
         throw EvaluationError(
           "grad needs a scalar L; `\(a.text(of: "L"))` has shape \(Shape.text(L.shape))", at: a.range(of: "L"),
           hint: "reduce it first (sum(...) or mean(...)), or take a vector-Jacobian product: vjp(y, x, seed)")
       }
-      return try differentiate(a, output: L, wrt: x, seed: nil, createGraph: recorded)
+      return try differentiate(a, output: L, seed: nil, createGraph: recorded)
     },
-    Builtin("vjp", [P("y", .tensor), P("x", .tensor), P("seed", .tensor), P("create_graph", .bool, default: "false")], .gradient,
+    Builtin("vjp", [P("y", .tensor), P("x", .any), P("seed", .tensor), P("create_graph", .bool, default: "false")], .gradient,
             summary: "The vector-Jacobian product seed·∂y/∂x for a y of any shape (seed has y's shape).",
             example: "vjp(x * x, x, ones(2, 3))") { a throws(EvaluationError) in
-      let y = try a.tensor("y"), x = try a.tensor("x"), seed = try a.tensor("seed"), recorded = try a.bool("create_graph")
+      let y = try a.tensor("y"), seed = try a.tensor("seed"), recorded = try a.bool("create_graph")
       guard seed.shape == y.shape else {
         throw EvaluationError(
           "the seed has shape \(Shape.text(seed.shape)) but `\(a.text(of: "y"))` has shape \(Shape.text(y.shape))",
           at: a.range(of: "seed"), hint: "the seed is dL/dy: it has the shape of y")
       }
-      return try differentiate(a, output: y, wrt: x, seed: seed, createGraph: recorded)
+      return try differentiate(a, output: y, seed: seed, createGraph: recorded)
     },
   ]
 
+  /// The gradient of `output` with respect to the argument `x`: one tensor, or a list or tuple of them
+  /// (then a tuple of gradients, all from one backward pass).
   private static func differentiate(
-    _ a: CallArguments, output: Variable, wrt x: Variable, seed: Variable?, createGraph: Bool
+    _ a: CallArguments, output: Variable, seed: Variable?, createGraph: Bool
   ) throws(EvaluationError) -> Value {
-    let result: Gradient
+    let targets: [Variable]
+    let several: Bool
+    switch a.value("x") {
+    case .list(let items)?, .tuple(let items)?:
+      targets = try a.tensors("x")
+      several = true
+      guard targets.count == items.count, !targets.isEmpty else {
+        throw EvaluationError("give the variables to differentiate by as a list: [W, b]", at: a.range(of: "x"))
+      }
+    default:
+      targets = [try a.tensor("x")]
+      several = false
+    }
+    let results: [Gradient]
     do {
-      result = try Autodiff.gradients(of: output, wrt: [x], seed: seed, createGraph: createGraph)[0]
+      results = try Autodiff.gradients(of: output, wrt: targets, seed: seed, createGraph: createGraph)
     } catch {
       throw EvaluationError(error, at: a.callRange)
     }
-    if !result.isReached {
-      let y = a.text(of: a.has("L") ? "L" : "y"), name = a.text(of: "x")
-      a.interpreter.notes.append(
-        "`\(y)` does not depend on `\(name)`, so the gradient is zeros. "
-          + "(If `\(name)` was reassigned after `\(y)` was computed, `\(y)` still uses the old value.)")
+    let y = a.text(of: a.has("L") ? "L" : "y")
+    let reachable = results.contains { !$0.isReached } ? Set(topologicalOrder(from: output).map(ObjectIdentifier.init)) : []
+    for (target, result) in zip(targets, results) where !result.isReached {
+      let name = several ? target.label ?? "an entry of \(a.text(of: "x"))" : a.text(of: "x")
+      if reachable.contains(ObjectIdentifier(target)) {
+        a.interpreter.notes.append(
+          "`\(y)` depends on `\(name)` only through operations that pass no gradient "
+            + "(indices, comparisons, rounding), so the gradient is zeros.")
+      } else {
+        a.interpreter.notes.append(
+          "`\(y)` does not depend on `\(name)`, so the gradient is zeros. "
+            + "(If `\(name)` was reassigned after `\(y)` was computed, `\(y)` still uses the old value.)")
+      }
     }
     // A plain gradient is new data; a recorded one keeps its graph for second derivatives.
-    return .tensor(createGraph && result.isReached ? result.variable : Variable(result.value))
+    let values = results.map { Value.tensor(createGraph && $0.isReached ? $0.variable : Variable($0.value)) }
+    return several ? .tuple(values) : values[0]
   }
 }
 

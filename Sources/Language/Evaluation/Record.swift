@@ -7,12 +7,15 @@ public struct Record {
   public let outcome: Outcome
   /// Remarks worth saying alongside the result ("L does not depend on x").
   public let notes: [String]
+  /// The statement ended its line with `;`: its value is not shown (as in IPython).
+  public let isSilenced: Bool
 
-  public init(line: Int, source: String, outcome: Outcome, notes: [String]) {
+  public init(line: Int, source: String, outcome: Outcome, notes: [String], isSilenced: Bool = false) {
     self.line = line
     self.source = source
     self.outcome = outcome
     self.notes = notes
+    self.isSilenced = isSilenced
   }
 }
 

@@ -81,8 +81,8 @@ public struct GraphNotation {
     case .prefix(let symbol):
       guard let op = UnaryOperator(rawValue: symbol), inputs.count == 1 else { return call(rule.name, inputs, attributes) }
       return .unary(op, inputs[0])
-    case let .call(name, positional):
-      return call(name, inputs, attributes, positional: positional)
+    case let .call(name, positional, leading):
+      return call(name, inputs, attributes, positional: positional, leading: leading)
     case .callWithList(let name):
       return call(name, [.list(inputs)], attributes)
     case .indexing:
@@ -98,24 +98,30 @@ public struct GraphNotation {
       if let axes = attributes.ints("axes"), axes != Array((0..<axes.count).reversed()) {
         return .call("transpose", [x, integers(axes)])
       }
+      // x.T.T is x.
+      if case .attribute(let inner, "T", _) = x.kind { return inner }
       return .attribute(x, "T")
     }
   }
 
   /// `x.T` for a matrix; for a stack of matrices, the last two axes swapped.
   static func swapLastAxes(_ x: Expr, rank: Int) -> Expr {
+    if rank == 2, case .attribute(let inner, "T", _) = x.kind { return inner }
     guard rank > 2 else { return .attribute(x, "T") }
     var permutation = Array(0..<rank)
     permutation.swapAt(rank - 1, rank - 2)
     return .call("transpose", [x, integers(permutation)])
   }
 
-  static func call(_ name: String, _ inputs: [Expr], _ attributes: Attributes, positional: [String] = []) -> Expr {
-    var arguments = inputs.map { Argument(value: $0) }
+  static func call(
+    _ name: String, _ inputs: [Expr], _ attributes: Attributes, positional: [String] = [], leading: [String] = []
+  ) -> Expr {
+    var arguments = leading.compactMap { key in attributes[key].map { Argument(value: attribute($0, named: key)) } }
+    arguments += inputs.map { Argument(value: $0) }
     for key in positional {
       if let value = attributes[key] { arguments.append(Argument(value: attribute(value, named: key))) }
     }
-    for (key, value) in attributes.entries where !positional.contains(key) {
+    for (key, value) in attributes.entries where !positional.contains(key) && !leading.contains(key) {
       arguments.append(Argument(label: key, value: attribute(value, named: key)))
     }
     return Expr(.call(callee: .name(name), arguments: arguments))

@@ -51,6 +51,8 @@ public struct Lesson: Sendable, Equatable {
 
   /// The file name without extension: `04-dense-layer`.
   public let id: String
+  /// The number the file name starts with (`4`), if it starts with one.
+  public var number: Int? { Int(id.prefix { $0.isNumber }) }
   public let title: String
   public let steps: [Step]
 
@@ -190,9 +192,9 @@ public struct Course: Sendable {
     return FileManager.default.fileExists(atPath: local.path) ? local : nil
   }
 
-  /// A lesson by number (`4`), by id (`04-dense-layer`) or by a word of its id (`dense`).
+  /// A lesson by the number its file name starts with (`4` for `04-dense-layer`), by id, or by a word of its id (`dense`).
   public func lesson(_ key: String) -> Lesson? {
-    if let number = Int(key), number >= 1, number <= lessons.count { return lessons[number - 1] }
+    if let number = Int(key) { return lessons.first { $0.number == number } }
     return lessons.first { $0.id == key } ?? lessons.first { $0.id.contains(key.lowercased()) }
   }
 }
