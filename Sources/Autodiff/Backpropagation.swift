@@ -70,25 +70,40 @@ public func gradients(
   let keep = Set(targets.map(ObjectIdentifier.init))
   if output.requiresGradient { pending[ObjectIdentifier(output)] = start }
 
+  // Only the nodes from which a target can be reached run their rule, and only toward
+  // inputs on such a path: grad(L, A) of L = sum(A @ B) computes dA, not dB.
+  let order = topologicalOrder(from: output)
+  var leadsToTarget = keep
+  for node in order where !leadsToTarget.contains(ObjectIdentifier(node)) {
+    if node.inputs.contains(where: { leadsToTarget.contains(ObjectIdentifier($0)) }) {
+      leadsToTarget.insert(ObjectIdentifier(node))
+    }
+  }
+
   do {
-    for node in topologicalOrder(from: output).reversed() {
+    for node in order.reversed() {
       let id = ObjectIdentifier(node)
-      guard let rule = node.rule, let backward = rule.backward, let upstream = pending[id] else { continue }
+      guard leadsToTarget.contains(id), let rule = node.rule, let backward = rule.backward, let upstream = pending[id] else {
+        continue
+      }
       if !keep.contains(id) { pending[id] = nil }
+      let needed = node.inputs.map { $0.requiresGradient && leadsToTarget.contains(ObjectIdentifier($0)) }
       let context = BackwardContext(
         inputs: createGraph ? node.inputs : node.inputs.map(\.detached),
         output: createGraph ? node : node.detached,
         upstream: upstream,
         attributes: node.attributes,
-        needsGradient: node.inputs.map(\.requiresGradient))
+        needsGradient: needed)
       let contributions: [Variable?]
       if let anomalies {
         contributions = try anomalies.inspectBackward(of: node, rule: rule, context: context, running: backward)
       } else {
         contributions = try backward(context)
       }
-      for (input, contribution) in zip(node.inputs, contributions) {
-        guard let contribution, input.requiresGradient else { continue }
+      // A rule may compute gradients nobody asked for; only the needed ones are sent on.
+      let delivered = zip(contributions, needed).map { $1 ? $0 : nil }
+      for (input, contribution) in zip(node.inputs, delivered) {
+        guard let contribution else { continue }
         let inputID = ObjectIdentifier(input)
         if let earlier = pending[inputID] {
           pending[inputID] = try earlier + contribution
@@ -96,7 +111,7 @@ public func gradients(
           pending[inputID] = contribution
         }
       }
-      observe?(BackwardStep(node: node, upstream: upstream, inputGradients: contributions))
+      observe?(BackwardStep(node: node, upstream: upstream, inputGradients: delivered))
     }
     return try targets.map { (target: Variable) throws(TensorError) in
       if let gradient = pending[ObjectIdentifier(target)] {
@@ -133,3 +148,4 @@ public func topologicalOrder(from output: Variable) -> [Variable] {
   }
   return order
 }
+

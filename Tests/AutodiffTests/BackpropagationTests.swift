@@ -99,4 +99,16 @@ struct BackpropagationTests {
     _ = try gradients(of: L, wrt: [x]) { step in names.append(step.node.rule?.name ?? "leaf") }
     #expect(names == ["sum", "tanh"])
   }
+
+  /// Only paths that lead to a target run: grad(L, A) of L = sum(A @ B) does not compute dB.
+  @Test func onlyPathsToTheTargetsRun() throws {
+    let a = Variable(try Tensor(rows: [[1, 2], [3, 4]])), b = Variable(try Tensor(rows: [[1, 0], [0, 1]]))
+    let unrelated = Variable(Tensor([5]))
+    let L = try (Variable.matmul(a, b).reduced(.sum) + unrelated.reduced(.sum))
+    var sent: [String: [Bool]] = [:]
+    let g = try gradients(of: L, wrt: [a]) { step in sent[step.node.rule?.name ?? ""] = step.inputGradients.map { $0 != nil } }
+    #expect(g[0].value == (try Tensor(rows: [[1, 1], [1, 1]])))
+    #expect(sent["matmul"] == [true, false])
+    #expect(sent["add"] == [true, false])
+  }
 }
