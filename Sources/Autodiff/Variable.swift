@@ -18,6 +18,9 @@ public final class Variable {
   public let requiresGradient: Bool
   /// The name the learner first gave this value (`z`), for showing graphs in their own words.
   public var label: String?
+  /// A gradient handed out as data (by `grad`): a value computed from it is an
+  /// optimizer step, which the language stores without a graph.
+  public var isGradient = false
 
   /// A leaf: a value that was not computed from other variables.
   public init(_ value: Tensor, requiresGradient: Bool = true) {

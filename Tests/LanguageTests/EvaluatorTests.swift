@@ -248,6 +248,32 @@ struct TrainingLoopTests {
     #expect(try tensor("w", in: interpreter).scalars.map { ($0 * 1e6).rounded() / 1e6 } == [3, -2])
   }
 
+  /// The same with the gradient named first (dw = grad(L, w); w = w - lr * dw), and for several at once.
+  @Test func namedGradientsMakeOptimizerStepsToo() throws {
+    let interpreter = Interpreter()
+    run("""
+      seed(0); x = randn(2, 8); t = [[3, -2]] @ x + 1; w = zeros(1, 2); b = 0
+      for i in 0..<2000 {
+        L = mean((w @ x + b - t) ** 2)
+        dw, db = grad(L, [w, b])
+        w = w - 0.1 * dw
+        b = b - 0.1 * db
+      }
+      """, in: interpreter)
+    for name in ["w", "b"] {
+      guard case .tensor(let v)? = interpreter.lookup(name) else { Issue.record("no \(name)"); continue }
+      #expect(v.isLeaf, "\(name) still carries a graph")
+    }
+    #expect(try tensor("b", in: interpreter).scalars.map { ($0 * 1e6).rounded() / 1e6 } == [1])
+  }
+
+  /// A recurrence that is not an update keeps its graph (backpropagation through time).
+  @Test func aRecurrenceKeepsItsGraph() throws {
+    let interpreter = Interpreter()
+    run("h0 = ones(2); h = h0\nfor i in 0..<3 { h = tanh(h * 0.5) }\nL = sum(h)", in: interpreter)
+    #expect(try tensor("grad(L, h0)", in: interpreter).scalars.allSatisfy { $0 > 0 })
+  }
+
   /// A script building a 1,000,000-op chain works (no recursion anywhere: walk, release, naming).
   @Test func aLongChainBuildsAndDifferentiates() throws {
     let interpreter = Interpreter()

@@ -67,7 +67,12 @@ extension BuiltinTable {
       }
     }
     // A plain gradient is new data; a recorded one keeps its graph for second derivatives.
-    let values = results.map { Value.tensor(createGraph && $0.isReached ? $0.variable : Variable($0.value)) }
+    let values = results.map { result -> Value in
+      if createGraph && result.isReached { return .tensor(result.variable) }
+      let data = Variable(result.value)
+      data.isGradient = true
+      return .tensor(data)
+    }
     return several ? .tuple(values) : values[0]
   }
 }

@@ -130,9 +130,9 @@ public final class Interpreter {
 
     case let .assign(targets, expr):
       var value = try evaluate(expr)
-      if Self.isUpdate(expr), case .tensor(let v) = value {
-        // W = W - lr * grad(L, W) is an optimizer step: the new W is data, as under torch.no_grad(),
-        // so each training iteration builds its own graph and the old ones are freed.
+      if case .tensor(let v) = value, !v.isGradient, Self.isOptimizerStep(v) {
+        // W = W - lr * grad(L, W) (or - lr * dW) is an optimizer step: the new W is data, as under
+        // torch.no_grad(), so each training iteration builds its own graph and the old ones are freed.
         value = .tensor(.constant(v.value))
       }
       if targets.count == 1 {
@@ -410,20 +410,16 @@ extension Interpreter {
 }
 
 extension Interpreter {
-  /// Whether an assigned expression uses a gradient (`grad`, `vjp`) to compute new values.
-  static func isUpdate(_ expr: Expr) -> Bool {
-    switch expr.kind {
-    case .call(let callee, let arguments):
-      if case .name(let name) = callee.kind, name == "grad" || name == "vjp" {
-        return !arguments.contains { $0.label == "create_graph" }
-      }
-      return arguments.contains { isUpdate($0.value) }
-    case .binary(_, let lhs, let rhs, _): return isUpdate(lhs) || isUpdate(rhs)
-    case .unary(_, let operand): return isUpdate(operand)
-    case .attribute(let base, _, _): return isUpdate(base)
-    case .subscript(let base, _): return isUpdate(base)
-    case .list(let items), .tuple(let items): return items.contains(where: isUpdate)
-    default: return false
+  /// Whether a value was computed from a gradient handed out by `grad` (an update such as
+  /// `W - lr * dW`). Only the statement's own ops are searched: named values are not entered.
+  static func isOptimizerStep(_ value: Variable) -> Bool {
+    var stack = [value]
+    var visited = 0
+    while let node = stack.popLast(), visited < 256 {
+      visited += 1
+      if node.isGradient { return true }
+      if node === value || node.label == nil { stack += node.inputs }
     }
+    return false
   }
 }
