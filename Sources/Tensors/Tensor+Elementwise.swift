@@ -37,12 +37,19 @@ extension Tensor {
           } else {
             let loop = StridedLoop(shape: shape, operands: [lhs.shape, rhs.shape])
             loop.forEachRow { output, bases, length, steps in
-              var i = bases[0], j = bases[1]
-              let si = steps[0], sj = steps[1]
-              for k in 0..<length {
-                out[output + k] = combine(a[i], b[j])
-                i += si
-                j += sj
+              let i = bases[0], j = bases[1]
+              // The row shapes broadcasting gives, each as a loop the compiler can vectorize.
+              switch (steps[0], steps[1]) {
+              case (1, 1):
+                for k in 0..<length { out[output + k] = combine(a[i + k], b[j + k]) }
+              case (1, 0):
+                let y = b[j]
+                for k in 0..<length { out[output + k] = combine(a[i + k], y) }
+              case (0, 1):
+                let x = a[i]
+                for k in 0..<length { out[output + k] = combine(x, b[j + k]) }
+              case let (si, sj):
+                for k in 0..<length { out[output + k] = combine(a[i + k * si], b[j + k * sj]) }
               }
             }
           }
@@ -137,6 +144,10 @@ struct StridedLoop {
   }
 
   /// Calls `body(outputOffset, operandOffsets, rowLength, operandSteps)` once per row.
+  ///
+  /// Inlined, so that the row loop of each caller is compiled with its element
+  /// operation in place rather than called through a closure per element.
+  @inline(__always)
   func forEachRow(_ body: (Int, [Int], Int, [Int]) -> Void) {
     let total = Shape.product(shape)
     guard total > 0 else { return }

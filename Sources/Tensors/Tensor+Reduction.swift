@@ -36,6 +36,9 @@ extension Tensor {
               var total = 0.0
               for k in 0..<length { total += x[input + k] }
               out[o] += total
+            } else if step == 1 {
+              // Summing the outer axes: one row added into another, element by element.
+              for k in 0..<length { out[o + k] += x[input + k] }
             } else {
               for k in 0..<length {
                 out[o] += x[input + k]

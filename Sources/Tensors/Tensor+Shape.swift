@@ -69,7 +69,25 @@ extension Tensor {
     guard try Shape.broadcast(shape, target) == target else {
       throw .broadcast(lhs: shape, rhs: target, axis: Self.firstMismatch(shape, target))
     }
-    return try Tensor.zip(self, Tensor.zeros(target)) { x, _ in x }
+    let count = try Shape.elementCount(target)
+    if scalars.count == 1 { return Tensor(uncheckedShape: target, scalars: Array(repeating: scalars[0], count: count)) }
+    // Copied row by row through stride-0 axes, without a tensor of zeros to broadcast against.
+    let loop = StridedLoop(shape: target, operands: [shape])
+    let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+      scalars.withUnsafeBufferPointer { x in
+        loop.forEachRow { output, bases, length, steps in
+          let base = bases[0], step = steps[0]
+          if step == 0 {
+            let v = x[base]
+            for k in 0..<length { out[output + k] = v }
+          } else {
+            for k in 0..<length { out[output + k] = x[base + k * step] }
+          }
+        }
+      }
+      initialized = count
+    }
+    return Tensor(uncheckedShape: target, scalars: result)
   }
 
   static func firstMismatch(_ shape: [Int], _ target: [Int]) -> Int {
