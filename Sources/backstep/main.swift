@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Shell
+import Tensors
 
 /// The command line: a script, `-e` statements, or the interactive shell.
 struct Backstep: ParsableCommand {
@@ -92,6 +93,7 @@ struct Backstep: ParsableCommand {
   }
 }
 
+StorageReuse.prepare()
 do {
   var command = try Backstep.parseAsRoot()
   try command.run()
