@@ -30,11 +30,15 @@ let package = Package(
     .target(name: "Shell", dependencies: ["Language", "Autodiff", "Tensors", "CReadline"]),
     .executableTarget(
       name: "backstep",
-      dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: ["Shell", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
-    .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+    // `make bench`: the benchmark suite against NumPy (bench/reference.py), built in release mode.
+    .executableTarget(name: "BackstepBench", dependencies: ["Language", "Autodiff", "Tensors", "CBLAS"]),
+    // `make fuzz` builds this with libFuzzer; otherwise it replays inputs given as files.
+    .executableTarget(name: "BackstepFuzz", dependencies: ["Shell", "Tensors"]),
+    .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["Fixtures"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
     .testTarget(name: "LanguageTests", dependencies: ["Language", "Autodiff", "Tensors"]),
-    .testTarget(name: "ShellTests", dependencies: ["Shell", "Language", "backstep"]),
+    .testTarget(name: "ShellTests", dependencies: ["Shell", "Language", "backstep"], exclude: ["Snapshots", "FuzzRegressions"]),
   ]
 )

@@ -1,0 +1,47 @@
+import CBLAS
+import Foundation
+
+/// What the table's header says about the machine and the two BLAS libraries.
+struct Machine {
+  let cpu: String
+  let cores: Int
+  let memoryGiB: Double
+  /// The 1-minute load average when the suite started and when it ended.
+  var loadAverage: (start: Double, end: Double)
+  /// Backstep's BLAS: OpenBLAS's configuration string, the kernel it picked and its threads.
+  let blasConfig: String
+  let blasCore: String
+  let blasThreads: Int
+
+  static func current() -> Machine {
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+      .flatMap { $0.split(separator: ":", maxSplits: 1).last }
+      .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+    let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+    let vector = ["avx512f", "avx2", "avx"].first { flags.contains(" \($0) ") || flags.hasSuffix(" \($0)") } ?? "sse"
+    return Machine(
+      cpu: "\(model) (\(vector.uppercased()))",
+      cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
+      memoryGiB: Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30),
+      loadAverage: (Self.loadAverage(), .nan),
+      blasConfig: openblas_get_config().map { String(cString: $0).trimmingCharacters(in: .whitespaces) } ?? "unknown",
+      blasCore: openblas_get_corename().map { String(cString: $0) } ?? "unknown",
+      blasThreads: Int(openblas_get_num_threads()))
+  }
+
+  /// The 1-minute load average (how many processes wanted a core, on average).
+  static func loadAverage() -> Double {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").first.flatMap { Double($0) } ?? .nan
+  }
+}
+
+/// What the NumPy side reports about itself (`reference.py info`).
+struct ReferenceInfo: Decodable {
+  let numpy: String
+  let python: String
+  let config: String
+  let core: String
+  let threads: Int
+}

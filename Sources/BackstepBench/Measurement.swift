@@ -1,0 +1,123 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Seconds on the monotonic clock.
+func now() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// The seconds of each of `repeats` calls of `body`, after one untimed warm-up call.
+func timed(repeats: Int, _ body: () throws(BenchError) -> Void) throws(BenchError) -> [Double] {
+  try body()
+  var times: [Double] = []
+  for _ in 0..<repeats {
+    let start = now()
+    try body()
+    times.append(now() - start)
+  }
+  return times
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+func median(_ values: [Double]) -> Double {
+  guard !values.isEmpty else { return .nan }
+  let sorted = values.sorted()
+  let middle = sorted.count / 2
+  return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/// This process's peak resident set so far, in KiB (`VmHWM` of /proc/self/status).
+///
+/// Not `getrusage`'s `ru_maxrss`: a process started by `posix_spawn` from a large
+/// parent begins with the parent's figure there.
+func peakResidentKiB() -> Int { statusField("VmHWM") }
+
+/// This process's resident set now, in KiB.
+func residentKiB() -> Int { statusField("VmRSS") }
+
+/// Restarts the peak resident set from the current one (Linux: `5` into /proc/self/clear_refs).
+func resetPeakResident() {
+  let fd = open("/proc/self/clear_refs", O_WRONLY)
+  guard fd >= 0 else { return }
+  _ = write(fd, "5", 1)
+  close(fd)
+}
+
+private func statusField(_ name: String) -> Int {
+  let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+  guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+  return Int(line.split(separator: " ").dropFirst().first { Int($0) != nil } ?? "") ?? 0
+}
+
+/// What went wrong while benchmarking: printed, and the bench exits with status 1.
+struct BenchError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
+
+// MARK: - Child processes
+
+/// A finished child process: its wall time, exit status and what it printed.
+struct ChildRun {
+  let seconds: Double
+  let status: Int32
+  let output: String
+}
+
+/// Runs `arguments` (the first is looked up on PATH) with `environment` changed (a `nil`
+/// value removes the variable), timing it from spawn to exit; standard output is kept
+/// when `capture`, else discarded.
+func runChild(
+  _ arguments: [String], environment changes: [String: String?] = [:], capture: Bool = false
+) throws(BenchError) -> ChildRun {
+  guard let program = arguments.first else { throw BenchError("no command to run") }
+  var environment = ProcessInfo.processInfo.environment
+  for (key, value) in changes { environment[key] = value }
+  let outputPath = capture ? FileManager.default.temporaryDirectory
+    .appendingPathComponent("backstep-bench-\(getpid())-\(UInt64(now() * 1e6)).out").path : "/dev/null"
+  defer { if capture { unlink(outputPath) } }
+
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+  let argv = arguments.map { strdup($0) } + [nil]
+  let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+  defer {
+    for pointer in argv { free(pointer) }
+    for pointer in envp { free(pointer) }
+  }
+  var pid: pid_t = 0
+  let start = now()
+  let spawned = posix_spawnp(&pid, program, &actions, nil, argv, envp)
+  guard spawned == 0 else { throw BenchError("cannot start \(program): \(String(cString: strerror(spawned)))") }
+  var status: Int32 = 0
+  while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+  let seconds = now() - start
+  // WIFEXITED / WEXITSTATUS, spelled out: Swift does not import the C macros.
+  let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+  let output = capture ? ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "") : ""
+  return ChildRun(seconds: seconds, status: exitStatus, output: output)
+}
+
+/// Runs a child that prints one JSON object, and decodes it.
+func runJSON<T: Decodable>(
+  _ type: T.Type, _ arguments: [String], environment: [String: String?] = [:]
+) throws(BenchError) -> T {
+  let run = try runChild(arguments, environment: environment, capture: true)
+  guard run.status == 0 else {
+    throw BenchError("`\(arguments.joined(separator: " "))` exited with status \(run.status)")
+  }
+  guard let line = run.output.split(separator: "\n").last, let data = String(line).data(using: .utf8),
+    let value = try? JSONDecoder().decode(T.self, from: data)
+  else {
+    throw BenchError("`\(arguments.joined(separator: " "))` printed no result: \(run.output.prefix(200))")
+  }
+  return value
+}

@@ -1,0 +1,238 @@
+import CBLAS
+import Foundation
+import Tensors
+
+// `make bench`: every case of the suite, Backstep and NumPy in the same run, one table.
+//
+//   BackstepBench [--quick] [--only 1,2,3,4,5,6,memory] [--threads N] [--python PYTHON]
+//                 [--reference bench/reference.py] [--backstep PATH] [--lessons DIR]
+//   BackstepBench --child memory-backstep | memory-blas     (used by the suite itself)
+
+struct Options {
+  var quick = false
+  var python = "python3"
+  var reference = "bench/reference.py"
+  var backstep: String
+  var lessons = "lessons"
+  var child: String?
+  /// The cases to run (all when `nil`): numbers, and `memory`.
+  var only: Set<String>?
+  /// BLAS threads on both sides (the libraries' own default when `nil`).
+  var threads: Int?
+
+  init(_ arguments: [String]) throws(BenchError) {
+    let executable = URL(fileURLWithPath: arguments.first ?? "BackstepBench").resolvingSymlinksInPath()
+    backstep = executable.deletingLastPathComponent().appendingPathComponent("backstep").path
+    var rest = arguments.dropFirst()
+    func value(_ flag: String) throws(BenchError) -> String {
+      guard let next = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+      return next
+    }
+    while let flag = rest.popFirst() {
+      switch flag {
+      case "--quick": quick = true
+      case "--python": python = try value(flag)
+      case "--reference": reference = try value(flag)
+      case "--backstep": backstep = try value(flag)
+      case "--lessons": lessons = try value(flag)
+      case "--child": child = try value(flag)
+      case "--threads":
+        guard let count = Int(try value(flag)), count > 0 else { throw BenchError("--threads needs a positive number") }
+        threads = count
+      case "--only": only = Set(try value(flag).split(separator: ",").map(String.init))
+      default: throw BenchError("unknown argument \(flag)")
+    }
+    }
+  }
+
+  func repeats(_ full: Int) -> Int { quick ? max(2, full / 3) : full }
+
+  func runs(_ name: String) -> Bool { only?.contains(name) ?? true }
+
+  /// The NumPy side runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which some machines
+  /// set for older OpenBLAS builds and which slow NumPy's own, newer OpenBLAS.
+  var numpyEnvironment: [String: String?] {
+    var environment: [String: String?] = ["OPENBLAS_CORETYPE": nil, "OPENBLAS_L2_SIZE": nil]
+    if let threads { environment["OPENBLAS_NUM_THREADS"] = String(threads) }
+    return environment
+  }
+}
+
+
+struct Times: Decodable { let times: [Double] }
+
+func log(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func runSuite(_ options: Options) throws(BenchError) {
+  if let threads = options.threads {
+    // Both sides alike: this process, the backstep processes it starts, and NumPy.
+    openblas_set_num_threads(Int32(threads))
+    setenv("OPENBLAS_NUM_THREADS", String(threads), 1)
+  }
+  var machine = Machine.current()
+  let reference = try runJSON(ReferenceInfo.self, [options.python, options.reference, "info"], environment: options.numpyEnvironment)
+  func numpy(_ name: String, _ repeats: Int, _ extra: [String] = []) throws(BenchError) -> [Double] {
+    try runJSON(Times.self, [options.python, options.reference, name, String(repeats)] + extra, environment: options.numpyEnvironment).times
+  }
+  var rows: [Row] = []
+
+  log("dgemm rate…")
+  let n = Cases.matmulSize
+  let dgemmSeconds = median(try BareBLAS.productTimes(n: n, repeats: options.repeats(9)))
+  let dgemmRate = BareBLAS.productFlops(n) / dgemmSeconds
+
+  if options.runs("1") {
+  log("1. start-up…")
+  var startBackstep: [Double] = [], startNumpy: [Double] = []
+  for round in 0..<(options.repeats(20) + 2) {
+    let a = try runChild([options.backstep, "-e", "1+1"])
+    let b = try runChild([options.python, "-c", "import numpy"], environment: options.numpyEnvironment)
+    guard a.status == 0 else { throw BenchError("backstep -e \"1+1\" exited with status \(a.status)") }
+    if round >= 2 {  // two warm-up rounds fill the page cache
+      startBackstep.append(a.seconds)
+      startNumpy.append(b.seconds)
+    }
+  }
+  let startup = median(startBackstep)
+  rows.append(Row(
+    number: "1", name: "start-up: `backstep -e \"1+1\"` vs `python3 -c \"import numpy\"`", size: "process",
+    backstep: Measure(value: startup, unit: .seconds), numpy: Measure(value: median(startNumpy), unit: .seconds),
+    target: "≤ 20 ms", met: startup <= 0.020))
+  }
+
+  if options.runs("2") {
+  log("2. matmul and its gradients…")
+  let bare = median(try BareBLAS.gradientTimes(n: n, repeats: options.repeats(9)))
+  let matmul = median(try Cases.matmulTimes(repeats: options.repeats(9)))
+  let matmulCore = median(try Cases.matmulCoreTimes(repeats: options.repeats(9)))
+  let matmulNumpy = median(try numpy("matmul", options.repeats(9)))
+  let threeProducts = 3 * BareBLAS.productFlops(n)
+  rows.append(Row(
+    number: "2", name: "`L = sum(A @ B)`, dA, dB", size: "1024×1024",
+    backstep: Measure(value: matmul, unit: .seconds), numpy: Measure(value: matmulNumpy, unit: .seconds),
+    dgemmFraction: threeProducts / matmul / dgemmRate,
+    target: String(format: "≤ 1.15× bare dgemm: %.2f×", matmul / bare), met: matmul / bare <= 1.15))
+  rows.append(Row(
+    number: "2a", name: "the same through the Autodiff API", size: "1024×1024",
+    backstep: Measure(value: matmulCore, unit: .seconds), numpy: Measure(value: matmulNumpy, unit: .seconds),
+    dgemmFraction: threeProducts / matmulCore / dgemmRate,
+    target: String(format: "≤ 1.15× bare dgemm: %.2f×", matmulCore / bare), met: matmulCore / bare <= 1.15))
+  rows.append(Row(
+    number: "2b", name: "the three bare `cblas_dgemm` calls", size: "1024×1024",
+    backstep: Measure(value: bare, unit: .seconds), numpy: Measure(value: matmulNumpy, unit: .seconds),
+    dgemmFraction: threeProducts / bare / dgemmRate))
+  }
+
+  if options.runs("3") {
+  log("3. broadcast chain…")
+  let broadcast = median(try Cases.broadcastTimes(repeats: options.repeats(9)))
+  let broadcastNumpy = median(try numpy("broadcast", options.repeats(9)))
+  rows.append(Row(
+    number: "3", name: "`L = sum(tanh(x * w + b))`, dx, dw, db", size: "(1000, 1000), (1000,), (1000, 1)",
+    backstep: Measure(value: broadcast, unit: .seconds), numpy: Measure(value: broadcastNumpy, unit: .seconds),
+    target: "ratio ≤ 1.0", met: broadcast <= broadcastNumpy))
+  }
+
+  if options.runs("4") {
+  log("4. small statements…")
+  let count = options.quick ? 20_000 : 100_000
+  let statements = median(try Cases.statementsTimes(count: count, repeats: options.repeats(3))) / Double(count)
+  let statementsNumpy = median(try numpy("statements", options.repeats(3), [String(count)])) / Double(count)
+  rows.append(Row(
+    number: "4", name: "small statements, parsed and recorded", size: "\(count) × 4×4",
+    backstep: Measure(value: statements, unit: .secondsPerStatement),
+    numpy: Measure(value: statementsNumpy, unit: .secondsPerStatement),
+    target: "≤ 2 µs per statement", met: statements <= 2e-6))
+  }
+
+  if options.runs("5") {
+  log("5. MLP training…")
+  let mlp = median(try Cases.mlpTimes(repeats: options.repeats(5)))
+  let mlpNumpy = median(try numpy("mlp", options.repeats(5)))
+  rows.append(Row(
+    number: "5", name: "MLP 784→512→10, softmax cross-entropy, SGD, \(Cases.mlpSteps) steps", size: "batch 256",
+    backstep: Measure(value: mlp, unit: .seconds), numpy: Measure(value: mlpNumpy, unit: .seconds),
+    dgemmFraction: Double(Cases.mlpSteps) * Cases.mlpFlops() / mlp / dgemmRate,
+    target: "ratio ≤ 1.0", met: mlp <= mlpNumpy))
+  }
+
+  if options.runs("6") {
+  log("6. lesson course…")
+  let lessonFiles = ((try? FileManager.default.contentsOfDirectory(atPath: options.lessons)) ?? [])
+    .filter { $0.hasSuffix(".lesson") }
+  guard !lessonFiles.isEmpty else { throw BenchError("no lessons in \(options.lessons)") }
+  let lessonsFolder = URL(fileURLWithPath: options.lessons).standardizedFileURL.path
+  let course = try timed(repeats: options.repeats(5)) { () throws(BenchError) in
+    for number in 1...lessonFiles.count {
+      let run = try runChild(
+        [options.backstep, "--lesson", String(number), "--auto"], environment: ["BACKSTEP_LESSONS": lessonsFolder])
+      guard run.status == 0 else { throw BenchError("lesson \(number) --auto exited with status \(run.status)") }
+    }
+  }
+  let courseTime = median(course)
+  rows.append(Row(
+    number: "6", name: "the course, every lesson with `--auto`", size: "\(lessonFiles.count) lessons",
+    backstep: Measure(value: courseTime, unit: .seconds), numpy: nil, target: "< 2 s", met: courseTime < 2))
+  }
+
+  var memory: (backstep: MemoryReading, blas: MemoryReading, numpy: MemoryReading)?
+  if options.runs("memory") {
+    log("memory of case 2…")
+    let me = CommandLine.arguments[0]
+    memory = (
+      try runJSON(MemoryReading.self, [me, "--child", "memory-backstep"]),
+      try runJSON(MemoryReading.self, [me, "--child", "memory-blas"]),
+      try runJSON(MemoryReading.self, [options.python, options.reference, "memory"], environment: options.numpyEnvironment))
+  }
+  machine.loadAverage.end = Machine.loadAverage()
+
+  // MARK: Report
+  print("""
+    Backstep benchmark suite — medians of repeated runs, Backstep and NumPy in the same run
+    Machine: \(machine.cpu), \(machine.cores) cores, \(String(format: "%.0f", machine.memoryGiB)) GiB; \
+    load average \(String(format: "%.1f", machine.loadAverage.start)) at the start, \
+    \(String(format: "%.1f", machine.loadAverage.end)) at the end
+    Backstep BLAS: \(machine.blasConfig); kernel \(machine.blasCore), BLAS threads: \(machine.blasThreads); \
+    cblas_dgemm 1024³ measured at \(String(format: "%.1f", dgemmRate / 1e9)) GFLOP/s
+    NumPy \(reference.numpy) (Python \(reference.python)): \(reference.config); kernel \(reference.core), BLAS threads: \(reference.threads)
+
+    """)
+  print(renderTable(rows))
+  guard let memory else { return }
+  let matrix = Double(n * n * 8)
+  func mib(_ bytes: Double) -> String { String(format: "%.1f MiB", bytes / Double(1 << 20)) }
+  func times(_ bytes: Double, _ of: Double) -> String { String(format: "%.2f×", bytes / of) }
+  let peak = memory.backstep.addedBytes
+  // Inputs A, B; outputs A @ B (kept by the graph) and L (one number); gradients dA, dB.
+  let counted = 5 * matrix, strict = 4 * matrix
+  print("""
+
+    Peak memory of case 2 (peak resident set of a process running only that case, less its resident set before A and B exist):
+      Backstep \(mib(peak)): \(times(peak, counted)) the \(mib(counted)) of inputs A, B, output A @ B and gradients dA, dB \
+    (target ≤ 1.5×: \(peak <= 1.5 * counted ? "yes" : "no")); \(times(peak, strict)) the \(mib(strict)) of A, B, dA, dB alone.
+      The three bare dgemm calls: \(mib(memory.blas.addedBytes)) (\(times(memory.blas.addedBytes, counted))); \
+    NumPy: \(mib(memory.numpy.addedBytes)) (\(times(memory.numpy.addedBytes, counted))).
+    """)
+}
+
+StorageReuse.prepare()
+do {
+  let options = try Options(CommandLine.arguments)
+  switch options.child {
+  case "memory-backstep":
+    let reading = try Cases.matmulPeak()
+    print("{\"before\": \(reading.before), \"after\": \(reading.after)}")
+  case "memory-blas":
+    let reading = BareBLAS.gradientPeak(n: Cases.matmulSize)
+    print("{\"before\": \(reading.before), \"after\": \(reading.after)}")
+  case nil:
+    try runSuite(options)
+  case let other?:
+    throw BenchError("unknown child case \(other)")
+  }
+} catch {
+  log("BackstepBench: \(error)")
+  exit(1)
+}
