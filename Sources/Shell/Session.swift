@@ -69,13 +69,10 @@ public final class Session {
     pendingLines.append(line)
     let text = pendingLines.joined(separator: "\n")
     let source = SourceText(text, firstLine: pendingFirstLine)
-    do {
-      _ = try Parser.parse(source)
-    } catch where error.isIncomplete {
-      return nil
-    } catch {}
+    let parsed = Result { () throws(SyntaxError) in try Parser.parse(source) }
+    if case .failure(let error) = parsed, error.isIncomplete { return nil }
     pendingLines = []
-    run(source)
+    run(source, parsed: parsed)
     return text
   }
 
@@ -93,10 +90,10 @@ public final class Session {
   }
 
   /// Runs complete source text and shows its records.
-  public func run(_ source: SourceText) {
+  public func run(_ source: SourceText, parsed: Result<[Statement], SyntaxError>? = nil) {
     var events: [TraceEvent] = []
     if options.trace { interpreter.tracer = { events.append($0) } }
-    let records = interpreter.run(source)
+    let records = interpreter.run(source, parsed: parsed ?? Result { () throws(SyntaxError) in try Parser.parse(source) })
     interpreter.tracer = nil
     progressBar.finish()
     if options.trace && !events.isEmpty {

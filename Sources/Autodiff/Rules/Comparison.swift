@@ -20,12 +20,12 @@ extension Rule {
       backward: nil)
   }
 
-  public static let greater = comparison("greater", ">", >)
-  public static let greaterEqual = comparison("greater_equal", ">=", >=)
-  public static let less = comparison("less", "<", <)
-  public static let lessEqual = comparison("less_equal", "<=", <=)
-  public static let equal = comparison("equal", "==", ==)
-  public static let notEqual = comparison("not_equal", "!=", !=)
+  public static let greater = comparison("greater", ">") { $0 > $1 }
+  public static let greaterEqual = comparison("greater_equal", ">=") { $0 >= $1 }
+  public static let less = comparison("less", "<") { $0 < $1 }
+  public static let lessEqual = comparison("less_equal", "<=") { $0 <= $1 }
+  public static let equal = comparison("equal", "==") { $0 == $1 }
+  public static let notEqual = comparison("not_equal", "!=") { $0 != $1 }
 
   /// `where(cond, a, b)`: a where cond is nonzero, b elsewhere.
   public static let `where` = Rule(

@@ -48,15 +48,19 @@ public final class Interpreter {
   /// Runs source text that holds complete statements: one record per top-level statement.
   /// A syntax error gives a single failed record and runs nothing.
   public func run(_ text: SourceText) -> [Record] {
+    run(text, parsed: Result { () throws(SyntaxError) in try Parser.parse(text) })
+  }
+
+  /// Runs source text already parsed (the shell parses each line once, to know whether it is complete).
+  public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>) -> [Record] {
     source = text
-    let statements: [Statement]
-    do {
-      statements = try Parser.parse(text)
-    } catch {
+    switch parsed {
+    case .success(let statements):
+      return statements.map(runTopLevel)
+    case .failure(let error):
       let line = text.location(of: error.range.start).line
       return [Record(line: line, source: text.line(line), outcome: .failure(error.diagnostic), notes: [])]
     }
-    return statements.map(runTopLevel)
   }
 
   /// Sets a variable directly (lessons and tests).
