@@ -42,7 +42,10 @@ extension Commands {
         hint: "try it on a smaller example; grad(\(name), x) still computes the gradient")
     }
     do {
-      return try BackwardWalk(from: output, named: name)
+      // A gradient must not be named like one of the session's variables (pasting would overwrite it).
+      let graphNames = Set(topologicalOrder(from: output).compactMap(\.label))
+      let sessionNames = Set(session.interpreter.globals.keys).subtracting(graphNames)
+      return try BackwardWalk(from: output, named: name, avoiding: sessionNames)
     } catch {
       throw EvaluationError(error.description, at: arguments.range)
     }

@@ -37,14 +37,15 @@ public struct BackwardWalk {
   /// Names of the forward nodes: labels, the output's name, or t1, t2, … for long unnamed expressions.
   public let names: [ObjectIdentifier: String]
 
-  /// Walks backward from a scalar `output` called `outputName`.
-  public init(from output: Variable, named outputName: String) throws(AutodiffError) {
+  /// Walks backward from a scalar `output` called `outputName`. Gradients are not given
+  /// a name in `avoiding` (the session's variables, which pasted lines would overwrite).
+  public init(from output: Variable, named outputName: String, avoiding: Set<String> = []) throws(AutodiffError) {
     guard output.value.count == 1 else { throw .nonScalarOutput(shape: output.shape) }
     self.output = output
     let order = topologicalOrder(from: output)
     self.order = order
     names = GraphNotation.shortNames(order, outputName: outputName)
-    takenNames = Set(order.compactMap(\.label) + [outputName])
+    takenNames = Set(order.compactMap(\.label) + [outputName]).union(avoiding)
 
     let seed = Variable(Tensor.ones(like: output.value))
     seed.label = takenNames.contains("d" + outputName) ? "grad_" + outputName : "d" + outputName
