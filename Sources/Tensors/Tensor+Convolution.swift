@@ -33,25 +33,12 @@ extension Tensor {
   public static func convolution(_ x: Tensor, _ w: Tensor, geometry g: ConvolutionGeometry) throws(TensorError) -> Tensor {
     try g.expect(x, g.inputShape, w, g.weightShape)
     let plane = PlanarGeometry(g)
-    var y = [Double](repeating: 0, count: try Shape.elementCount(g.outputShape))
-    var columns = [Double](repeating: 0, count: try Shape.elementCount([plane.rows, plane.outputArea]))
-    guard plane.isNonEmpty else { return Tensor(uncheckedShape: g.outputShape, scalars: y) }
-    x.scalars.withUnsafeBufferPointer { px in
-      w.scalars.withUnsafeBufferPointer { pw in
-        y.withUnsafeMutableBufferPointer { py in
-          columns.withUnsafeMutableBufferPointer { pc in
-            guard let x0 = px.baseAddress, let w0 = pw.baseAddress, let y0 = py.baseAddress, let c0 = pc.baseAddress else { return }
-            for n in 0..<g.batch {
-              plane.im2col(x0 + n * plane.inputVolume, into: c0)
-              cblas_dgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.outChannels), Int32(plane.outputArea), Int32(plane.rows),
-                1, w0, Int32(plane.rows), c0, Int32(plane.outputArea), 0, y0 + n * plane.outputVolume, Int32(plane.outputArea))
-            }
-          }
-        }
-      }
+    return try plane.perExample(x, w, resultShape: g.outputShape) { x0, w0, y0, c0, n in
+      plane.im2col(x0 + n * plane.inputVolume, into: c0)
+      cblas_dgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.outChannels), Int32(plane.outputArea), Int32(plane.rows),
+        1, w0, Int32(plane.rows), c0, Int32(plane.outputArea), 0, y0 + n * plane.outputVolume, Int32(plane.outputArea))
     }
-    return Tensor(uncheckedShape: g.outputShape, scalars: y)
   }
 
   /// The input gradient of a convolution, PyTorch's `conv_transpose1d`/`conv_transpose2d`:
@@ -63,25 +50,12 @@ extension Tensor {
   public static func transposedConvolution(_ dy: Tensor, _ w: Tensor, geometry g: ConvolutionGeometry) throws(TensorError) -> Tensor {
     try g.expect(dy, g.outputShape, w, g.weightShape)
     let plane = PlanarGeometry(g)
-    var dx = [Double](repeating: 0, count: try Shape.elementCount(g.inputShape))
-    var columns = [Double](repeating: 0, count: try Shape.elementCount([plane.rows, plane.outputArea]))
-    guard plane.isNonEmpty else { return Tensor(uncheckedShape: g.inputShape, scalars: dx) }
-    dy.scalars.withUnsafeBufferPointer { pg in
-      w.scalars.withUnsafeBufferPointer { pw in
-        dx.withUnsafeMutableBufferPointer { px in
-          columns.withUnsafeMutableBufferPointer { pc in
-            guard let g0 = pg.baseAddress, let w0 = pw.baseAddress, let x0 = px.baseAddress, let c0 = pc.baseAddress else { return }
-            for n in 0..<g.batch {
-              cblas_dgemm(
-                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(plane.rows), Int32(plane.outputArea), Int32(g.outChannels),
-                1, w0, Int32(plane.rows), g0 + n * plane.outputVolume, Int32(plane.outputArea), 0, c0, Int32(plane.outputArea))
-              plane.col2im(c0, into: x0 + n * plane.inputVolume)
-            }
-          }
-        }
-      }
+    return try plane.perExample(dy, w, resultShape: g.inputShape) { g0, w0, x0, c0, n in
+      cblas_dgemm(
+        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(plane.rows), Int32(plane.outputArea), Int32(g.outChannels),
+        1, w0, Int32(plane.rows), g0 + n * plane.outputVolume, Int32(plane.outputArea), 0, c0, Int32(plane.outputArea))
+      plane.col2im(c0, into: x0 + n * plane.inputVolume)
     }
-    return Tensor(uncheckedShape: g.inputShape, scalars: dx)
   }
 
   /// The filter gradient of a convolution: x (N, C, *in) and dy (N, O, *out) → dw (O, C, *k).
@@ -92,25 +66,13 @@ extension Tensor {
   public static func convolutionFilterGradient(_ x: Tensor, _ dy: Tensor, geometry g: ConvolutionGeometry) throws(TensorError) -> Tensor {
     try g.expect(x, g.inputShape, dy, g.outputShape)
     let plane = PlanarGeometry(g)
-    var dw = [Double](repeating: 0, count: try Shape.elementCount(g.weightShape))
-    var columns = [Double](repeating: 0, count: try Shape.elementCount([plane.rows, plane.outputArea]))
-    guard plane.isNonEmpty else { return Tensor(uncheckedShape: g.weightShape, scalars: dw) }
-    x.scalars.withUnsafeBufferPointer { px in
-      dy.scalars.withUnsafeBufferPointer { pg in
-        dw.withUnsafeMutableBufferPointer { pw in
-          columns.withUnsafeMutableBufferPointer { pc in
-            guard let x0 = px.baseAddress, let g0 = pg.baseAddress, let w0 = pw.baseAddress, let c0 = pc.baseAddress else { return }
-            for n in 0..<g.batch {
-              plane.im2col(x0 + n * plane.inputVolume, into: c0)
-              cblas_dgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(g.outChannels), Int32(plane.rows), Int32(plane.outputArea),
-                1, g0 + n * plane.outputVolume, Int32(plane.outputArea), c0, Int32(plane.outputArea), 1, w0, Int32(plane.rows))
-            }
-          }
-        }
-      }
+    // dgemm adds each example's product into dw (beta = 1): the sum over the batch.
+    return try plane.perExample(x, dy, resultShape: g.weightShape) { x0, g0, w0, c0, n in
+      plane.im2col(x0 + n * plane.inputVolume, into: c0)
+      cblas_dgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(g.outChannels), Int32(plane.rows), Int32(plane.outputArea),
+        1, g0 + n * plane.outputVolume, Int32(plane.outputArea), c0, Int32(plane.outputArea), 1, w0, Int32(plane.rows))
     }
-    return Tensor(uncheckedShape: g.weightShape, scalars: dw)
   }
 }
 
@@ -131,6 +93,7 @@ private struct PlanarGeometry {
   let padY: Int, padX: Int
   let outHeight: Int, outWidth: Int
   let outChannels: Int
+  let batch: Int
 
   init(_ g: ConvolutionGeometry) {
     let lift = { (values: [Int], fill: Int) in values.count == 1 ? [fill, values[0]] : values }
@@ -138,6 +101,7 @@ private struct PlanarGeometry {
     let pad = lift(g.padBefore, 0), output = lift(g.outputSize, 1)
     channels = g.inChannels
     outChannels = g.outChannels
+    batch = g.batch
     (height, width) = (input[0], input[1])
     (kernelHeight, kernelWidth) = (kernel[0], kernel[1])
     (strideY, strideX) = (stride[0], stride[1])
@@ -198,5 +162,29 @@ private struct PlanarGeometry {
         }
       }
     }
+  }
+}
+
+extension PlanarGeometry {
+  /// Runs `body(a, b, result, columns, n)` for every example n of the batch, over zeros of
+  /// `resultShape` and one reused column buffer: the scaffolding the three kernels share.
+  fileprivate func perExample(
+    _ a: Tensor, _ b: Tensor, resultShape: [Int],
+    _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void
+  ) throws(TensorError) -> Tensor {
+    var result = [Double](repeating: 0, count: try Shape.elementCount(resultShape))
+    var columns = [Double](repeating: 0, count: try Shape.elementCount([rows, outputArea]))
+    guard isNonEmpty else { return Tensor(uncheckedShape: resultShape, scalars: result) }
+    a.scalars.withUnsafeBufferPointer { pa in
+      b.scalars.withUnsafeBufferPointer { pb in
+        result.withUnsafeMutableBufferPointer { pr in
+          columns.withUnsafeMutableBufferPointer { pc in
+            guard let a0 = pa.baseAddress, let b0 = pb.baseAddress, let r0 = pr.baseAddress, let c0 = pc.baseAddress else { return }
+            for n in 0..<batch { body(a0, b0, r0, c0, n) }
+          }
+        }
+      }
+    }
+    return Tensor(uncheckedShape: resultShape, scalars: result)
   }
 }
