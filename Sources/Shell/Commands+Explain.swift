@@ -102,8 +102,10 @@ extension Commands {
     for (index, value) in values.enumerated() {
       lines.append("\(names[index % names.count]) = \(compact(value))")
     }
-    let attributes = sample.attributes.entries.map { "\($0.name)=\(GraphNotation.attributeText($0.value, named: $0.name))" }
-    lines.append("y = \(rule.name)(\((Array(names.prefix(values.count)) + attributes).joined(separator: ", "))) = \(compact(output.value))")
+    // Written the way :derive and the language write it: a @ b, x[0, ::2], einsum("ij,jk->ik", a, b).
+    let spelled = GraphNotation.spell(
+      rule, sample.attributes, inputs: values.indices.map { .name(names[$0 % names.count]) }, shapes: values.map(\.shape))
+    lines.append("y = \(spelled.sourceText) = \(compact(output.value))")
     guard rule.isDifferentiable,
       let grads = try? gradients(of: output, wrt: inputs.filter(\.requiresGradient), seed: .constant(.ones(like: output.value)))
     else { return lines }

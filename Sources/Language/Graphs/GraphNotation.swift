@@ -73,7 +73,7 @@ public struct GraphNotation {
   // MARK: - Notation
 
   /// A rule applied to operands, as the language writes it.
-  static func spell(_ rule: Rule, _ attributes: Attributes, inputs: [Expr], shapes: [[Int]]) -> Expr {
+  public static func spell(_ rule: Rule, _ attributes: Attributes, inputs: [Expr], shapes: [[Int]]) -> Expr {
     switch rule.notation {
     case .infix(let symbol):
       guard let op = BinaryOperator(rawValue: symbol), inputs.count == 2 else { return call(rule.name, inputs, attributes) }
@@ -136,11 +136,6 @@ public struct GraphNotation {
     case .string(let s): .string(s)
     case .index(let items): .string(items.map { subscriptItem($0).sourceText }.joined(separator: ", "))
     }
-  }
-
-  /// An attribute value as the language writes it: `1`, `(3, 2)`, `true`.
-  public static func attributeText(_ value: Attribute, named key: String) -> String {
-    attribute(value, named: key).sourceText
   }
 
   static func integers(_ list: [Int]) -> Expr { .tuple(list.map { .number(Double($0)) }) }
