@@ -60,7 +60,7 @@ public struct Lexer: Sendable {
         if !insideParenthesesOrBrackets {
           return Token(.newline, range: SourceRange(start: position - 1, end: position))
         }
-      } else if character.isWhitespace {
+      } else if character == " " || character.isWhitespace {
         position += 1
       } else {
         return try scanToken(startingWith: character)
@@ -73,7 +73,7 @@ public struct Lexer: Sendable {
     if Lexer.isDigit(character) || (character == "." && peek(1).map(Lexer.isDigit) == true) {
       return try scanNumber()
     }
-    if character.isLetter || character == "_" {
+    if Lexer.isLetter(character) || character == "_" {
       return scanWord()
     }
     if character == "\"" || character == "'" {
@@ -87,10 +87,10 @@ public struct Lexer: Sendable {
 
   private mutating func scanWord() -> Token {
     let start = position
-    while let next = peek(), next.isLetter || Lexer.isDigit(next) || next == "_" { position += 1 }
+    while let next = peek(), Lexer.isLetter(next) || Lexer.isDigit(next) || next == "_" { position += 1 }
     let range = SourceRange(start: start, end: position)
     let word = source[range]
-    if let keyword = Token.Keyword(rawValue: word) {
+    if let keyword = Lexer.keywords[word] {
       return Token(.keyword(keyword), range: range)
     }
     return Token(.identifier(word), range: range)
@@ -99,17 +99,33 @@ public struct Lexer: Sendable {
   private mutating func scanSymbol() throws(SyntaxError) -> Token {
     let start = position
     // Longest match first: "..." before "..<" before "..", "**" before "*", and so on.
-    for length in [3, 2, 1] {
-      let end = min(position + length, characters.count)
-      guard end - position == length else { continue }
-      let spelling = String(characters[position..<end])
-      if let symbol = Token.Symbol(rawValue: spelling) {
-        position = end
-        track(symbol)
-        return Token(.symbol(symbol), range: SourceRange(start: start, end: end))
-      }
+    // Compared character by character: building a String per try made symbols the lexer's hot spot.
+    for (spelling, symbol) in Lexer.symbolsLongestFirst where matches(spelling) {
+      position += spelling.count
+      track(symbol)
+      return Token(.symbol(symbol), range: SourceRange(start: start, end: position))
     }
     throw unknownCharacter(at: start)
+  }
+
+  /// Every symbol's spelling as characters, longest first.
+  private static let symbolsLongestFirst: [([Character], Token.Symbol)] =
+    Token.Symbol.allCases.map { (Array($0.rawValue), $0) }.sorted { $0.0.count > $1.0.count }
+
+  /// The keywords by spelling.
+  private static let keywords: [String: Token.Keyword] =
+    Dictionary(uniqueKeysWithValues: Token.Keyword.allCases.map { ($0.rawValue, $0) })
+
+  private func matches(_ spelling: [Character]) -> Bool {
+    guard position + spelling.count <= characters.count else { return false }
+    for (offset, character) in spelling.enumerated() where characters[position + offset] != character { return false }
+    return true
+  }
+
+  /// `isLetter` with a fast path for ASCII, which is nearly all source.
+  private static func isLetter(_ character: Character) -> Bool {
+    if let ascii = character.asciiValue { return (ascii | 0x20) >= 97 && (ascii | 0x20) <= 122 }
+    return character.isLetter
   }
 
   private mutating func track(_ symbol: Token.Symbol) {

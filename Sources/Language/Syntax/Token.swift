@@ -79,7 +79,22 @@ public struct Token: Equatable, Sendable {
 
     /// The binary operator this symbol spells, if any.
     public var binaryOperator: BinaryOperator? {
-      BinaryOperator(rawValue: rawValue)
+      // A switch, not BinaryOperator(rawValue:): the parser asks this for every token it meets.
+      switch self {
+      case .plus: .add
+      case .minus: .subtract
+      case .star: .multiply
+      case .slash: .divide
+      case .power: .power
+      case .at: .matmul
+      case .equal: .equal
+      case .notEqual: .notEqual
+      case .less: .less
+      case .lessEqual: .lessEqual
+      case .greater: .greater
+      case .greaterEqual: .greaterEqual
+      default: nil
+      }
     }
   }
 }
