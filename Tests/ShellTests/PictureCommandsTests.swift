@@ -30,7 +30,7 @@ struct PictureCommandsTests {
     #expect(losses.shape == [40])
     #expect(losses.value.scalars.first == 4)
     let output = t.type(":plot losses")
-    #expect(output.hasPrefix("losses  line plot\n      4 +*\n"))
+    #expect(output.hasPrefix("losses  line plot\n4 +*\n"))  // a round tick at the first loss
     #expect(output.contains("40 points, last y = "))
     expectSnapshot(output, named: "pictures-plot-loss-curve")
   }

@@ -1,10 +1,11 @@
+import Foundation
 import Language
 
 /// A line plot with axes: braille dots (2×4 per character) joined by lines in colour,
 /// `*` points with `|` and `-` axes in ASCII.
 ///
-/// The top and bottom tick labels are the largest and smallest y; the first and last
-/// x labels the smallest and largest x.
+/// Ticks sit at round numbers (steps of 1, 2 or 5 times a power of ten), about five
+/// on each axis, as plotting libraries place them.
 enum LinePlot {
   /// Plot area in character cells.
   static let width = 60
@@ -23,8 +24,10 @@ enum LinePlot {
     let frame = Frame(x0: x0, x1: x1, y0: y0, y1: y1, width: width, height: height, ink: ink)
 
     let canvasRows = frame.plotRows(x: x, y: y, count: count)
-    let tickRows = Set((0...4).map { Int((Double($0 * (height - 1)) / 4).rounded()) })
-    let yLabels = (0..<height).map { tickRows.contains($0) ? TextBlock.number(frame.value(atRow: $0)) : "" }
+    var yTicks: [Int: Double] = [:]
+    for value in niceTicks(from: y0, to: y1) where yTicks[frame.row(of: value)] == nil { yTicks[frame.row(of: value)] = value }
+    let tickRows = Set(yTicks.keys)
+    let yLabels = (0..<height).map { yTicks[$0].map(TextBlock.number) ?? "" }
     let labelWidth = yLabels.map(\.count).max() ?? 0
     let ascii = ink.isASCII
     var lines: [String] = []
@@ -44,7 +47,7 @@ enum LinePlot {
       lines.append(TextBlock.trimmingTrailingSpaces(line))
     }
 
-    let ticks = frame.xTicks(integral: finite.allSatisfy { x[$0] == x[$0].rounded() })
+    let ticks = niceTicks(from: x0, to: x1).map { (column: frame.column(of: $0), value: $0) }
     var axisLine = Array(repeating: Character(ascii ? "-" : "─"), count: width)
     for (column, _) in ticks { axisLine[column] = ascii ? "+" : "┬" }
     lines.append(String(repeating: " ", count: labelWidth + 1) + (ascii ? "+" : "└") + String(axisLine))
@@ -69,6 +72,27 @@ enum LinePlot {
       return (Swift.max(low - pad, -Double.greatestFiniteMagnitude), Swift.min(high + pad, Double.greatestFiniteMagnitude))
     }
     return (low, high)
+  }
+
+  /// Four to about ten round values inside [low, high]: the widest step of 1, 2 or 5 times
+  /// a power of ten that still gives four ticks.
+  static func niceTicks(from low: Double, to high: Double) -> [Double] {
+    let span = high - low
+    guard span > 0, span.isFinite else { return [low] }
+    let magnitude = Foundation.pow(10, Foundation.log10(span / 4).rounded(.down))
+    let steps = [0.1, 0.2, 0.5, 1, 2, 5, 10].map { $0 * magnitude }
+    func ticks(_ step: Double) -> [Double] {
+      var values: [Double] = []
+      var k = (low / step).rounded(.up)
+      while k * step <= high + step * 1e-9 && values.count < 40 {
+        // k · step, not a running sum, and rounded to the step's digits: no 0.30000000000000004.
+        let value = (k * step / (magnitude / 10)).rounded() * (magnitude / 10)
+        values.append(value == 0 ? 0 : value)
+        k += 1
+      }
+      return values
+    }
+    return steps.reversed().lazy.map(ticks).first { $0.count >= 4 } ?? ticks(steps[0])
   }
 
   /// The tick labels, each centred under its column, skipped where it would touch the one before.
@@ -101,17 +125,9 @@ enum LinePlot {
       return clampedIndex((fraction * Double(width - 1)).rounded(), 0...(width - 1))
     }
 
-    /// Five ticks from x0 to x1 (whole numbers when the x values are), with their columns.
-    func xTicks(integral: Bool) -> [(column: Int, value: Double)] {
-      var ticks: [(column: Int, value: Double)] = []
-      for k in 0...4 {
-        var value = interpolate(from: x0, to: x1, by: Double(k) / 4)
-        if integral { value = value.rounded() }
-        guard value >= x0 - 1e-9 * Swift.abs(x0), value <= x1 + 1e-9 * Swift.abs(x1) else { continue }
-        guard ticks.last.map({ $0.value != value }) ?? true else { continue }
-        ticks.append((column(of: value), value))
-      }
-      return ticks
+    /// The character row of `value` on the y axis (row 0 at the top).
+    func row(of value: Double) -> Int {
+      clampedIndex((unitFraction(value, from: y1, to: y0) * Double(height - 1)).rounded(), 0...(height - 1))
     }
 
     /// The plot area's rows: braille dots joined by lines, or `*` at each point.
