@@ -40,7 +40,7 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
     case let .reshape(from, to):
       return "cannot reshape \(Shape.text(from)) (\(Shape.product(from)) elements) into \(Shape.text(to))"
     case let .axisOutOfRange(axis, rank):
-      return "axis \(axis) is out of range for a tensor with \(rank) axes"
+      return "axis \(axis) is out of range for a tensor with \(rank) \(rank == 1 ? "axis" : "axes")"
     case let .duplicateAxis(axis):
       return "axis \(axis) is given twice"
     case let .invalidPermutation(permutation, rank):

@@ -46,7 +46,9 @@ public struct EvaluationError: Error, Sendable, Equatable {
     case .tooLarge:
       "the limit guards the machine's memory; `:set max_tensor_bytes N` changes it"
     case .axisOutOfRange(_, let rank):
-      rank == 0 ? "a number has no axes" : "axes run from 0 to \(rank - 1), or from -\(rank) to -1 counting from the end"
+      rank == 0 ? "a number has no axes"
+        : rank == 1 ? "its only axis is 0 (or -1)"
+        : "axes run from 0 to \(rank - 1), or from -\(rank) to -1 counting from the end"
     case .reshape:
       "the number of elements must stay the same; one dimension may be -1 to infer it"
     default:
