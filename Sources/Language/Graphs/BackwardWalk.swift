@@ -88,7 +88,8 @@ public struct BackwardWalk {
   public var notation: GraphNotation {
     var all = names
     for node in order {
-      if let total = totals[ObjectIdentifier(node)] {
+      // One gradient can be two nodes' (a sum passes dy on unchanged): a named node's name wins.
+      if let total = totals[ObjectIdentifier(node)], all[ObjectIdentifier(total)] == nil || names[ObjectIdentifier(node)] != nil {
         all[ObjectIdentifier(total)] = gradientName(of: name(of: node))
       }
     }
