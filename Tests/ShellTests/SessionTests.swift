@@ -185,3 +185,29 @@ struct CommandArgumentTests {
       """)
   }
 }
+
+@Suite("Commands inside blocks")
+struct CommandsInBlocksTests {
+  /// A command inside a block ends at the block's `}`, and what it shows is part of the statement's output.
+  @Test func aCommandInALoopShowsItsOutput() throws {
+    let statements = try Parser.parse("for i in 0..<2 { :vars }")
+    guard case .forLoop(_, _, _, _, let body)? = statements.first?.kind, case .command(let name, let arguments, _)? = body.first?.kind else {
+      Issue.record("not a loop around a command: \(statements)")
+      return
+    }
+    #expect(name == "vars" && arguments == "")
+    let t = Transcript()
+    t.type("x = 1;")
+    #expect(t.type("for i in 0..<2 { :vars }") == """
+      name  shape  computed by
+      i     ()     leaf
+      x     ()     leaf
+      name  shape  computed by
+      i     ()     leaf
+      x     ()     leaf
+
+      """)
+    // Brackets and strings inside the argument do not end it.
+    #expect(t.type("if true { :explain broadcast_to }").hasPrefix("broadcast_to\n"))
+  }
+}

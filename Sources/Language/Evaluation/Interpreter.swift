@@ -38,6 +38,8 @@ public final class Interpreter {
   var source = SourceText("")
   /// Notes gathered while evaluating the current statement.
   var notes: [String] = []
+  /// What the commands inside the current statement's loops and branches showed.
+  var blockOutputs: [CommandOutput] = []
 
   /// Every built-in by name.
   public static let builtins: [String: Builtin] = Dictionary(
@@ -87,9 +89,14 @@ public final class Interpreter {
     let line = source.location(of: statement.range.start).line
     let text = source[statement.range]
     completedIteration = nil
+    blockOutputs = []
     defer { completedIteration = nil }
     do {
-      let outcome = try detectingAnomalies(in: statement) { () throws(EvaluationError) in try execute(statement, topLevel: true) }
+      var outcome = try detectingAnomalies(in: statement) { () throws(EvaluationError) in try execute(statement, topLevel: true) }
+      if case .nothing = outcome, !blockOutputs.isEmpty {
+        outcome = .command(CommandOutput(
+          text: blockOutputs.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n"), data: .array(blockOutputs.map(\.data))))
+      }
       try checkSessionSize(at: statement.range)
       return Record(line: line, source: text, outcome: outcome, notes: notes, isSilenced: endsWithSemicolon(statement))
     } catch {
@@ -201,7 +208,8 @@ public final class Interpreter {
           }
         }
       default:
-        try execute(statement)
+        // What a command inside a loop or a branch shows is gathered for the statement's record.
+        if case .command(let output) = try execute(statement) { blockOutputs.append(output) }
       }
     }
     return .normal

@@ -125,7 +125,21 @@ extension Lexer {
     while let next = character(at: position), next.isWhitespace, !next.isNewline { position += 1 }
     let argumentsStart = position
     var argumentsEnd = position
+    // The rest of the line; inside a block, up to the `}` that closes it, so that
+    // `for i in 0..<3 { :show x }` works (brackets and strings of the argument are skipped over).
+    var depth = 0
+    var quote: Character?
     while let next = character(at: position), !next.isNewline {
+      if let open = quote {
+        if next == open { quote = nil }
+      } else if next == "\"" || next == "'" {
+        quote = next
+      } else if next == "(" || next == "[" || next == "{" {
+        depth += 1
+      } else if next == ")" || next == "]" || next == "}" {
+        if next == "}" && depth == 0 && isInsideBlock { break }
+        depth -= 1
+      }
       position += 1
       if !next.isWhitespace { argumentsEnd = position }
     }

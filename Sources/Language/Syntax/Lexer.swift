@@ -9,6 +9,9 @@ public struct Lexer: Sendable {
   public internal(set) var position = 0
   /// The opening brackets not yet closed, innermost last.
   private var openBrackets: [Token.Symbol] = []
+
+  /// Whether the lexer is inside a `{ … }` block (a command there ends at the block's `}`).
+  var isInsideBlock: Bool { openBrackets.contains(.leftBrace) }
   /// Whether the next token begins a statement (start of input, after a line break, `;` or `{`).
   private var atStatementStart = true
 
