@@ -14,7 +14,9 @@ public enum Terminal {
       let prompt = showPrompts ? session.options.style.prompt(session.prompt(continuing: session.isContinuing)) : ""
       switch input.readLine(prompt: prompt) {
       case .line(let line):
-        lineNumber += 1
+        // At the prompt each entry is numbered from line 1, as Python's prompt does; a piped
+        // script keeps its own line numbers.
+        lineNumber = showPrompts && !session.isContinuing ? 1 : lineNumber + 1
         if let statement = session.feed(line, lineNumber: lineNumber) {
           input.remember(statement)
         }
