@@ -105,20 +105,7 @@ extension Labeled {
       }
     }
     guard unique.count < letters.count else { return self }
-    let loop = StridedLoop(shape: shape, strides: [strides])
-    var result = [Double](repeating: 0, count: Shape.product(shape))
-    tensor.scalars.withUnsafeBufferPointer { x in
-      result.withUnsafeMutableBufferPointer { out in
-        loop.forEachRow { o, bases, length, steps in
-          var source = bases[0]
-          for k in 0..<length {
-            out[o + k] = x[source]
-            source += steps[0]
-          }
-        }
-      }
-    }
-    return Labeled(tensor: Tensor(uncheckedShape: shape, scalars: result), letters: unique)
+    return Labeled(tensor: tensor.read(as: shape, strides: strides), letters: unique)
   }
 
   /// Size-1 axes whose letter is larger elsewhere removed: they broadcast, and carry no index.

@@ -23,23 +23,8 @@ extension Tensor {
     let normalized = try perm.map { (axis: Int) throws(TensorError) in try Shape.normalize(axis: axis, rank: rank) }
     guard Set(normalized).count == rank else { throw .invalidPermutation(perm, rank: rank) }
     if normalized == Array(0..<rank) { return self }
-    let outShape = normalized.map { shape[$0] }
     let own = strides
-    // Walk the output in order, reading the input through permuted strides.
-    let loop = StridedLoop(shape: outShape, strides: [normalized.map { own[$0] }])
-    var result = [Double](repeating: 0, count: count)
-    scalars.withUnsafeBufferPointer { x in
-      result.withUnsafeMutableBufferPointer { out in
-        loop.forEachRow { output, bases, length, steps in
-          var source = bases[0]
-          for k in 0..<length {
-            out[output + k] = x[source]
-            source += steps[0]
-          }
-        }
-      }
-    }
-    return Tensor(uncheckedShape: outShape, scalars: result)
+    return read(as: normalized.map { shape[$0] }, strides: normalized.map { own[$0] })
   }
 
   /// A new size-1 axis inserted at `axis` (which may be `rank`, or negative).
@@ -71,8 +56,15 @@ extension Tensor {
     }
     let count = try Shape.elementCount(target)
     if scalars.count == 1 { return Tensor(uncheckedShape: target, scalars: Array(repeating: scalars[0], count: count)) }
-    // Copied row by row through stride-0 axes, without a tensor of zeros to broadcast against.
-    let loop = StridedLoop(shape: target, operands: [shape])
+    // Read through stride-0 axes, without a tensor of zeros to broadcast against.
+    return read(as: target, strides: StridedLoop(shape: target, operands: [shape]).strides[0])
+  }
+
+  /// A contiguous copy of this tensor's elements read as `shape` with `strides` (in
+  /// elements, 0 for a repeated axis): transposes, broadcasts and diagonal views.
+  func read(as shape: [Int], strides: [Int]) -> Tensor {
+    let count = Shape.product(shape)
+    let loop = StridedLoop(shape: shape, strides: [strides])
     let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
       scalars.withUnsafeBufferPointer { x in
         loop.forEachRow { output, bases, length, steps in
@@ -87,7 +79,7 @@ extension Tensor {
       }
       initialized = count
     }
-    return Tensor(uncheckedShape: target, scalars: result)
+    return Tensor(uncheckedShape: shape, scalars: result)
   }
 
   static func firstMismatch(_ shape: [Int], _ target: [Int]) -> Int {
