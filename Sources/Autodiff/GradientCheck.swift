@@ -47,14 +47,18 @@ public func numericGradient(
   var shifted = inputs
   for element in inputs[index].scalars.indices {
     let original = inputs[index].scalars[element]
-    shifted[index][flat: element] = original + step
-    let above = try function(shifted)
-    shifted[index][flat: element] = original - step
-    let below = try function(shifted)
+    gradient[flat: element] = try centralDifference(at: original, step: step) { (x: Double) throws -> Double in
+      shifted[index][flat: element] = x
+      return try function(shifted)
+    }
     shifted[index][flat: element] = original
-    gradient[flat: element] = (above - below) / (2 * step)
   }
   return gradient
+}
+
+/// The derivative of `f` at `x` by central differences: (f(x + h) - f(x - h)) / 2h.
+public func centralDifference(at x: Double, step h: Double, _ f: (Double) throws -> Double) rethrows -> Double {
+  (try f(x + h) - f(x - h)) / (2 * h)
 }
 
 extension Sample {

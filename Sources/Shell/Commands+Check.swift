@@ -30,13 +30,11 @@ extension Commands {
       let finite = gradient.value.scalars.allSatisfy(\.isFinite)
       for position in positions {
         let x = leaf.value[flat: position]
-        let h = 1e-6 * Swift.max(1, Swift.abs(x))
-        func f(_ shift: Double) -> Double {
-          var shifted = leaf.value
-          shifted[flat: position] = x + shift
+        var shifted = leaf.value
+        let numeric = centralDifference(at: x, step: 1e-6 * Swift.max(1, Swift.abs(x))) { value in
+          shifted[flat: position] = value
           return (try? replay(output, replacing: [ObjectIdentifier(leaf): shifted]))?.scalars.first ?? .nan
         }
-        let numeric = (f(h) - f(-h)) / (2 * h)
         let difference = Swift.abs(numeric - gradient.value[flat: position])
         worstAbsolute = Swift.max(worstAbsolute, difference.isNaN ? .infinity : difference)
         worstRelative = Swift.max(worstRelative, difference.isNaN ? .infinity : difference / Swift.max(1, Swift.abs(numeric)))
