@@ -33,9 +33,9 @@ extension Commands {
   static func writeFile(_ text: String, to path: String, range: SourceRange, session: Session) throws(EvaluationError) {
     try session.interpreter.checkFileAccess(at: range)
     do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try TensorFiles.writeAtomically(Array(text.utf8), to: path)
     } catch {
-      throw EvaluationError("cannot write `\(path)`: \(error.localizedDescription)", at: range)
+      throw EvaluationError(error.message, at: range)
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Language
 
 /// The statements typed in earlier sessions, kept in a file under the user's home.
 ///
@@ -30,19 +31,6 @@ public final class HistoryFile {
   public func append(_ statement: String) {
     entries.append(statement.replacingOccurrences(of: "\n", with: " "))
     if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
-    try? AtomicFile.write(entries.joined(separator: "\n") + "\n", to: url)
-  }
-}
-
-/// Writing a file so that readers see the old content or the new, never a mix.
-enum AtomicFile {
-  static func write(_ text: String, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    try Data(text.utf8).write(to: temporary)
-    if rename(temporary.path, url.path) != 0 {
-      try? FileManager.default.removeItem(at: temporary)
-      throw CocoaError(.fileWriteUnknown)
-    }
+    try? TensorFiles.writeAtomically(Array((entries.joined(separator: "\n") + "\n").utf8), to: url.path)
   }
 }

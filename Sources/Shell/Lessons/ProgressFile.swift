@@ -1,4 +1,5 @@
 import Foundation
+import Language
 
 /// Which lessons a learner has played and how far, kept across sessions in
 /// `~/.backstep_progress` (or `$BACKSTEP_PROGRESS`): one line per lesson,
@@ -35,6 +36,6 @@ public final class ProgressFile {
       let entry = entries[key] ?? Entry(step: 0, total: 0, completed: false)
       return "\(key) \(entry.step) \(entry.total) \(entry.completed ? "done" : "open")"
     }.joined(separator: "\n") + "\n"
-    try? AtomicFile.write(text, to: url)
+    try? TensorFiles.writeAtomically(Array(text.utf8), to: url.path)
   }
 }
