@@ -51,6 +51,10 @@ extension Tensor {
     _ a: MatrixOperand, _ b: MatrixOperand, m: Int, n: Int, k: Int,
     _ pa: UnsafePointer<Double>, _ pb: UnsafePointer<Double>, _ pc: UnsafeMutablePointer<Double>
   ) {
+    if m * n * k <= smallProductLimit {
+      smallProduct(a, b, m: m, n: n, k: k, pa, pb, pc)
+      return
+    }
     if m == 1 && n == 1 {
       pc[0] = cblas_ddot(Int32(k), pa, Int32(a.transposed ? a.storedCols : 1), pb, Int32(b.transposed ? 1 : b.storedCols))
       return
@@ -59,6 +63,27 @@ extension Tensor {
       CblasRowMajor, a.transposed ? CblasTrans : CblasNoTrans, b.transposed ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), 1.0, pa, Int32(max(1, a.storedCols)), pb, Int32(max(1, b.storedCols)),
       0.0, pc, Int32(max(1, n)))
+  }
+
+  /// Products up to this many multiply-adds (`m·n·k`, 16³) skip BLAS: for them the call
+  /// itself, and waking its threads, costs more than the arithmetic (`make bench`, case 4).
+  static let smallProductLimit = 4096
+
+  /// `C = A · B` by dot products, reading transposed operands through their strides.
+  private static func smallProduct(
+    _ a: MatrixOperand, _ b: MatrixOperand, m: Int, n: Int, k: Int,
+    _ pa: UnsafePointer<Double>, _ pb: UnsafePointer<Double>, _ pc: UnsafeMutablePointer<Double>
+  ) {
+    // How far apart A(i, p) and A(i+1, p), A(i, p+1) are in memory; likewise B(p, j).
+    let (aStepI, aStepP) = a.transposed ? (1, a.storedCols) : (a.storedCols, 1)
+    let (bStepP, bStepJ) = b.transposed ? (1, b.storedCols) : (b.storedCols, 1)
+    for i in 0..<m {
+      for j in 0..<n {
+        var sum = 0.0
+        for p in 0..<k { sum += pa[i * aStepI + p * aStepP] * pb[p * bStepP + j * bStepJ] }
+        pc[i * n + j] = sum
+      }
+    }
   }
 }
 

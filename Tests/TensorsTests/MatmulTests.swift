@@ -1,7 +1,7 @@
 import Testing
 @testable import Tensors
 
-@Suite("Matrix products through BLAS")
+@Suite("Matrix products: a direct loop for small ones, BLAS beyond")
 struct MatmulTests {
   /// The textbook triple loop, for reference: c[i,j] = Σ_k a[i,k] b[k,j].
   static func naive(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
@@ -13,7 +13,8 @@ struct MatmulTests {
     return stride(from: 0, to: t.count, by: cols).map { Array(t.scalars[$0..<($0 + cols)]) }
   }
 
-  @Test(arguments: [(1, 1, 1), (2, 3, 4), (5, 1, 7), (7, 6, 1), (16, 9, 13)])
+  // Both sides of Tensor.smallProductLimit (4096 multiply-adds): 16·9·13 is below, 17·16·16 above.
+  @Test(arguments: [(1, 1, 1), (2, 3, 4), (5, 1, 7), (7, 6, 1), (16, 9, 13), (17, 16, 16), (40, 30, 20)])
   func matchesTheTripleLoop(m: Int, k: Int, n: Int) throws {
     var generator = RandomGenerator(seed: UInt64(m * 100 + k * 10 + n))
     let a = try generator.normal([m, k]), b = try generator.normal([k, n])
@@ -23,13 +24,15 @@ struct MatmulTests {
     for (x, y) in zip(c.scalars, expected) { #expect(abs(x - y) < 1e-12) }
   }
 
-  @Test func transposeFlagsReadInPlace() throws {
+  @Test(arguments: [(3, 4, 5), (20, 30, 25)], [(false, true), (true, false), (true, true)])
+  func transposeFlagsReadInPlace(sizes: (m: Int, k: Int, n: Int), flags: (lhs: Bool, rhs: Bool)) throws {
     var generator = RandomGenerator(seed: 3)
-    let a = try generator.normal([4, 3]), b = try generator.normal([5, 4])
-    let viaFlags = try Tensor.matmul(a, b, transposeLHS: true, transposeRHS: true)
-    let viaCopies = try Tensor.matmul(a.transposed(), b.transposed())
-    #expect(viaFlags.shape == [3, 5])
-    for (x, y) in zip(viaFlags.scalars, viaCopies.scalars) { #expect(abs(x - y) < 1e-12) }
+    let a = try generator.normal(flags.lhs ? [sizes.k, sizes.m] : [sizes.m, sizes.k])
+    let b = try generator.normal(flags.rhs ? [sizes.n, sizes.k] : [sizes.k, sizes.n])
+    let viaFlags = try Tensor.matmul(a, b, transposeLHS: flags.lhs, transposeRHS: flags.rhs)
+    let viaCopies = Self.naive(Self.rows(flags.lhs ? try a.transposed() : a), Self.rows(flags.rhs ? try b.transposed() : b))
+    #expect(viaFlags.shape == [sizes.m, sizes.n])
+    for (x, y) in zip(viaFlags.scalars, viaCopies.flatMap { $0 }) { #expect(abs(x - y) < 1e-12) }
   }
 
   @Test func batchedWithBroadcastBatchAxes() throws {
