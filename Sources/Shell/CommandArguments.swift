@@ -15,7 +15,7 @@ struct CommandArguments {
     let leading = raw.prefix { $0 == " " || $0 == "\t" }.count
     let body = raw.dropFirst(leading).reversed().drop { $0 == " " || $0 == "\t" }.reversed()
     text = String(body)
-    range = text.isEmpty ? call.range : SourceRange(start: call.argumentsRange.start + leading, end: call.argumentsRange.start + leading + text.count)
+    range = text.isEmpty ? call.range : SourceRange(start: call.argumentsRange.start + leading, end: call.argumentsRange.start + leading + text.utf8.count)
   }
 
   /// Takes the flags `names` (each with a value when listed in `valued`) off the start and end of the text.
@@ -41,8 +41,9 @@ struct CommandArguments {
   /// Splits the text at the first standalone `word` (`wrt`, `vs`): the parts before and after, with their ranges.
   func split(at word: String) -> (CommandArguments, CommandArguments)? {
     guard let found = text.range(of: " \(word) ") else { return nil }
-    let before = text.distance(from: text.startIndex, to: found.lowerBound)
-    let after = text.distance(from: text.startIndex, to: found.upperBound)
+    // Ranges count UTF-8 bytes (SourceRange).
+    let before = text.utf8.distance(from: text.startIndex, to: found.lowerBound)
+    let after = text.utf8.distance(from: text.startIndex, to: found.upperBound)
     var left = self, right = self
     left.text = String(text[..<found.lowerBound]).trimmingCharacters(in: .whitespaces)
     left.range = SourceRange(start: range.start, end: range.start + before)
@@ -57,9 +58,8 @@ struct CommandArguments {
       rest = rest.drop { $0 == " " }
       rest = rest.drop { $0 != " " }
     }
-    let removed = text.count - rest.count
     let trimmed = rest.drop { $0 == " " }
-    range = SourceRange(start: range.start + removed + (rest.count - trimmed.count), end: range.end)
+    range = SourceRange(start: range.start + text.utf8.count - trimmed.utf8.count, end: range.end)
     text = String(trimmed)
   }
 
@@ -70,7 +70,7 @@ struct CommandArguments {
       while let last = rest.last, last != " " { rest = rest.dropLast() }
     }
     while rest.last == " " { rest = rest.dropLast() }
-    range = SourceRange(start: range.start, end: range.start + rest.count)
+    range = SourceRange(start: range.start, end: range.start + rest.utf8.count)
     text = String(rest)
   }
 }

@@ -106,9 +106,12 @@ extension Commands {
     return parts
   }
 
-  /// `text` split at commas that no bracket or string encloses; `start` is the offset of its first character.
+  /// `text` split at commas that no bracket or string encloses; `start` is the offset of its first byte.
   static func splitAtTopLevelCommas(_ text: String, start: Int) -> [ExpressionText] {
     let characters = Array(text)
+    // Where each character starts, in UTF-8 bytes from `start` (SourceRange counts bytes).
+    var byteOffsets = [0]
+    for character in characters { byteOffsets.append(byteOffsets[byteOffsets.count - 1] + character.utf8.count) }
     var parts: [ExpressionText] = []
     var depth = 0
     var quote: Character?
@@ -118,7 +121,7 @@ extension Commands {
       var (low, high) = (partStart, end)
       while low < high && characters[low].isWhitespace { low += 1 }
       while high > low && characters[high - 1].isWhitespace { high -= 1 }
-      parts.append(ExpressionText(text: String(characters[low..<high]), range: SourceRange(start: start + low, end: start + high)))
+      parts.append(ExpressionText(text: String(characters[low..<high]), range: SourceRange(start: start + byteOffsets[low], end: start + byteOffsets[high])))
     }
     for (offset, character) in characters.enumerated() {
       if let open = quote {

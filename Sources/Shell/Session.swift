@@ -205,7 +205,7 @@ public final class Session {
     let name = call.name
     guard let command = Commands.all.first(where: { $0.name == name }) else {
       throw EvaluationError(
-        "unknown command `:\(name)`", at: SourceRange(start: call.range.start, end: call.range.start + 1 + name.count),
+        "unknown command `:\(name)`", at: SourceRange(start: call.range.start, end: call.range.start + 1 + name.utf8.count),
         hint: Commands.closest(to: name).map { "did you mean `:\($0)`? `:help` lists the commands" } ?? "`:help` lists the commands")
     }
     return try command.run(self, CommandArguments(call))

@@ -42,6 +42,18 @@ struct DiagnosticRenderingTests {
         == "error: m\n --> line 1:4\n1 | \tx\ty\n  | \t \t^")
   }
 
+  @Test func caretsCountCharactersNotBytes() throws {
+    // `é` and `×` take two bytes each; the caret stands under the character on screen.
+    #expect(
+      renderedSyntaxError("é = 2 × 3") == """
+        error: unknown character `×`
+         --> line 1:7
+        1 | é = 2 × 3
+          |       ^
+        hint: this is a multiplication sign; type `*` (element-wise) or `@` (matrix product)
+        """)
+  }
+
   @Test func unexpectedAssignmentInACondition() {
     #expect(
       renderedSyntaxError("if a = b {") == """

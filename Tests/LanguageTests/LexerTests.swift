@@ -52,14 +52,19 @@ struct LexerTests {
     #expect(try kinds(#"'it\'s' "tab\there""#) == [.string("it's"), .string("tab\there")])
   }
 
-  @Test func tokensCarryCharacterRanges() throws {
+  @Test func tokensCarryByteRangesAndLocationsCountCharacters() throws {
     let tokens = try Lexer.tokenize("é = 1.5 # note")
+    // `é` is two bytes of UTF-8: ranges count bytes, columns count characters.
     #expect(
       tokens.map(\.range) == [
-        SourceRange(start: 0, end: 1), SourceRange(start: 2, end: 3), SourceRange(start: 4, end: 7),
-        SourceRange(start: 14, end: 14),
+        SourceRange(start: 0, end: 2), SourceRange(start: 3, end: 4), SourceRange(start: 5, end: 8),
+        SourceRange(start: 15, end: 15),
       ])
+    let text = SourceText("é = 1.5 # note")
+    #expect(text.location(of: 3) == SourceLocation(line: 1, column: 3))
+    #expect(text[tokens[0].range] == "é")
   }
+
 
   @Test func lineBreaksSeparateStatementsExceptInsideParenthesesAndBrackets() throws {
     #expect(try kinds("a\nb") == [.identifier("a"), .newline, .identifier("b")])
@@ -138,7 +143,9 @@ struct LexerTests {
   @Test func windowsLineBreaksAreOneCharacter() throws {
     let tokens = try Lexer.tokenize("x\r\ny")
     #expect(tokens.map(\.kind) == [.identifier("x"), .newline, .identifier("y"), .endOfInput])
-    #expect(tokens[2].range == SourceRange(start: 2, end: 3))
-    #expect(SourceText("x\r\ny").location(of: 2) == SourceLocation(line: 2, column: 1))
+    #expect(tokens[1].range == SourceRange(start: 1, end: 3))
+    #expect(tokens[2].range == SourceRange(start: 3, end: 4))
+    #expect(SourceText("x\r\ny").location(of: 3) == SourceLocation(line: 2, column: 1))
+    #expect(SourceText("x\r\ny").line(1) == "x")
   }
 }

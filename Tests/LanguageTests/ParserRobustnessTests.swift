@@ -59,7 +59,7 @@ struct ParserRobustnessTests {
         failed += 1
         let text = SourceText(source)
         #expect(
-          error.range.start >= 0 && error.range.end <= text.characters.count,
+          error.range.start >= 0 && error.range.end <= text.utf8.count,
           "\(source.debugDescription)")
         #expect(!render(error, in: text).isEmpty)
       } else {

@@ -16,7 +16,9 @@ extension Interpreter {
   /// with errors placed where it stands in that source.
   public func evaluateExpression(at range: SourceRange) throws(EvaluationError) -> (value: Value, expression: Expr) {
     // Blank out everything before the range but keep line breaks, so offsets and lines stay true.
-    let prefix = String(source.characters[0..<min(range.start, source.characters.count)].map { $0.isNewline ? $0 : " " })
+    let prefix = String(decoding: source.utf8[0..<min(range.start, source.utf8.count)].map {
+      $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") ? $0 : UInt8(ascii: " ")
+    }, as: UTF8.self)
     let text = SourceText(prefix + source[range], firstLine: source.firstLine)
     let expression: Expr
     do {

@@ -116,13 +116,16 @@ public final class Interpreter {
 
   /// Whether `;` closes the statement's line (`x = randn(32, 3);`), which hides its value.
   private func endsWithSemicolon(_ statement: Statement) -> Bool {
+    let utf8 = source.utf8
     var position = statement.range.end
-    let characters = source.characters
-    while position < characters.count, characters[position] == " " || characters[position] == "\t" { position += 1 }
-    guard position < characters.count, characters[position] == ";" else { return false }
+    func skipSpaces() {
+      while position < utf8.count, utf8[position] == UInt8(ascii: " ") || utf8[position] == UInt8(ascii: "\t") { position += 1 }
+    }
+    skipSpaces()
+    guard position < utf8.count, utf8[position] == UInt8(ascii: ";") else { return false }
     position += 1
-    while position < characters.count, characters[position] == " " || characters[position] == "\t" { position += 1 }
-    return position == characters.count || characters[position].isNewline || characters[position] == "#"
+    skipSpaces()
+    return position == utf8.count || source.isLineBreak(at: position) || utf8[position] == UInt8(ascii: "#")
   }
 
   /// The result of running statements inside a block: go on, or a `return` with its value.

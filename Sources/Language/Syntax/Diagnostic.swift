@@ -63,12 +63,9 @@ public func render(_ diagnostic: Diagnostic, in source: SourceText) -> String {
   let gutter = String(repeating: " ", count: String(location.line).count)
 
   // Keep tabs in the padding so the caret lines up under tabbed source.
-  let prefix = source.characters[
-    lineRange.start..<min(lineRange.start + location.column - 1, lineRange.end)]
-  var padding = String(prefix.map { $0 == "\t" ? "\t" : " " })
-  padding += String(repeating: " ", count: max(0, location.column - 1 - prefix.count))
-  let start = lineRange.start + location.column - 1
-  let underlined = min(diagnostic.range.end, lineRange.end) - start
+  let prefix = source[SourceRange(start: lineRange.start, end: diagnostic.range.start)]
+  let padding = String(prefix.map { $0 == "\t" ? "\t" : " " })
+  let underlined = source[SourceRange(start: diagnostic.range.start, end: min(diagnostic.range.end, lineRange.end))].count
   let caret = "^" + String(repeating: "~", count: max(0, underlined - 1))
 
   var lines = [

@@ -4,56 +4,34 @@ extension Lexer {
   /// Reads `2`, `0.5`, `.5`, `2.`, `1e-3`; a `.` followed by another `.` is left for `..`/`..<`.
   mutating func scanNumber() throws(SyntaxError) -> Token {
     let start = position
-    var spelling = ""
-    if character(at: position) == "." {
-      spelling = "0"
-    } else {
-      spelling += readDigits()
-    }
-    if character(at: position) == ".", character(at: position + 1) != "." {
+    skipDigits()
+    if byte() == UInt8(ascii: "."), byte(1) != UInt8(ascii: ".") {
       position += 1
-      let fraction = readDigits()
-      spelling += "." + (fraction.isEmpty ? "0" : fraction)
+      skipDigits()
     }
-    if let e = character(at: position), e == "e" || e == "E" {
-      var lookahead = position + 1
-      var sign = ""
-      if let s = character(at: lookahead), s == "+" || s == "-" {
-        sign = String(s)
-        lookahead += 1
-      }
-      if character(at: lookahead).map(Lexer.isDigit) == true {
-        position = lookahead
-        spelling += "e" + sign + readDigits()
+    if let e = byte(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+      let sign = byte(1).map { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") } == true ? 1 : 0
+      if byte(1 + sign).map(Lexer.isDigit) == true {
+        position += 1 + sign
+        skipDigits()
       }
     }
-    if let next = character(at: position), next.isLetter || next == "_" || Lexer.isDigit(next) {
+    if nameCharacterLength(at: position) != nil {
       // `2abc`, `1e`, `2.T`: one clear error instead of a number followed by a stray name.
-      while let more = character(at: position), more.isLetter || Lexer.isDigit(more) || more == "_"
-      {
-        position += 1
-      }
+      while let length = nameCharacterLength(at: position) { position += length }
       let range = SourceRange(start: start, end: position)
       throw SyntaxError("invalid number `\(source[range])`", at: range)
     }
     let range = SourceRange(start: start, end: position)
-    guard let value = Double(spelling), value.isFinite else {
+    // Swift reads `.5` and `2.` as NumPy does; `e` is only taken above when digits follow it.
+    guard let value = Double(source[range]), value.isFinite else {
       throw SyntaxError("number `\(source[range])` is too large", at: range)
     }
     return Token(.number(value), range: range)
   }
 
-  private func character(at offset: Int) -> Character? {
-    offset < source.characters.count ? source.characters[offset] : nil
-  }
-
-  private mutating func readDigits() -> String {
-    var digits = ""
-    while let next = character(at: position), Lexer.isDigit(next) {
-      digits.append(next)
-      position += 1
-    }
-    return digits
+  private mutating func skipDigits() {
+    while let next = byte(), Lexer.isDigit(next) { position += 1 }
   }
 
   // MARK: - Strings
@@ -61,39 +39,38 @@ extension Lexer {
   /// Reads a string in `"` or `'` with the escapes `\"`, `\'`, `\\`, `\n` and `\t`.
   ///
   /// A string may span lines, so that a shell can offer a continuation prompt for it.
-  mutating func scanString(quote: Character) throws(SyntaxError) -> Token {
+  mutating func scanString(quote: UInt8) throws(SyntaxError) -> Token {
     let start = position
     position += 1
-    var value = ""
+    var value: [UInt8] = []
     while true {
-      guard let next = character(at: position) else {
+      guard let next = byte() else {
         let opening = source.location(of: start)
         throw SyntaxError(
           "unterminated string starting at line \(opening)",
           at: SourceRange(start: start, end: start + 1),
-          hint: "close it with \(quote)",
+          hint: "close it with \(Character(Unicode.Scalar(quote)))",
           isIncomplete: true
         )
       }
       position += 1
       if next == quote {
-        return Token(.string(value), range: SourceRange(start: start, end: position))
+        return Token(.string(String(decoding: value, as: UTF8.self)), range: SourceRange(start: start, end: position))
       }
-      guard next == "\\" else {
+      guard next == UInt8(ascii: "\\") else {
         value.append(next)
         continue
       }
-      switch character(at: position) {
-      case "n": value.append("\n")
-      case "t": value.append("\t")
-      case "\\": value.append("\\")
-      case "\"": value.append("\"")
-      case "'": value.append("'")
-      case nil: continue  // reported as unterminated on the next turn
-      case let other?:
+      guard let escaped = byte() else { continue }  // reported as unterminated on the next turn
+      switch escaped {
+      case UInt8(ascii: "n"): value.append(UInt8(ascii: "\n"))
+      case UInt8(ascii: "t"): value.append(UInt8(ascii: "\t"))
+      case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"): value.append(escaped)
+      default:
+        let (other, length) = character(at: position)
         throw SyntaxError(
           "unknown escape `\\\(other)` in string",
-          at: SourceRange(start: position - 1, end: position + 1),
+          at: SourceRange(start: position - 1, end: position + length),
           hint: "the escapes are \\n, \\t, \\\\, \\\" and \\'"
         )
       }
@@ -107,14 +84,9 @@ extension Lexer {
   mutating func scanCommand() throws(SyntaxError) -> Token {
     let start = position
     position += 1
-    var name = ""
-    while let next = character(at: position),
-      next.isLetter || Lexer.isDigit(next) || next == "_" || next == "-"
-    {
-      name.append(next)
-      position += 1
-    }
+    while let length = nameCharacterLength(at: position) ?? (byte() == UInt8(ascii: "-") ? 1 : nil) { position += length }
     let nameEnd = position
+    let name = source[SourceRange(start: start + 1, end: nameEnd)]
     guard !name.isEmpty else {
       throw SyntaxError(
         "expected a command name after `:`",
@@ -122,26 +94,31 @@ extension Lexer {
         hint: "commands look like `:help`"
       )
     }
-    while let next = character(at: position), next.isWhitespace, !next.isNewline { position += 1 }
+    while let length = spaceLength(at: position) { position += length }
     let argumentsStart = position
     var argumentsEnd = position
     // The rest of the line; inside a block, up to the `}` that closes it, so that
     // `for i in 0..<3 { :show x }` works (brackets and strings of the argument are skipped over).
     var depth = 0
-    var quote: Character?
-    while let next = character(at: position), !next.isNewline {
+    var quote: UInt8?
+    while position < source.utf8.count, !source.isLineBreak(at: position) {
+      let next = source.utf8[position]
       if let open = quote {
         if next == open { quote = nil }
-      } else if next == "\"" || next == "'" {
+      } else if next == UInt8(ascii: "\"") || next == UInt8(ascii: "'") {
         quote = next
-      } else if next == "(" || next == "[" || next == "{" {
+      } else if next == UInt8(ascii: "(") || next == UInt8(ascii: "[") || next == UInt8(ascii: "{") {
         depth += 1
-      } else if next == ")" || next == "]" || next == "}" {
-        if next == "}" && depth == 0 && isInsideBlock { break }
+      } else if next == UInt8(ascii: ")") || next == UInt8(ascii: "]") || next == UInt8(ascii: "}") {
+        if next == UInt8(ascii: "}") && depth == 0 && isInsideBlock { break }
         depth -= 1
       }
-      position += 1
-      if !next.isWhitespace { argumentsEnd = position }
+      if let space = spaceLength(at: position) {
+        position += space
+      } else {
+        position += 1
+        argumentsEnd = position
+      }
     }
     let argumentsRange = SourceRange(start: argumentsStart, end: argumentsEnd)
     return Token(

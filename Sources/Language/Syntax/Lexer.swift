@@ -1,11 +1,13 @@
-/// Reads tokens from source text one at a time, on demand.
+/// Reads tokens from source text one at a time, on demand, over its UTF-8 bytes.
 ///
 /// Line breaks are tokens (they separate statements) except inside an open `(` or `[`.
 /// A `:` that begins a statement starts a command, which takes the raw rest of its line.
+/// Source is nearly all ASCII, read a byte at a time; other characters are decoded where
+/// they stand (letters of other scripts are allowed in names, other spaces are skipped).
 public struct Lexer: Sendable {
   /// The text being read.
   public let source: SourceText
-  /// Offset of the next character to read.
+  /// Offset of the next byte to read.
   public internal(set) var position = 0
   /// The opening brackets not yet closed, innermost last.
   private var openBrackets: [Token.Symbol] = []
@@ -41,48 +43,85 @@ public struct Lexer: Sendable {
     return token
   }
 
-  // MARK: - Scanning
+  // MARK: - Reading bytes
 
-  private var characters: [Character] { source.characters }
-
-  private func peek(_ ahead: Int = 0) -> Character? {
+  /// The byte `ahead` of the position, or nil past the end.
+  func byte(_ ahead: Int = 0) -> UInt8? {
     let index = position + ahead
-    return index < characters.count ? characters[index] : nil
+    return index < source.utf8.count ? source.utf8[index] : nil
+  }
+
+  /// The whole character at `offset` and its length in bytes (a grapheme: `é` may be two scalars).
+  func character(at offset: Int) -> (character: Character, length: Int) {
+    // A character longer than 64 bytes is cut there; the rest reads as another character.
+    let window = String(decoding: source.utf8[offset..<min(offset + 64, source.utf8.count)], as: UTF8.self)
+    guard let character = window.first else { return ("\u{FFFD}", 1) }
+    return (character, max(1, character.utf8.count))
+  }
+
+  /// The length of a letter (of any script) starting at `offset`, or nil if none starts there.
+  func letterLength(at offset: Int) -> Int? {
+    guard offset < source.utf8.count else { return nil }
+    let byte = source.utf8[offset]
+    if byte < 0x80 { return Lexer.isASCIILetter(byte) ? 1 : nil }
+    let (character, length) = character(at: offset)
+    return character.isLetter ? length : nil
+  }
+
+  /// The length of a name's character (letter, digit or `_`) at `offset`, or nil.
+  func nameCharacterLength(at offset: Int) -> Int? {
+    guard offset < source.utf8.count else { return nil }
+    let byte = source.utf8[offset]
+    if Lexer.isDigit(byte) || byte == UInt8(ascii: "_") { return 1 }
+    return letterLength(at: offset)
+  }
+
+  /// The length of the white space (not a line break) at `offset`, or nil.
+  func spaceLength(at offset: Int) -> Int? {
+    guard offset < source.utf8.count else { return nil }
+    let byte = source.utf8[offset]
+    if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == 0x0B || byte == 0x0C { return 1 }
+    if byte < 0x80 { return nil }
+    let (character, length) = character(at: offset)
+    return character.isWhitespace && !character.isNewline ? length : nil
   }
 
   private var insideParenthesesOrBrackets: Bool {
     openBrackets.last == .leftParen || openBrackets.last == .leftBracket
   }
 
+  // MARK: - Scanning
+
   private mutating func scan() throws(SyntaxError) -> Token {
-    while let character = peek() {
-      if character == "#" {
-        while let next = peek(), !next.isNewline { position += 1 }
-      } else if character.isNewline {
-        position += 1
+    while let byte = byte() {
+      if byte == UInt8(ascii: "#") {
+        while position < source.utf8.count, !source.isLineBreak(at: position) { position += 1 }
+      } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+        let start = position
+        position += byte == UInt8(ascii: "\r") && self.byte(1) == UInt8(ascii: "\n") ? 2 : 1
         if !insideParenthesesOrBrackets {
-          return Token(.newline, range: SourceRange(start: position - 1, end: position))
+          return Token(.newline, range: SourceRange(start: start, end: position))
         }
-      } else if character == " " || character.isWhitespace {
-        position += 1
+      } else if let length = spaceLength(at: position) {
+        position += length
       } else {
-        return try scanToken(startingWith: character)
+        return try scanToken(startingWith: byte)
       }
     }
     return Token(.endOfInput, range: SourceRange(start: position, end: position))
   }
 
-  private mutating func scanToken(startingWith character: Character) throws(SyntaxError) -> Token {
-    if Lexer.isDigit(character) || (character == "." && peek(1).map(Lexer.isDigit) == true) {
+  private mutating func scanToken(startingWith byte: UInt8) throws(SyntaxError) -> Token {
+    if Lexer.isDigit(byte) || (byte == UInt8(ascii: ".") && self.byte(1).map(Lexer.isDigit) == true) {
       return try scanNumber()
     }
-    if Lexer.isLetter(character) || character == "_" {
+    if byte == UInt8(ascii: "_") || letterLength(at: position) != nil {
       return scanWord()
     }
-    if character == "\"" || character == "'" {
-      return try scanString(quote: character)
+    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+      return try scanString(quote: byte)
     }
-    if character == ":" && atStatementStart && !insideParenthesesOrBrackets {
+    if byte == UInt8(ascii: ":") && atStatementStart && !insideParenthesesOrBrackets {
       return try scanCommand()
     }
     return try scanSymbol()
@@ -90,7 +129,7 @@ public struct Lexer: Sendable {
 
   private mutating func scanWord() -> Token {
     let start = position
-    while let next = peek(), Lexer.isLetter(next) || Lexer.isDigit(next) || next == "_" { position += 1 }
+    while let length = nameCharacterLength(at: position) { position += length }
     let range = SourceRange(start: start, end: position)
     let word = source[range]
     if let keyword = Lexer.keywords[word] {
@@ -101,9 +140,8 @@ public struct Lexer: Sendable {
 
   private mutating func scanSymbol() throws(SyntaxError) -> Token {
     let start = position
-    // Longest match first: "..." before "..<" before "..", "**" before "*", and so on.
-    // Compared character by character: building a String per try made symbols the lexer's hot spot.
-    for (spelling, symbol) in Lexer.symbolsLongestFirst where matches(spelling) {
+    // Longest match first among the symbols that start with this byte: "..." before "..<" before "..".
+    for (spelling, symbol) in Lexer.symbolsByFirstByte[Int(source.utf8[start])] where matches(spelling) {
       position += spelling.count
       track(symbol)
       return Token(.symbol(symbol), range: SourceRange(start: start, end: position))
@@ -111,24 +149,24 @@ public struct Lexer: Sendable {
     throw unknownCharacter(at: start)
   }
 
-  /// Every symbol's spelling as characters, longest first.
-  private static let symbolsLongestFirst: [([Character], Token.Symbol)] =
-    Token.Symbol.allCases.map { (Array($0.rawValue), $0) }.sorted { $0.0.count > $1.0.count }
+  /// Every symbol's spelling as bytes, filed under its first byte, longest first.
+  private static let symbolsByFirstByte: [[([UInt8], Token.Symbol)]] = {
+    var table = [[([UInt8], Token.Symbol)]](repeating: [], count: 256)
+    for symbol in Token.Symbol.allCases {
+      let spelling = Array(symbol.rawValue.utf8)
+      table[Int(spelling[0])].append((spelling, symbol))
+    }
+    return table.map { $0.sorted { $0.0.count > $1.0.count } }
+  }()
 
   /// The keywords by spelling.
   private static let keywords: [String: Token.Keyword] =
     Dictionary(uniqueKeysWithValues: Token.Keyword.allCases.map { ($0.rawValue, $0) })
 
-  private func matches(_ spelling: [Character]) -> Bool {
-    guard position + spelling.count <= characters.count else { return false }
-    for (offset, character) in spelling.enumerated() where characters[position + offset] != character { return false }
+  private func matches(_ spelling: [UInt8]) -> Bool {
+    guard position + spelling.count <= source.utf8.count else { return false }
+    for (offset, byte) in spelling.enumerated() where source.utf8[position + offset] != byte { return false }
     return true
-  }
-
-  /// `isLetter` with a fast path for ASCII, which is nearly all source.
-  private static func isLetter(_ character: Character) -> Bool {
-    if let ascii = character.asciiValue { return (ascii | 0x20) >= 97 && (ascii | 0x20) <= 122 }
-    return character.isLetter
   }
 
   private mutating func track(_ symbol: Token.Symbol) {
@@ -144,7 +182,7 @@ public struct Lexer: Sendable {
   }
 
   private func unknownCharacter(at offset: Int) -> SyntaxError {
-    let character = characters[offset]
+    let (character, length) = character(at: offset)
     let hints: [Character: String] = [
       "!": "write `not x` for negation, or `!=` for inequality",
       "&": "write `and` for logical and",
@@ -162,15 +200,20 @@ public struct Lexer: Sendable {
     let shown = character == "`" ? "'`'" : "`\(character)`"
     return SyntaxError(
       "unknown character \(shown)",
-      at: SourceRange(start: offset, end: offset + 1),
+      at: SourceRange(start: offset, end: offset + length),
       hint: hints[character]
     )
   }
 }
 
 extension Lexer {
-  /// Whether `character` is an ASCII digit `0`–`9` (other scripts' digits are not numbers here).
-  static func isDigit(_ character: Character) -> Bool {
-    character.isASCII && character.isWholeNumber
+  /// Whether `byte` is an ASCII digit `0`–`9` (other scripts' digits are not numbers here).
+  static func isDigit(_ byte: UInt8) -> Bool {
+    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+  }
+
+  /// Whether `byte` is an ASCII letter.
+  static func isASCIILetter(_ byte: UInt8) -> Bool {
+    (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
   }
 }

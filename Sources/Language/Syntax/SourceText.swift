@@ -1,8 +1,8 @@
-/// A half-open span of character offsets into a ``SourceText``: `start` inclusive, `end` exclusive.
+/// A half-open span of UTF-8 offsets into a ``SourceText``: `start` inclusive, `end` exclusive.
 public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
-  /// Offset of the first character in the range.
+  /// Offset of the first byte in the range.
   public var start: Int
-  /// Offset one past the last character in the range.
+  /// Offset one past the last byte in the range.
   public var end: Int
 
   /// Creates a range; an `end` before `start` is raised to `start`.
@@ -14,7 +14,7 @@ public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
   /// The empty range at offset 0, used by nodes built in code rather than parsed.
   public static let empty = SourceRange(start: 0, end: 0)
 
-  /// The number of characters covered.
+  /// The number of bytes covered.
   public var count: Int { end - start }
 
   /// The smallest range covering both `self` and `other`.
@@ -41,36 +41,52 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
   public var description: String { "\(line):\(column)" }
 }
 
-/// The text of a program, split into characters and lines so offsets map to lines and columns.
+/// The text of a program as UTF-8 bytes, with the offsets where its lines start.
+///
+/// Ranges count bytes, so that reading source is fast; what a learner is shown
+/// (columns, carets) counts characters, worked out from the bytes when needed.
+/// A line ends at `\n`, `\r\n` or `\r`.
 public struct SourceText: Sendable {
   /// The original text.
   public let text: String
-  /// The text as characters; every ``SourceRange`` indexes this array.
-  public let characters: [Character]
+  /// The text's UTF-8 encoding; every ``SourceRange`` indexes this array.
+  public let utf8: [UInt8]
   /// Offsets where each line starts; the first is always 0.
   private let lineStarts: [Int]
   /// The number of the text's first line: a chunk of a script keeps the script's numbering.
   public let firstLine: Int
 
-  /// Splits `text` into characters and lines; its first line is numbered `firstLine`.
+  /// Reads `text` and where its lines start; its first line is numbered `firstLine`.
   public init(_ text: String, firstLine: Int = 1) {
     self.text = text
     self.firstLine = firstLine
-    let characters = Array(text)
+    let utf8 = Array(text.utf8)
     var starts = [0]
-    for (offset, character) in characters.enumerated() where character.isNewline {
-      starts.append(offset + 1)
-    }
-    self.characters = characters
+    for offset in utf8.indices where SourceText.endsLine(utf8, at: offset) { starts.append(offset + 1) }
+    self.utf8 = utf8
     self.lineStarts = starts
+  }
+
+  /// Whether the byte at `offset` is the last of a line break (`\n`, or `\r` not followed by `\n`).
+  static func endsLine(_ utf8: [UInt8], at offset: Int) -> Bool {
+    switch utf8[offset] {
+    case UInt8(ascii: "\n"): return true
+    case UInt8(ascii: "\r"): return offset + 1 == utf8.count || utf8[offset + 1] != UInt8(ascii: "\n")
+    default: return false
+    }
+  }
+
+  /// Whether the byte at `offset` belongs to a line break.
+  func isLineBreak(at offset: Int) -> Bool {
+    offset < utf8.count && (utf8[offset] == UInt8(ascii: "\n") || utf8[offset] == UInt8(ascii: "\r"))
   }
 
   /// The number of lines; a trailing newline starts one more (empty) line.
   public var lineCount: Int { lineStarts.count }
 
-  /// The line (counted from ``firstLine``) and 1-based column of `offset`, clamped to the text.
+  /// The line (counted from ``firstLine``) and 1-based column, in characters, of `offset`, clamped to the text.
   public func location(of offset: Int) -> SourceLocation {
-    let offset = min(max(offset, 0), characters.count)
+    let offset = min(max(offset, 0), utf8.count)
     // The last line whose start is at or before `offset`.
     var low = 0
     var high = lineStarts.count - 1
@@ -78,15 +94,16 @@ public struct SourceText: Sendable {
       let middle = (low + high + 1) / 2
       if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
     }
-    return SourceLocation(line: low + firstLine, column: offset - lineStarts[low] + 1)
+    let column = self[SourceRange(start: lineStarts[low], end: offset)].count + 1
+    return SourceLocation(line: low + firstLine, column: column)
   }
 
-  /// The offsets of a line's characters (numbered from ``firstLine``), without its line break.
+  /// The offsets of a line (numbered from ``firstLine``), without its line break.
   public func lineRange(_ line: Int) -> SourceRange {
     let index = min(max(line - firstLine + 1, 1), lineStarts.count) - 1
     let start = lineStarts[index]
     var end = start
-    while end < characters.count, !characters[end].isNewline { end += 1 }
+    while end < utf8.count, !isLineBreak(at: end) { end += 1 }
     return SourceRange(start: start, end: end)
   }
 
@@ -97,8 +114,8 @@ public struct SourceText: Sendable {
 
   /// The text covered by `range`, clamped to the source.
   public subscript(range: SourceRange) -> String {
-    let start = min(max(range.start, 0), characters.count)
-    let end = min(max(range.end, start), characters.count)
-    return String(characters[start..<end])
+    let start = min(max(range.start, 0), utf8.count)
+    let end = min(max(range.end, start), utf8.count)
+    return String(decoding: utf8[start..<end], as: UTF8.self)
   }
 }
