@@ -131,11 +131,11 @@ public struct Lexer: Sendable {
     let start = position
     while let length = nameCharacterLength(at: position) { position += length }
     let range = SourceRange(start: start, end: position)
-    let word = source[range]
-    if let keyword = Lexer.keywords[word] {
+    // Compared as bytes: a dictionary or `Keyword(rawValue:)` hashes or compares Strings for every name read.
+    for (spelling, keyword) in Lexer.keywordSpellings where spelling.count == range.count && matches(spelling, at: start) {
       return Token(.keyword(keyword), range: range)
     }
-    return Token(.identifier(word), range: range)
+    return Token(.identifier(source[range]), range: range)
   }
 
   private mutating func scanSymbol() throws(SyntaxError) -> Token {
@@ -159,13 +159,14 @@ public struct Lexer: Sendable {
     return table.map { $0.sorted { $0.0.count > $1.0.count } }
   }()
 
-  /// The keywords by spelling.
-  private static let keywords: [String: Token.Keyword] =
-    Dictionary(uniqueKeysWithValues: Token.Keyword.allCases.map { ($0.rawValue, $0) })
+  /// The keywords, each with its spelling as bytes.
+  private static let keywordSpellings: [([UInt8], Token.Keyword)] = Token.Keyword.allCases.map { (Array($0.rawValue.utf8), $0) }
 
-  private func matches(_ spelling: [UInt8]) -> Bool {
-    guard position + spelling.count <= source.utf8.count else { return false }
-    for (offset, byte) in spelling.enumerated() where source.utf8[position + offset] != byte { return false }
+  /// Whether the source spells `spelling` at `offset` (the position by default).
+  private func matches(_ spelling: [UInt8], at offset: Int? = nil) -> Bool {
+    let start = offset ?? position
+    guard start + spelling.count <= source.utf8.count else { return false }
+    for (index, byte) in spelling.enumerated() where source.utf8[start + index] != byte { return false }
     return true
   }
 
