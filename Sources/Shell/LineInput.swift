@@ -33,9 +33,10 @@ public final class TextLines: LineInput {
   private var position = 0
 
   public init(text: String) {
-    var split = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    if split.last == "" { split.removeLast() }
-    lines = split.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+    // Split the bytes: as Characters, "\r\n" is one character and would not match "\n".
+    var split = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    if split.last?.isEmpty == true { split.removeLast() }
+    lines = split.map { String(decoding: $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0, as: UTF8.self) }
   }
 
   public func readLine(prompt: String) -> LineEvent {

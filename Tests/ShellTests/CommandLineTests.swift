@@ -194,10 +194,13 @@ struct CommandLineTests {
     }
   }
 
-  @Test func aFailureInAScriptIsShownAtItsLine() throws {
+  /// Windows line breaks (`\r\n`) give the same lines and output as `\n`.
+  @Test(arguments: ["\n", "\r\n"])
+  func aFailureInAScriptIsShownAtItsLine(lineBreak: String) throws {
     try withTemporaryDirectory { directory in
       let script = directory.appendingPathComponent("broken.bs")
-      try "w = ones(3, 2)\ndz = ones(3, 5)\nw.T * dz\nw.T @ dz\n".write(to: script, atomically: true, encoding: .utf8)
+      let lines = ["w = ones(3, 2)", "dz = ones(3, 5)", "w.T * dz", "w.T @ dz"]
+      try lines.map { $0 + lineBreak }.joined().write(to: script, atomically: true, encoding: .utf8)
       let run = try BackstepBinary.run([script.path])
       #expect(run.stdout == """
         w : (3, 2)
