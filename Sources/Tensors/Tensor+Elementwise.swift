@@ -3,13 +3,25 @@ import Foundation
 // MARK: - Element-wise loops over contiguous buffers
 
 extension Tensor {
-  /// Applies `transform` to every element.
+  /// Applies `transform` to every element; it must be a pure function (large tensors are split across cores).
   @inline(__always)
   public func map(_ transform: (Double) -> Double) -> Tensor {
+    mapRuns { x, out in
+      for i in 0..<x.count { out[i] = transform(x[i]) }
+    }
+  }
+
+  /// Applies `kernel` to runs of elements: it reads a run of this tensor's elements and writes
+  /// the same run of the result (a vectorised kernel such as ``VectorMath/tanh(_:into:)``).
+  /// Large tensors are split into runs handled on several cores.
+  @inline(__always)
+  public func mapRuns(_ kernel: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) -> Tensor {
     let count = scalars.count
     let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
       scalars.withUnsafeBufferPointer { x in
-        for i in 0..<count { out[i] = transform(x[i]) }
+        Parallel.forEachChunk(of: count) { run in
+          kernel(UnsafeBufferPointer(rebasing: x[run]), UnsafeMutableBufferPointer(rebasing: out[run]))
+        }
       }
       initialized = count
     }
@@ -17,6 +29,7 @@ extension Tensor {
   }
 
   /// Combines two tensors element by element after broadcasting them (NumPy's rules).
+  /// `combine` must be a pure function: large results are split across cores.
   @inline(__always)
   public static func zip(
     _ lhs: Tensor, _ rhs: Tensor, _ combine: (Double, Double) -> Double
@@ -27,29 +40,38 @@ extension Tensor {
       lhs.scalars.withUnsafeBufferPointer { a in
         rhs.scalars.withUnsafeBufferPointer { b in
           if lhs.shape == rhs.shape {
-            for i in 0..<count { out[i] = combine(a[i], b[i]) }
+            Parallel.forEachChunk(of: count) { run in
+              for i in run { out[i] = combine(a[i], b[i]) }
+            }
           } else if b.count == 1 {
             let y = b[0]
-            for i in 0..<count { out[i] = combine(a[i], y) }
+            Parallel.forEachChunk(of: count) { run in
+              for i in run { out[i] = combine(a[i], y) }
+            }
           } else if a.count == 1 {
             let x = a[0]
-            for i in 0..<count { out[i] = combine(x, b[i]) }
+            Parallel.forEachChunk(of: count) { run in
+              for i in run { out[i] = combine(x, b[i]) }
+            }
           } else {
             let loop = StridedLoop(shape: shape, operands: [lhs.shape, rhs.shape])
-            loop.forEachRow { output, bases, length, steps in
-              let i = bases[0], j = bases[1]
-              // The row shapes broadcasting gives, each as a loop the compiler can vectorize.
-              switch (steps[0], steps[1]) {
-              case (1, 1):
-                for k in 0..<length { out[output + k] = combine(a[i + k], b[j + k]) }
-              case (1, 0):
-                let y = b[j]
-                for k in 0..<length { out[output + k] = combine(a[i + k], y) }
-              case (0, 1):
-                let x = a[i]
-                for k in 0..<length { out[output + k] = combine(x, b[j + k]) }
-              case let (si, sj):
-                for k in 0..<length { out[output + k] = combine(a[i + k * si], b[j + k * sj]) }
+            // Each chunk walks its own rows of the output.
+            Parallel.forEachChunk(of: loop.rowCount, itemSize: loop.rowLength) { rows in
+              loop.forEachRow(in: rows) { output, bases, length, steps in
+                let i = bases[0], j = bases[1]
+                // The row shapes broadcasting gives, each as a loop the compiler can vectorize.
+                switch (steps[0], steps[1]) {
+                case (1, 1):
+                  for k in 0..<length { out[output + k] = combine(a[i + k], b[j + k]) }
+                case (1, 0):
+                  let y = b[j]
+                  for k in 0..<length { out[output + k] = combine(a[i + k], y) }
+                case (0, 1):
+                  let x = a[i]
+                  for k in 0..<length { out[output + k] = combine(x, b[j + k]) }
+                case let (si, sj):
+                  for k in 0..<length { out[output + k] = combine(a[i + k * si], b[j + k * sj]) }
+                }
               }
             }
           }
@@ -143,14 +165,25 @@ struct StridedLoop {
     }
   }
 
+  /// The length of a row: the last axis (1 for a 0-d shape).
+  var rowLength: Int { shape.last ?? 1 }
+
+  /// The number of rows: the product of the outer axes.
+  var rowCount: Int { rowLength == 0 ? 0 : Shape.product(shape) / rowLength }
+
   /// Calls `body(outputOffset, operandOffsets, rowLength, operandSteps)` once per row.
   ///
   /// Inlined, so that the row loop of each caller is compiled with its element
   /// operation in place rather than called through a closure per element.
   @inline(__always)
   func forEachRow(_ body: (Int, [Int], Int, [Int]) -> Void) {
-    let total = Shape.product(shape)
-    guard total > 0 else { return }
+    forEachRow(in: 0..<rowCount, body)
+  }
+
+  /// Calls `body` for the rows `rows` only, in order (a chunk of a loop split across cores).
+  @inline(__always)
+  func forEachRow(in rows: Range<Int>, _ body: (Int, [Int], Int, [Int]) -> Void) {
+    guard !rows.isEmpty else { return }
     let rank = shape.count
     let operands = strides.count
     guard rank > 0 else {
@@ -159,10 +192,17 @@ struct StridedLoop {
     }
     let length = shape[rank - 1]
     let steps = strides.map { $0[rank - 1] }
+    // The odometer over the outer axes, and each operand's offset, at the first row.
     var index = [Int](repeating: 0, count: rank - 1)
     var bases = [Int](repeating: 0, count: operands)
-    var output = 0
-    while output < total {
+    var remainder = rows.lowerBound
+    for axis in stride(from: rank - 2, through: 0, by: -1) {
+      index[axis] = remainder % shape[axis]
+      remainder /= shape[axis]
+      for o in 0..<operands { bases[o] += index[axis] * strides[o][axis] }
+    }
+    var output = rows.lowerBound * length
+    for _ in rows {
       body(output, bases, length, steps)
       output += length
       // Advance the odometer over the outer axes, updating each operand's base.

@@ -67,13 +67,15 @@ extension Tensor {
     let loop = StridedLoop(shape: shape, strides: [strides])
     let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
       scalars.withUnsafeBufferPointer { x in
-        loop.forEachRow { output, bases, length, steps in
-          let base = bases[0], step = steps[0]
-          if step == 0 {
-            let v = x[base]
-            for k in 0..<length { out[output + k] = v }
-          } else {
-            for k in 0..<length { out[output + k] = x[base + k * step] }
+        Parallel.forEachChunk(of: loop.rowCount, itemSize: loop.rowLength) { rows in
+          loop.forEachRow(in: rows) { output, bases, length, steps in
+            let base = bases[0], step = steps[0]
+            if step == 0 {
+              let v = x[base]
+              for k in 0..<length { out[output + k] = v }
+            } else {
+              for k in 0..<length { out[output + k] = x[base + k * step] }
+            }
           }
         }
       }

@@ -1,0 +1,46 @@
+import Dispatch
+import Foundation
+
+/// Splits large element-wise loops across the machine's cores (as PyTorch's
+/// `at::parallel_for` does), and runs small ones on the calling thread.
+///
+/// Only loops whose elements are independent are split, so results do not
+/// depend on the number of cores: reductions keep their single summation order.
+enum Parallel {
+  /// Below this many elements a loop stays on one thread: waking another costs
+  /// more than it saves (PyTorch's grain size is 32768).
+  static let grainSize = 1 << 15
+
+  /// The cores to use: the machine's, unless `BACKSTEP_THREADS` sets fewer.
+  static let cores: Int = {
+    let available = ProcessInfo.processInfo.activeProcessorCount
+    guard let text = ProcessInfo.processInfo.environment["BACKSTEP_THREADS"], let wanted = Int(text), wanted > 0 else {
+      return max(1, available)
+    }
+    return min(wanted, max(1, available))
+  }()
+
+  /// Calls `body` once per chunk of `0..<count`, the chunks covering it without overlap,
+  /// concurrently when there are at least two grains of elements (`itemSize` per item);
+  /// `body` must only write the elements of its own chunk.
+  @inline(__always)
+  static func forEachChunk(of count: Int, itemSize: Int = 1, _ body: (Range<Int>) -> Void) {
+    let chunks = min(cores, count, count * itemSize / grainSize)
+    guard chunks > 1 else {
+      body(0..<count)
+      return
+    }
+    withoutActuallyEscaping(body) { body in
+      let shared = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        shared.value(count * chunk / chunks..<count * (chunk + 1) / chunks)
+      }
+    }
+  }
+}
+
+/// A value handed to the worker threads of ``Parallel``: each writes only its own chunk.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
