@@ -6,7 +6,7 @@ import Tensors
 //
 //   BackstepBench [--quick] [--only 1,2,3,4,5,6,memory] [--threads N] [--python PYTHON]
 //                 [--reference bench/reference.py] [--backstep PATH] [--lessons DIR]
-//   BackstepBench --child memory-backstep | memory-blas     (used by the suite itself)
+//   BackstepBench --child memory-backstep | memory-blas | mlp     (used by the suite itself)
 
 struct Options {
   var quick = false
@@ -156,6 +156,18 @@ func runSuite(_ options: Options) throws(BenchError) {
     backstep: Measure(value: mlp, unit: .seconds), numpy: Measure(value: mlpNumpy, unit: .seconds),
     dgemmFraction: Double(Cases.mlpSteps) * Cases.mlpFlops() / mlp / dgemmRate,
     target: "ratio ≤ 1.0", met: mlp <= mlpNumpy))
+  if machine.blasCore.lowercased() != reference.core.lowercased() && reference.core != "unknown" {
+    // For information only: the same step with OpenBLAS told to use NumPy's kernel, which
+    // separates the BLAS library's kernel choice from Backstep's own cost. Backstep never sets it.
+    log("5b. MLP training with OPENBLAS_CORETYPE=\(reference.core)…")
+    var child = [CommandLine.arguments[0], "--child", "mlp"] + (options.quick ? ["--quick"] : [])
+    if let threads = options.threads { child += ["--threads", String(threads)] }
+    let forced = median(try runJSON(Times.self, child, environment: ["OPENBLAS_CORETYPE": reference.core]).times)
+    rows.append(Row(
+      number: "5b", name: "the same, OpenBLAS told to use NumPy's kernel (`OPENBLAS_CORETYPE=\(reference.core)`)",
+      size: "batch 256", backstep: Measure(value: forced, unit: .seconds), numpy: Measure(value: mlpNumpy, unit: .seconds),
+      target: "information"))
+  }
   }
 
   if options.runs("6") {
@@ -224,6 +236,10 @@ do {
   case "memory-backstep":
     let reading = try Cases.matmulPeak()
     print("{\"before\": \(reading.before), \"after\": \(reading.after)}")
+  case "mlp":
+    if let threads = options.threads { openblas_set_num_threads(Int32(threads)) }
+    let times = try Cases.mlpTimes(repeats: options.repeats(5))
+    print("{\"times\": [\(times.map { String($0) }.joined(separator: ", "))]}")
   case "memory-blas":
     let reading = BareBLAS.gradientPeak(n: Cases.matmulSize)
     print("{\"before\": \(reading.before), \"after\": \(reading.after)}")
