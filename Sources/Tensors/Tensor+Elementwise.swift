@@ -30,9 +30,18 @@ extension Tensor {
 
   /// Combines two tensors element by element after broadcasting them (NumPy's rules).
   /// `combine` must be a pure function: large results are split across cores.
-  @inline(__always)
   public static func zip(
     _ lhs: Tensor, _ rhs: Tensor, _ combine: (Double, Double) -> Double
+  ) throws(TensorError) -> Tensor {
+    try withoutActuallyEscaping(combine) { (combine) throws(TensorError) in
+      try zip(lhs, rhs, ElementClosure(body: combine))
+    }
+  }
+
+  /// `zip` compiled for one element function: the operators' loops call it directly
+  /// (and vectorise) even in the chunks that run on other cores.
+  static func zip<Combine: ElementFunction>(
+    _ lhs: Tensor, _ rhs: Tensor, _ combine: Combine
   ) throws(TensorError) -> Tensor {
     let shape = try Shape.broadcast(lhs.shape, rhs.shape)
     let count = try Shape.elementCount(shape)
@@ -114,10 +123,10 @@ extension Tensor {
 // MARK: - Operators
 
 extension Tensor {
-  public static func + (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, +) }
-  public static func - (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, -) }
-  public static func * (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, *) }
-  public static func / (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, /) }
+  public static func + (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementSum()) }
+  public static func - (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementDifference()) }
+  public static func * (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementProduct()) }
+  public static func / (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementQuotient()) }
   public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
 
   /// `lhs ** rhs`, element-wise with broadcasting.
@@ -133,6 +142,36 @@ extension Tensor {
   ) throws(TensorError) -> Tensor {
     try zip(lhs, rhs) { predicate($0, $1) ? 1 : 0 }
   }
+}
+
+// MARK: - Element functions
+
+/// A function of two elements, as a type: `zip` is compiled for each one, so that
+/// its loops call the function directly, also inside chunks run on other cores.
+protocol ElementFunction {
+  func callAsFunction(_ x: Double, _ y: Double) -> Double
+}
+
+struct ElementSum: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x + y }
+}
+
+struct ElementDifference: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x - y }
+}
+
+struct ElementProduct: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x * y }
+}
+
+struct ElementQuotient: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x / y }
+}
+
+/// Any other function of two elements, called through its closure.
+struct ElementClosure: ElementFunction {
+  let body: (Double, Double) -> Double
+  func callAsFunction(_ x: Double, _ y: Double) -> Double { body(x, y) }
 }
 
 // MARK: - Broadcast iteration
