@@ -33,9 +33,7 @@ extension Tensor {
           switch kind {
           case .sum, .mean:
             if step == 0 {
-              var total = 0.0
-              for k in 0..<length { total += x[input + k] }
-              out[o] += total
+              out[o] += Tensor.sum(UnsafeBufferPointer(rebasing: x[input..<input + length]))
             } else if step == 1 {
               // Summing the outer axes: one row added into another, element by element.
               for k in 0..<length { out[o + k] += x[input + k] }
@@ -78,5 +76,24 @@ extension Tensor {
     _ = try Shape.broadcast(target, shape)
     let axes = Shape.stretchedAxes(from: target, to: shape)
     return try reduced(.sum, axes: axes, keepDims: true).reshaped(target)
+  }
+}
+
+extension Tensor {
+  /// The sum of a run of elements, added in eight lanes (as NumPy adds in blocks): the lanes
+  /// vectorise, where a single running total waits on each addition in turn.
+  static func sum(_ run: UnsafeBufferPointer<Double>) -> Double {
+    var lanes = SIMD8<Double>()
+    var k = 0
+    while k + 8 <= run.count {
+      lanes += SIMD8(run[k], run[k + 1], run[k + 2], run[k + 3], run[k + 4], run[k + 5], run[k + 6], run[k + 7])
+      k += 8
+    }
+    var total = lanes.sum()
+    while k < run.count {
+      total += run[k]
+      k += 1
+    }
+    return total
   }
 }
