@@ -23,8 +23,10 @@ extension Tensor {
     if rhs.rank > 1 { outShape.append(b.cols) }
     let m = a.rows, n = b.cols, k = a.cols
     let batchCount = Shape.product(batch)
-    var result = [Double](repeating: 0, count: try Shape.elementCount(batch + [m, n]))
-    guard m > 0 && n > 0 && k > 0 else { return Tensor(uncheckedShape: outShape, scalars: result) }
+    let count = try Shape.elementCount(batch + [m, n])
+    // An empty sum is 0; otherwise every element is written below (BLAS with beta = 0 ignores what is there).
+    guard m > 0 && n > 0 && k > 0 else { return Tensor(uncheckedShape: outShape, scalars: [Double](repeating: 0, count: count)) }
+    var result = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 
     lhs.scalars.withUnsafeBufferPointer { pa in
       rhs.scalars.withUnsafeBufferPointer { pb in
