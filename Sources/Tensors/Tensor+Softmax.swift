@@ -14,7 +14,7 @@ extension Tensor {
   /// m = max(x) (0 where it is infinite) and s = Σ exp(x - m).
   private func shiftedExponentials(_ axes: [Int]) throws(TensorError) -> (shift: Tensor, exponentials: Tensor, sum: Tensor) {
     let shift = try reduced(.max, axes: axes, keepDims: true).map { $0.isFinite ? $0 : 0 }
-    let exponentials = try Tensor.zip(self, shift) { Foundation.exp($0 - $1) }
+    let exponentials = try (self - shift).mapRuns(VectorMath.exp)
     return (shift, exponentials, try exponentials.reduced(.sum, axes: axes, keepDims: true))
   }
 
@@ -40,6 +40,6 @@ extension Tensor {
     let reducedAxes = try normalizedAxes(axes)
     guard count > 0 else { return self }
     let (shift, _, sum) = try shiftedExponentials(reducedAxes)
-    return try Tensor.zip(self, try Tensor.zip(sum, shift) { Foundation.log($0) + $1 }) { $0 - $1 }
+    return try self - Tensor.zip(sum, shift) { Foundation.log($0) + $1 }
   }
 }

@@ -4,19 +4,33 @@ import Tensors
 // Functions applied to each element on its own. None of them mixes elements,
 // so every gradient here has the shape of its input and is a product dy * f'(x).
 
+/// How an element-wise rule computes its forward: a function of one element, or a
+/// vectorised kernel over runs of elements (``VectorMath``).
+enum ElementKernel: Sendable {
+  case scalar(@Sendable (Double) -> Double)
+  case runs(@Sendable (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void)
+
+  func apply(_ x: Tensor) -> Tensor {
+    switch self {
+    case .scalar(let function): x.map(function)
+    case .runs(let kernel): x.mapRuns(kernel)
+    }
+  }
+}
+
 extension Rule {
   /// A rule for `y = f(x)` applied element by element.
   static func elementwise(
     _ name: String, formula: String, explanation: Explanation, flops: (Double, Double),
     domain: Sample.Domain = .real,
-    _ function: @escaping @Sendable (Double) -> Double,
+    _ kernel: ElementKernel,
     backward: @escaping @Sendable (BackwardContext) throws(TensorError) -> Variable
   ) -> Rule {
     Rule(
       name: name, formulas: [formula], explanation: explanation,
       cost: .perOutputElement(forward: flops.0, backward: flops.1),
       samples: Sample.unary(domain),
-      forward: { x, _ in x[0].map(function) },
+      forward: { x, _ in kernel.apply(x[0]) },
       backward: { c throws(TensorError) in [try backward(c)] })
   }
 
@@ -27,7 +41,7 @@ extension Rule {
       derivation: "d(e^x)/dx = e^x = y: the rule reuses the forward output.",
       shapes: "dx has the shape of x.",
       pitfall: "exp overflows to inf past x ≈ 709; softmax subtracts the max first."),
-    flops: (20, 1), Foundation.exp
+    flops: (20, 1), .runs(VectorMath.exp)
   ) { c throws(TensorError) in try c.upstream * c.output }
 
   public static let log = elementwise(
@@ -37,7 +51,7 @@ extension Rule {
       derivation: "d(ln x)/dx = 1/x.",
       shapes: "dx has the shape of x.",
       pitfall: "At x = 0 the gradient is infinite; log(0) is -inf."),
-    flops: (20, 1), domain: .positive, Foundation.log
+    flops: (20, 1), domain: .positive, .scalar(Foundation.log)
   ) { c throws(TensorError) in try c.upstream / c.inputs[0] }
 
   public static let sqrt = elementwise(
@@ -47,7 +61,7 @@ extension Rule {
       derivation: "d(√x)/dx = 1/(2√x) = 0.5/y, reusing the output.",
       shapes: "dx has the shape of x.",
       pitfall: "The gradient is infinite at 0: a norm √(Σx²) of a zero vector has no gradient."),
-    flops: (1, 2), domain: .positive, Foundation.sqrt
+    flops: (1, 2), domain: .positive, .scalar(Foundation.sqrt)
   ) { c throws(TensorError) in try c.upstream * 0.5 / c.output }
 
   public static let abs = elementwise(
@@ -57,7 +71,7 @@ extension Rule {
       derivation: "d|x|/dx = sign(x): +1 for positive x, -1 for negative. At 0 there is a kink; the rule uses sign(0) = 0.",
       shapes: "dx has the shape of x.",
       pitfall: "Undefined at exactly 0; 0 is used there, as NumPy-based autodiff libraries do."),
-    flops: (1, 2), domain: .awayFromZero, Swift.abs
+    flops: (1, 2), domain: .awayFromZero, .scalar(Swift.abs)
   ) { c throws(TensorError) in try c.upstream * c.inputs[0].sign() }
 
   public static let sign = elementwise(
@@ -68,7 +82,7 @@ extension Rule {
         + "No gradient signal passes through it.",
       shapes: "dx has the shape of x (all zeros).",
       pitfall: "A zero gradient is not a bug here: to learn through a step, use a smooth stand-in (tanh) or a straight-through estimator."),
-    flops: (1, 0), domain: .awayFromZero, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+    flops: (1, 0), domain: .awayFromZero, .scalar { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
   ) { c throws(TensorError) in try c.upstream * 0 }
 
   public static let sin = elementwise(
@@ -76,7 +90,7 @@ extension Rule {
     explanation: Explanation(
       indexNotation: "y[i] = sin x[i]", derivation: "d(sin x)/dx = cos x.",
       shapes: "dx has the shape of x.", pitfall: "Angles are in radians."),
-    flops: (15, 16), Foundation.sin
+    flops: (15, 16), .scalar(Foundation.sin)
   ) { c throws(TensorError) in try c.upstream * c.inputs[0].cos() }
 
   public static let cos = elementwise(
@@ -84,7 +98,7 @@ extension Rule {
     explanation: Explanation(
       indexNotation: "y[i] = cos x[i]", derivation: "d(cos x)/dx = -sin x.",
       shapes: "dx has the shape of x.", pitfall: "Mind the minus sign."),
-    flops: (15, 17), Foundation.cos
+    flops: (15, 17), .scalar(Foundation.cos)
   ) { c throws(TensorError) in try -c.upstream * c.inputs[0].sin() }
 
   public static let tanh = elementwise(
@@ -95,7 +109,7 @@ extension Rule {
         + "Each element is scaled on its own: tanh never mixes elements.",
       shapes: "dx has the shape of x.",
       pitfall: "For |x| > 3 the factor 1 - y² is below 0.01: saturated units pass almost no gradient."),
-    flops: (20, 3), Foundation.tanh
+    flops: (20, 3), .runs(VectorMath.tanh)
   ) { c throws(TensorError) in try c.upstream * (1 - c.output * c.output) }
 
   public static let sigmoid = elementwise(
@@ -105,7 +119,7 @@ extension Rule {
       derivation: "σ'(x) = σ(x)(1 - σ(x)) = y(1 - y), reusing the output.",
       shapes: "dx has the shape of x.",
       pitfall: "y(1 - y) is at most 0.25: stacked sigmoids shrink gradients (vanishing gradients)."),
-    flops: (22, 3), { 1 / (1 + Foundation.exp(-$0)) }
+    flops: (22, 3), .scalar { 1 / (1 + Foundation.exp(-$0)) }
   ) { c throws(TensorError) in try c.upstream * c.output * (1 - c.output) }
 
   public static let relu = elementwise(
@@ -116,6 +130,6 @@ extension Rule {
         + "At exactly 0 the slope is undefined; the rule uses 0 there, as PyTorch does.",
       shapes: "dx has the shape of x.",
       pitfall: "A unit whose input is negative for every example gets no gradient at all (a dead ReLU)."),
-    flops: (1, 2), domain: .awayFromZero, { Swift.max($0, 0) }
+    flops: (1, 2), domain: .awayFromZero, .scalar { Swift.max($0, 0) }
   ) { c throws(TensorError) in try c.upstream * (c.inputs[0] > 0) }
 }

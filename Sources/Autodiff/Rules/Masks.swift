@@ -112,7 +112,7 @@ extension Rule {
           (grid_sample) so the output moves smoothly with them. To train through a rounding anyway, use a \
           straight-through estimator: x + (\(name)(x) - x) with the bracket treated as a constant in the backward.
           """),
-      flops: (1, 0), domain: .awayFromZero, { $0.rounded(rule) }
+      flops: (1, 0), domain: .awayFromZero, .scalar { $0.rounded(rule) }
     ) { c throws(TensorError) in try c.upstream * 0 }
   }
 
