@@ -138,10 +138,23 @@ extension Tensor {
 
   /// A comparison with a 0/1 result, element-wise with broadcasting.
   public static func compare(
-    _ lhs: Tensor, _ rhs: Tensor, _ predicate: (Double, Double) -> Bool
+    _ lhs: Tensor, _ rhs: Tensor, _ comparison: ElementComparison
   ) throws(TensorError) -> Tensor {
-    try zip(lhs, rhs) { predicate($0, $1) ? 1 : 0 }
+    // One specialised loop per comparison (a mask such as relu's `x > 0` is made every step).
+    switch comparison {
+    case .greater: try zip(lhs, rhs, ElementGreater())
+    case .greaterEqual: try zip(lhs, rhs, ElementGreaterEqual())
+    case .less: try zip(lhs, rhs, ElementLess())
+    case .lessEqual: try zip(lhs, rhs, ElementLessEqual())
+    case .equal: try zip(lhs, rhs, ElementEqual())
+    case .notEqual: try zip(lhs, rhs, ElementNotEqual())
+    }
   }
+}
+
+/// The element-wise comparisons, each giving 1 where it holds and 0 elsewhere.
+public enum ElementComparison: Sendable {
+  case greater, greaterEqual, less, lessEqual, equal, notEqual
 }
 
 // MARK: - Element functions
@@ -166,6 +179,30 @@ struct ElementProduct: ElementFunction {
 
 struct ElementQuotient: ElementFunction {
   @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x / y }
+}
+
+struct ElementGreater: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x > y ? 1 : 0 }
+}
+
+struct ElementGreaterEqual: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x >= y ? 1 : 0 }
+}
+
+struct ElementLess: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x < y ? 1 : 0 }
+}
+
+struct ElementLessEqual: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x <= y ? 1 : 0 }
+}
+
+struct ElementEqual: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x == y ? 1 : 0 }
+}
+
+struct ElementNotEqual: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x != y ? 1 : 0 }
 }
 
 /// Any other function of two elements, called through its closure.

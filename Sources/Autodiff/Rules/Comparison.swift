@@ -4,7 +4,7 @@ import Tensors
 // gradient flows through them. They are how masks are made (relu's `x > 0`).
 
 extension Rule {
-  static func comparison(_ name: String, _ symbol: String, _ predicate: @escaping @Sendable (Double, Double) -> Bool) -> Rule {
+  static func comparison(_ name: String, _ symbol: String, _ comparison: ElementComparison) -> Rule {
     Rule(
       name: name, formulas: [],
       explanation: Explanation(
@@ -16,16 +16,16 @@ extension Rule {
       cost: .perOutputElement(forward: 1, backward: 0),
       samples: [],
       notation: .infix(symbol),
-      forward: { x, _ throws(TensorError) in try Tensor.compare(x[0], x[1], predicate) },
+      forward: { x, _ throws(TensorError) in try Tensor.compare(x[0], x[1], comparison) },
       backward: nil)
   }
 
-  public static let greater = comparison("greater", ">") { $0 > $1 }
-  public static let greaterEqual = comparison("greater_equal", ">=") { $0 >= $1 }
-  public static let less = comparison("less", "<") { $0 < $1 }
-  public static let lessEqual = comparison("less_equal", "<=") { $0 <= $1 }
-  public static let equal = comparison("equal", "==") { $0 == $1 }
-  public static let notEqual = comparison("not_equal", "!=") { $0 != $1 }
+  public static let greater = comparison("greater", ">", .greater)
+  public static let greaterEqual = comparison("greater_equal", ">=", .greaterEqual)
+  public static let less = comparison("less", "<", .less)
+  public static let lessEqual = comparison("less_equal", "<=", .lessEqual)
+  public static let equal = comparison("equal", "==", .equal)
+  public static let notEqual = comparison("not_equal", "!=", .notEqual)
 
   /// `where(cond, a, b)`: a where cond is nonzero, b elsewhere.
   public static let `where` = Rule(

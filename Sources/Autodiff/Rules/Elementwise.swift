@@ -130,6 +130,7 @@ extension Rule {
         + "At exactly 0 the slope is undefined; the rule uses 0 there, as PyTorch does.",
       shapes: "dx has the shape of x.",
       pitfall: "A unit whose input is negative for every example gets no gradient at all (a dead ReLU)."),
-    flops: (1, 2), domain: .awayFromZero, .scalar { Swift.max($0, 0) }
+    flops: (1, 2), domain: .awayFromZero,
+    .runs { x, y in for i in 0..<x.count { y[i] = Swift.max(x[i], 0) } }  // a loop that vectorises
   ) { c throws(TensorError) in try c.upstream * (c.inputs[0] > 0) }
 }
