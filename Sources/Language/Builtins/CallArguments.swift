@@ -16,7 +16,9 @@ public struct CallArguments {
   let given: [Argument]
   /// The interpreter making the call: random numbers, gradient notes, user functions.
   let interpreter: Interpreter
-  private var bound: [String: Argument] = [:]
+  /// The arguments bound to named parameters, in the order met. A list, not a dictionary:
+  /// calls have a handful of arguments, and hashing their names cost more than comparing them.
+  private var bound: [(parameter: String, argument: Argument)] = []
   private var variadic: [Argument] = []
 
   init(callee: String, callRange: SourceRange, given: [Argument], interpreter: Interpreter) {
@@ -39,11 +41,11 @@ public struct CallArguments {
             hint: closestName(to: label, in: names).map { "did you mean `\($0)`? The signature is \(builtin.signature)" }
               ?? "the signature is \(builtin.signature)")
         }
-        guard bound[parameter.name] == nil else {
+        guard self.argument(parameter.name) == nil else {
           throw EvaluationError(
             "\(builtin.name)() got `\(label)` twice", at: argument.range, hint: "the signature is \(builtin.signature)")
         }
-        bound[parameter.name] = argument
+        bound.append((parameter.name, argument))
       } else {
         guard position < parameters.count else {
           throw EvaluationError(
@@ -53,12 +55,12 @@ public struct CallArguments {
         if parameters[position].isVariadic {
           variadic.append(argument)
         } else {
-          bound[parameters[position].name] = argument
+          bound.append((parameters[position].name, argument))
           position += 1
         }
       }
     }
-    for parameter in parameters where parameter.defaultText == nil && !parameter.isVariadic && bound[parameter.name] == nil {
+    for parameter in parameters where parameter.defaultText == nil && !parameter.isVariadic && argument(parameter.name) == nil {
       throw EvaluationError(
         "\(builtin.name)() is missing its argument `\(parameter.name)`", at: callRange,
         hint: "the signature is \(builtin.signature)")
@@ -67,18 +69,23 @@ public struct CallArguments {
 
   // MARK: - Accessors
 
-  /// Whether the argument was given (and is not `None`).
-  func has(_ name: String) -> Bool {
-    if let argument = bound[name], case .none = argument.value { return false }
-    return bound[name] != nil
+  /// The argument bound to the parameter `name`, if one was given.
+  private func argument(_ name: String) -> Argument? {
+    bound.first { $0.parameter == name }?.argument
   }
 
-  func range(of name: String) -> SourceRange { bound[name]?.range ?? callRange }
+  /// Whether the argument was given (and is not `None`).
+  func has(_ name: String) -> Bool {
+    if let argument = argument(name), case .none = argument.value { return false }
+    return argument(name) != nil
+  }
 
-  func value(_ name: String) -> Value? { bound[name]?.value }
+  func range(of name: String) -> SourceRange { argument(name)?.range ?? callRange }
+
+  func value(_ name: String) -> Value? { argument(name)?.value }
 
   func tensor(_ name: String) throws(EvaluationError) -> Variable {
-    guard let argument = bound[name] else {
+    guard let argument = argument(name) else {
       throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange)
     }
     return try Conversion.tensor(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
@@ -89,12 +96,12 @@ public struct CallArguments {
   }
 
   func number(_ name: String, default fallback: Double) throws(EvaluationError) -> Double {
-    guard let argument = bound[name], has(name) else { return fallback }
+    guard let argument = argument(name), has(name) else { return fallback }
     return try Conversion.number(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
   }
 
   func integer(_ name: String, default fallback: Int? = nil) throws(EvaluationError) -> Int {
-    guard let argument = bound[name], has(name) else {
+    guard let argument = argument(name), has(name) else {
       guard let fallback else { throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange) }
       return fallback
     }
@@ -103,17 +110,17 @@ public struct CallArguments {
 
   /// Axes: `None` or absent gives `nil` (all axes).
   func axes(_ name: String) throws(EvaluationError) -> [Int]? {
-    guard let argument = bound[name], has(name) else { return nil }
+    guard let argument = argument(name), has(name) else { return nil }
     return try Conversion.integers(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
   }
 
   func bool(_ name: String, default fallback: Bool = false) throws(EvaluationError) -> Bool {
-    guard let argument = bound[name], has(name) else { return fallback }
+    guard let argument = argument(name), has(name) else { return fallback }
     return try Conversion.bool(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
   }
 
   func string(_ name: String) throws(EvaluationError) -> String {
-    guard let argument = bound[name] else { throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange) }
+    guard let argument = argument(name) else { throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange) }
     guard case .string(let text) = argument.value else {
       throw EvaluationError("`\(name)` of \(callee)() must be a string, got \(argument.value.kindDescription)", at: argument.range)
     }
@@ -124,7 +131,7 @@ public struct CallArguments {
   /// With `allowingInferred`, one size may be -1 (reshape).
   func shape(_ name: String, allowingInferred: Bool = false) throws(EvaluationError) -> [Int] {
     let parts: [Argument]
-    if let argument = bound[name] { parts = [argument] } else { parts = variadic }
+    if let argument = argument(name) { parts = [argument] } else { parts = variadic }
     var shape: [Int] = []
     for part in parts {
       let sizes = try Conversion.integers(part.value, at: part.range, purpose: "the shape of \(callee)()")
@@ -138,7 +145,7 @@ public struct CallArguments {
 
   /// A list or tuple of tensors (`concat([a, b])`).
   func tensors(_ name: String) throws(EvaluationError) -> [Variable] {
-    guard let argument = bound[name] else { throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange) }
+    guard let argument = argument(name) else { throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange) }
     switch argument.value {
     case .list(let items), .tuple(let items):
       return try items.map { (item: Value) throws(EvaluationError) in

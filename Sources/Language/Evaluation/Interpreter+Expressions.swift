@@ -69,7 +69,7 @@ extension Interpreter {
 
   func resolve(_ name: String, at range: SourceRange) throws(EvaluationError) -> Value {
     if let value = lookup(name) { return value }
-    if let builtin = Self.builtins[name] { return .function(builtin.function) }
+    if let function = Self.builtinFunctions[name] { return .function(function) }
     let known = Array(globals.keys) + Array(frames.last?.keys ?? [:].keys) + Array(Self.builtins.keys)
     throw EvaluationError(
       "unknown name `\(name)`", at: range,
@@ -207,13 +207,18 @@ extension Interpreter {
   }
 
   private func evaluateCall(_ callee: Expr, _ arguments: [Argument], range: SourceRange) throws(EvaluationError) -> Value {
-    if case .name(let name) = callee.kind, lookup(name) == nil, Self.builtins[name] == nil {
-      let functions = Array(Self.builtins.keys) + globals.compactMap { if case .function = $0.value { $0.key } else { nil } }
-      throw EvaluationError(
-        "unknown function `\(name)`", at: callee.range,
-        hint: closestName(to: name, in: functions).map { "did you mean `\($0)`?" } ?? "`:help` lists the built-ins")
+    let calleeValue: Value
+    if case .name(let name) = callee.kind {
+      guard let value = lookup(name) ?? Self.builtinFunctions[name].map(Value.function) else {
+        let functions = Array(Self.builtins.keys) + globals.compactMap { if case .function = $0.value { $0.key } else { nil } }
+        throw EvaluationError(
+          "unknown function `\(name)`", at: callee.range,
+          hint: closestName(to: name, in: functions).map { "did you mean `\($0)`?" } ?? "`:help` lists the built-ins")
+      }
+      calleeValue = value
+    } else {
+      calleeValue = try evaluate(callee)
     }
-    let calleeValue = try evaluate(callee)
     guard case .function(let function) = calleeValue else {
       throw EvaluationError(
         "`\(source[callee.range])` is \(calleeValue.kindDescription), not a function", at: callee.range)

@@ -44,6 +44,10 @@ public final class Interpreter {
   /// Every built-in by name.
   public static let builtins: [String: Builtin] = Dictionary(
     BuiltinTable.all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+  /// Every built-in as a callable value, made once rather than at each call. Never mutated, and
+  /// its closures capture only their (Sendable) built-in; `Function` is not Sendable because a
+  /// user function's closure captures its interpreter.
+  nonisolated(unsafe) static let builtinFunctions: [String: Function] = builtins.mapValues(\.function)
 
   public init() {}
 
