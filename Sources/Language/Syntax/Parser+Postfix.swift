@@ -58,7 +58,7 @@ extension Parser {
       }
       if try accept(.comma) == nil { break }
     }
-    let closer = try close(opener, hint: separatorHint("arguments"))
+    let closer = try close(opener, separating: "arguments")
     return Expr(.call(callee: callee, arguments: arguments), range: callee.range.to(closer.range))
   }
 
@@ -75,7 +75,7 @@ extension Parser {
         "expected an index inside `[]`", at: opener.range.to(token.range),
         hint: "for example `x[0]`, `x[1:3]` or `x[:, 0]`")
     }
-    let closer = try close(opener, hint: separatorHint("indices"))
+    let closer = try close(opener, separating: "indices")
     return Expr(.subscript(base, items), range: base.range.to(closer.range))
   }
 
@@ -116,10 +116,6 @@ extension Parser {
       || (allowingColon && token.kind.is(.colon))
   }
 
-  private func separatorHint(_ things: String) -> String? {
-    token.kind == .endOfInput ? nil : "separate \(things) with `,`"
-  }
-
   // MARK: - Atoms
 
   /// A literal, a name, a parenthesized expression or tuple, or a list.
@@ -150,7 +146,7 @@ extension Parser {
       guard try accept(.comma) != nil else { break }
       isTuple = true
     }
-    let closer = try close(opener, hint: separatorHint("elements"))
+    let closer = try close(opener, separating: "elements")
     let range = opener.range.to(closer.range)
     if !isTuple, let only = elements.first {
       return Expr(only.kind, range: range)
@@ -166,7 +162,7 @@ extension Parser {
       elements.append(try parseExpression())
       if try accept(.comma) == nil { break }
     }
-    let closer = try close(opener, hint: separatorHint("elements"))
+    let closer = try close(opener, separating: "elements")
     return Expr(.list(elements), range: opener.range.to(closer.range))
   }
 

@@ -196,7 +196,7 @@ extension Parser {
       parameters.append(Name(parameter, range: try advance().range))
       if try accept(.comma) == nil { break }
     }
-    try close(opener, hint: token.kind == .endOfInput ? nil : "separate parameters with `,`")
+    try close(opener, separating: "parameters")
     functionDepth += 1
     defer { functionDepth -= 1 }
     if try accept(.assign) != nil {
