@@ -87,6 +87,10 @@ public enum Notation: Sendable, Equatable {
   case matrixProduct
   /// `x.T` when every axis is reversed, else `transpose(x, axes)`.
   case transpose
+  /// Written as the expression it computes in one pass (a fused backward such as
+  /// `tanh_backward`), with `inputs` naming the inputs in it: derived gradients then
+  /// read as a learner would write them, and evaluate to the same values.
+  case expression(String, inputs: [String])
 }
 
 /// What the backward rule of one node sees.

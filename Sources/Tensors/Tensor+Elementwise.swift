@@ -152,6 +152,18 @@ extension Tensor {
   }
 }
 
+extension Tensor {
+  /// `g * (1 - y * y)` in one pass: tanh's backward, from its output y.
+  public static func tanhBackward(_ g: Tensor, _ y: Tensor) throws(TensorError) -> Tensor {
+    try zip(g, y, TanhBackward())
+  }
+
+  /// `g * y * (1 - y)` in one pass: sigmoid's backward, from its output y.
+  public static func sigmoidBackward(_ g: Tensor, _ y: Tensor) throws(TensorError) -> Tensor {
+    try zip(g, y, SigmoidBackward())
+  }
+}
+
 /// The element-wise comparisons, each giving 1 where it holds and 0 elsewhere.
 public enum ElementComparison: Sendable {
   case greater, greaterEqual, less, lessEqual, equal, notEqual
@@ -203,6 +215,14 @@ struct ElementEqual: ElementFunction {
 
 struct ElementNotEqual: ElementFunction {
   @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x != y ? 1 : 0 }
+}
+
+struct TanhBackward: ElementFunction {
+  @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * (1 - y * y) }
+}
+
+struct SigmoidBackward: ElementFunction {
+  @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * y * (1 - y) }
 }
 
 /// Any other function of two elements, called through its closure.

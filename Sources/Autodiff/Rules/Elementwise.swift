@@ -110,7 +110,7 @@ extension Rule {
       shapes: "dx has the shape of x.",
       pitfall: "For |x| > 3 the factor 1 - y² is below 0.01: saturated units pass almost no gradient."),
     flops: (20, 3), .runs(VectorMath.tanh)
-  ) { c throws(TensorError) in try c.upstream * (1 - c.output * c.output) }
+  ) { c throws(TensorError) in try Rule.tanhBackward.apply([c.upstream, c.output]) }
 
   public static let sigmoid = elementwise(
     "sigmoid", formula: "dx = dy * y * (1 - y)",
@@ -120,7 +120,7 @@ extension Rule {
       shapes: "dx has the shape of x.",
       pitfall: "y(1 - y) is at most 0.25: stacked sigmoids shrink gradients (vanishing gradients)."),
     flops: (22, 3), .scalar { 1 / (1 + Foundation.exp(-$0)) }
-  ) { c throws(TensorError) in try c.upstream * c.output * (1 - c.output) }
+  ) { c throws(TensorError) in try Rule.sigmoidBackward.apply([c.upstream, c.output]) }
 
   public static let relu = elementwise(
     "relu", formula: "dx = dy * (x > 0)",
@@ -133,4 +133,61 @@ extension Rule {
     flops: (1, 2), domain: .awayFromZero,
     .runs { x, y in for i in 0..<x.count { y[i] = Swift.max(x[i], 0) } }  // a loop that vectorises
   ) { c throws(TensorError) in try c.upstream * (c.inputs[0] > 0) }
+}
+
+// MARK: - Fused backwards
+
+// tanh's and sigmoid's backwards as ops of their own, as PyTorch's `tanh_backward`:
+// one pass over the elements instead of three, and still recorded, so a backward can
+// be differentiated again. They are written out as their expressions wherever they
+// are shown (`:derive`, `:graph`), so a learner reads `g * (1 - y ** 2)`.
+
+extension Rule {
+  /// `tanh_backward(g, y) = g * (1 - y ** 2)`: the gradient through tanh, from its output y.
+  public static let tanhBackward: Rule = Rule(
+    name: "tanh_backward",
+    formulas: ["dg = dt * (1 - y ** 2)", "dy = -2 * dt * g * y"],
+    explanation: Explanation(
+      indexNotation: "t[i] = g[i] · (1 - y[i]²)",
+      derivation: """
+        tanh's backward, dx = dy * (1 - y²), computed in one pass rather than three (y*y, 1 - that, dy * that). \
+        It is linear in g, with slope 1 - y², and ∂t/∂y = -2·g·y: second derivatives of tanh go through these.
+        """,
+      shapes: "g and y broadcast as in arithmetic; dg has g's shape, dy has y's.",
+      pitfall: "Only the backward of tanh makes it: it is shown as g * (1 - y ** 2), which computes the same values."),
+    cost: .perOutputElement(forward: 3, backward: 7),
+    samples: [Sample(shapes: [[2, 3], [2, 3]]), Sample(shapes: [[], []]), Sample(shapes: [[3, 1], [4]])],
+    notation: .expression("g * (1 - y ** 2)", inputs: ["g", "y"]),
+    forward: { x, _ throws(TensorError) in try Tensor.tanhBackward(x[0], x[1]) },
+    backward: { c throws(TensorError) in
+      let (g, y, dt) = (c.inputs[0], c.inputs[1], c.upstream)
+      return [
+        c.needsGradient[0] ? try Rule.tanhBackward.apply([dt, y]).summed(toShape: g.shape) : nil,
+        c.needsGradient[1] ? try (-2 * dt * g * y).summed(toShape: y.shape) : nil,
+      ]
+    })
+
+  /// `sigmoid_backward(g, y) = g * y * (1 - y)`: the gradient through sigmoid, from its output y.
+  public static let sigmoidBackward: Rule = Rule(
+    name: "sigmoid_backward",
+    formulas: ["dg = dt * y * (1 - y)", "dy = dt * g * (1 - 2 * y)"],
+    explanation: Explanation(
+      indexNotation: "t[i] = g[i] · y[i] · (1 - y[i])",
+      derivation: """
+        sigmoid's backward, dx = dy * y * (1 - y), computed in one pass rather than three. It is linear in g, \
+        with slope y(1 - y), and ∂t/∂y = g·(1 - 2y): second derivatives of sigmoid go through these.
+        """,
+      shapes: "g and y broadcast as in arithmetic; dg has g's shape, dy has y's.",
+      pitfall: "Only the backward of sigmoid makes it: it is shown as g * y * (1 - y), which computes the same values."),
+    cost: .perOutputElement(forward: 3, backward: 7),
+    samples: [Sample(shapes: [[2, 3], [2, 3]]), Sample(shapes: [[], []]), Sample(shapes: [[3, 1], [4]])],
+    notation: .expression("g * y * (1 - y)", inputs: ["g", "y"]),
+    forward: { x, _ throws(TensorError) in try Tensor.sigmoidBackward(x[0], x[1]) },
+    backward: { c throws(TensorError) in
+      let (g, y, dt) = (c.inputs[0], c.inputs[1], c.upstream)
+      return [
+        c.needsGradient[0] ? try Rule.sigmoidBackward.apply([dt, y]).summed(toShape: g.shape) : nil,
+        c.needsGradient[1] ? try (dt * g * (1 - 2 * y)).summed(toShape: y.shape) : nil,
+      ]
+    })
 }

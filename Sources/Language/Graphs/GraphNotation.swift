@@ -101,6 +101,11 @@ public struct GraphNotation {
       // x.T.T is x.
       if case .attribute(let inner, "T", _) = x.kind { return inner }
       return .attribute(x, "T")
+    case let .expression(text, names):
+      guard names.count == inputs.count, let template = try? Parser.parseExpression(text) else {
+        return call(rule.name, inputs, attributes)
+      }
+      return template.replacingNames(Dictionary(uniqueKeysWithValues: zip(names, inputs)))
     }
   }
 
@@ -167,5 +172,27 @@ public struct GraphNotation {
     if axis == tensor.rank { return .number(tensor.scalars[offset]) }
     let stride = tensor.strides[axis]
     return .list((0..<tensor.shape[axis]).map { nested(tensor, offset: offset + $0 * stride, axis: axis + 1) })
+  }
+}
+
+extension Expr {
+  /// The expression with each name in `replacements` replaced by its expression (a rule's
+  /// `.expression` notation filled in with its inputs). Subscripts are left as they are:
+  /// those expressions are arithmetic.
+  func replacingNames(_ replacements: [String: Expr]) -> Expr {
+    func replace(_ e: Expr) -> Expr { e.replacingNames(replacements) }
+    switch kind {
+    case .name(let name): return replacements[name] ?? self
+    case .number, .string, .bool, .noneLiteral, .ellipsis, .subscript: return self
+    case .list(let items): return Expr(.list(items.map(replace)), range: range)
+    case .tuple(let items): return Expr(.tuple(items.map(replace)), range: range)
+    case let .unary(op, operand): return Expr(.unary(op, replace(operand)), range: range)
+    case let .binary(op, lhs, rhs, operatorRange):
+      return Expr(.binary(op, replace(lhs), replace(rhs), operatorRange: operatorRange), range: range)
+    case let .attribute(base, name, nameRange): return Expr(.attribute(replace(base), name: name, nameRange: nameRange), range: range)
+    case let .call(callee, arguments):
+      let replaced = arguments.map { Argument(label: $0.label, labelRange: $0.labelRange, value: replace($0.value)) }
+      return Expr(.call(callee: replace(callee), arguments: replaced), range: range)
+    }
   }
 }
