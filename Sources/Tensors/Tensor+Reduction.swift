@@ -27,36 +27,40 @@ extension Tensor {
     let loop = StridedLoop(shape: shape, operands: [keptShape])
     scalars.withUnsafeBufferPointer { x in
       result.withUnsafeMutableBufferPointer { out in
-        loop.forEachRow { input, bases, length, steps in
-          var o = bases[0]
-          let step = steps[0]
-          switch kind {
-          case .sum, .mean:
-            if step == 0 {
+        /// Reduces the input rows `rows`, each over its elements `columns` (its whole row
+        /// when the last axis is reduced: then the output steps by 0 along it, else by 1).
+        func reduce(rows: Range<Int>, columns: Range<Int>) {
+          loop.forEachRow(in: rows) { input, bases, length, steps in
+            let o = bases[0]
+            switch (kind, steps[0]) {
+            case (.sum, 0), (.mean, 0):
               out[o] += Tensor.sum(UnsafeBufferPointer(rebasing: x[input..<input + length]))
-            } else if step == 1 {
+            case (.sum, _), (.mean, _):
               // Summing the outer axes: one row added into another, element by element.
-              for k in 0..<length { out[o + k] += x[input + k] }
-            } else {
-              for k in 0..<length {
-                out[o] += x[input + k]
-                o += step
+              for k in columns { out[o + k] += x[input + k] }
+            case (.max, let step):
+              for k in columns {
+                let v = x[input + k]
+                // NaN propagates, as in NumPy.
+                if v > out[o + k * step] || v.isNaN { out[o + k * step] = v }
+              }
+            case (.min, let step):
+              for k in columns {
+                let v = x[input + k]
+                if v < out[o + k * step] || v.isNaN { out[o + k * step] = v }
               }
             }
-          case .max:
-            for k in 0..<length {
-              let v = x[input + k]
-              // NaN propagates, as in NumPy.
-              if v > out[o] || v.isNaN { out[o] = v }
-              o += step
-            }
-          case .min:
-            for k in 0..<length {
-              let v = x[input + k]
-              if v < out[o] || v.isNaN { out[o] = v }
-              o += step
-            }
           }
+        }
+        // Split across cores only where each output element keeps its order of additions:
+        // by columns when the last axis is kept, by rows when only the last axis is reduced.
+        let everyRow = 0..<loop.rowCount, wholeRow = 0..<loop.rowLength
+        if rank > 0 && !reducedAxes.contains(rank - 1) {
+          Parallel.forEachChunk(of: loop.rowLength, itemSize: loop.rowCount) { columns in reduce(rows: everyRow, columns: columns) }
+        } else if reducedAxes == [rank - 1] {
+          Parallel.forEachChunk(of: loop.rowCount, itemSize: loop.rowLength) { rows in reduce(rows: rows, columns: wholeRow) }
+        } else {
+          reduce(rows: everyRow, columns: wholeRow)
         }
       }
     }

@@ -20,4 +20,31 @@ struct ReductionTests {
       #expect(abs(sums.scalars[row] - running) < 1e-12)
     }
   }
+
+  /// 300 × 257 = 77,100 elements: more than two grains, so the reductions below are split
+  /// across cores (by columns for axis 0, by rows for axis 1) and checked element by element.
+  @Test func largeReductionsMatchTheirDefinition() throws {
+    let (rows, columns) = (300, 257)
+    var random = RandomGenerator(seed: 9)
+    let x = try random.normal([rows, columns])
+    func at(_ i: Int, _ j: Int) -> Double { x.scalars[i * columns + j] }
+
+    // Down the columns, in row order: the same additions in the same order, so exactly equal.
+    let columnSums = try x.reduced(.sum, axes: [0])
+    let columnMaxima = try x.reduced(.max, axes: [0])
+    for j in 0..<columns {
+      #expect(columnSums.scalars[j] == (0..<rows).reduce(0) { $0 + at($1, j) })
+      #expect(columnMaxima.scalars[j] == (0..<rows).map { at($0, j) }.max())
+    }
+    // Along the rows.
+    let rowSums = try x.reduced(.sum, axes: [1])
+    let rowMinima = try x.reduced(.min, axes: [1])
+    let rowMeans = try x.reduced(.mean, axes: [1])
+    for i in 0..<rows {
+      let row = (0..<columns).map { at(i, $0) }
+      #expect(abs(rowSums.scalars[i] - row.reduce(0, +)) < 1e-11)
+      #expect(rowMinima.scalars[i] == row.min())
+      #expect(abs(rowMeans.scalars[i] - row.reduce(0, +) / Double(columns)) < 1e-13)
+    }
+  }
 }
