@@ -7,6 +7,7 @@ import Tensors
 //   BackstepBench [--quick] [--only 1,2,3,4,5,6,memory] [--threads N] [--python PYTHON]
 //                 [--reference bench/reference.py] [--backstep PATH] [--lessons DIR]
 //   BackstepBench --child memory-backstep | memory-blas | mlp     (used by the suite itself)
+//   BackstepBench --child statements [--quick]                     (case 4 alone, for profiling)
 
 struct Options {
   var quick = false
@@ -77,6 +78,19 @@ func runSuite(_ options: Options) throws(BenchError) {
     try runJSON(Times.self, [options.python, options.reference, name, String(repeats)] + extra, environment: options.numpyEnvironment).times
   }
   var rows: [Row] = []
+  /// Both sides of a case in alternating rounds, so that a change in the machine's load
+  /// (it is often shared) falls on both: all the times of each side, Backstep's first.
+  func alternating(
+    _ repeats: Int, backstep: (Int) throws(BenchError) -> [Double], numpy name: String, _ extra: [String] = []
+  ) throws(BenchError) -> (backstep: [Double], numpy: [Double]) {
+    let rounds = 3, perRound = max(1, (repeats + rounds - 1) / rounds)
+    var times: (backstep: [Double], numpy: [Double]) = ([], [])
+    for _ in 0..<rounds {
+      times.backstep += try backstep(perRound)
+      times.numpy += try numpy(name, perRound, extra)
+    }
+    return times
+  }
 
   log("dgemm rate…")
   let n = Cases.matmulSize
@@ -127,8 +141,8 @@ func runSuite(_ options: Options) throws(BenchError) {
 
   if options.runs("3") {
   log("3. broadcast chain…")
-  let broadcast = median(try Cases.broadcastTimes(repeats: options.repeats(9)))
-  let broadcastNumpy = median(try numpy("broadcast", options.repeats(9)))
+  let broadcastTimes = try alternating(options.repeats(9), backstep: Cases.broadcastTimes, numpy: "broadcast")
+  let broadcast = median(broadcastTimes.backstep), broadcastNumpy = median(broadcastTimes.numpy)
   rows.append(Row(
     number: "3", name: "`L = sum(tanh(x * w + b))`, dx, dw, db", size: "(1000, 1000), (1000,), (1000, 1)",
     backstep: Measure(value: broadcast, unit: .seconds), numpy: Measure(value: broadcastNumpy, unit: .seconds),
@@ -138,8 +152,11 @@ func runSuite(_ options: Options) throws(BenchError) {
   if options.runs("4") {
   log("4. small statements…")
   let count = options.quick ? 20_000 : 100_000
-  let statements = median(try Cases.statementsTimes(count: count, repeats: options.repeats(3))) / Double(count)
-  let statementsNumpy = median(try numpy("statements", options.repeats(3), [String(count)])) / Double(count)
+  let statementTimes = try alternating(
+    options.repeats(3), backstep: { (repeats) throws(BenchError) in try Cases.statementsTimes(count: count, repeats: repeats) },
+    numpy: "statements", [String(count)])
+  let statements = median(statementTimes.backstep) / Double(count)
+  let statementsNumpy = median(statementTimes.numpy) / Double(count)
   rows.append(Row(
     number: "4", name: "small statements, parsed and recorded", size: "\(count) × 4×4",
     backstep: Measure(value: statements, unit: .secondsPerStatement),
@@ -149,8 +166,8 @@ func runSuite(_ options: Options) throws(BenchError) {
 
   if options.runs("5") {
   log("5. MLP training…")
-  let mlp = median(try Cases.mlpTimes(repeats: options.repeats(5)))
-  let mlpNumpy = median(try numpy("mlp", options.repeats(5)))
+  let mlpTimes = try alternating(options.repeats(5), backstep: Cases.mlpTimes, numpy: "mlp")
+  let mlp = median(mlpTimes.backstep), mlpNumpy = median(mlpTimes.numpy)
   rows.append(Row(
     number: "5", name: "MLP 784→512→10, softmax cross-entropy, SGD, \(Cases.mlpSteps) steps", size: "batch 256",
     backstep: Measure(value: mlp, unit: .seconds), numpy: Measure(value: mlpNumpy, unit: .seconds),
@@ -240,6 +257,11 @@ do {
     if let threads = options.threads { openblas_set_num_threads(Int32(threads)) }
     let times = try Cases.mlpTimes(repeats: options.repeats(5))
     print("{\"times\": [\(times.map { String($0) }.joined(separator: ", "))]}")
+  case "statements":
+    // Case 4 alone, for profiling (`valgrind --tool=callgrind BackstepBench --child statements --quick`).
+    let count = options.quick ? 20_000 : 100_000
+    let times = try Cases.statementsTimes(count: count, repeats: options.repeats(3))
+    print("{\"times\": [\(times.map { String($0 / Double(count)) }.joined(separator: ", "))]}")
   case "memory-blas":
     let reading = BareBLAS.gradientPeak(n: Cases.matmulSize)
     print("{\"before\": \(reading.before), \"after\": \(reading.after)}")
