@@ -144,50 +144,50 @@ extension Rule {
 
 extension Rule {
   /// `tanh_backward(g, y) = g * (1 - y ** 2)`: the gradient through tanh, from its output y.
-  public static let tanhBackward: Rule = Rule(
-    name: "tanh_backward",
-    formulas: ["dg = dt * (1 - y ** 2)", "dy = -2 * dt * g * y"],
-    explanation: Explanation(
-      indexNotation: "t[i] = g[i] · (1 - y[i]²)",
-      derivation: """
-        tanh's backward, dx = dy * (1 - y²), computed in one pass rather than three (y*y, 1 - that, dy * that). \
-        It is linear in g, with slope 1 - y², and ∂t/∂y = -2·g·y: second derivatives of tanh go through these.
-        """,
-      shapes: "g and y broadcast as in arithmetic; dg has g's shape, dy has y's.",
-      pitfall: "Only the backward of tanh makes it: it is shown as g * (1 - y ** 2), which computes the same values."),
-    cost: .perOutputElement(forward: 3, backward: 7),
-    samples: [Sample(shapes: [[2, 3], [2, 3]]), Sample(shapes: [[], []]), Sample(shapes: [[3, 1], [4]])],
-    notation: .expression("g * (1 - y ** 2)", inputs: ["g", "y"]),
-    forward: { x, _ throws(TensorError) in try Tensor.tanhBackward(x[0], x[1]) },
-    backward: { c throws(TensorError) in
-      let (g, y, dt) = (c.inputs[0], c.inputs[1], c.upstream)
-      return [
-        c.needsGradient[0] ? try Rule.tanhBackward.apply([dt, y]).summed(toShape: g.shape) : nil,
-        c.needsGradient[1] ? try (-2 * dt * g * y).summed(toShape: y.shape) : nil,
-      ]
-    })
+  public static let tanhBackward = activationBackward(
+    of: "tanh", written: "g * (1 - y ** 2)", indexNotation: "t[i] = g[i] · (1 - y[i]²)",
+    slope: ("1 - y ** 2", "1 - y²", { y throws(TensorError) in try 1 - y * y }),
+    slopeDerivative: ("-2 * y", "-2·y", { y throws(TensorError) in try -2 * y }),
+    Tensor.tanhBackward)
 
   /// `sigmoid_backward(g, y) = g * y * (1 - y)`: the gradient through sigmoid, from its output y.
-  public static let sigmoidBackward: Rule = Rule(
-    name: "sigmoid_backward",
-    formulas: ["dg = dt * y * (1 - y)", "dy = dt * g * (1 - 2 * y)"],
-    explanation: Explanation(
-      indexNotation: "t[i] = g[i] · y[i] · (1 - y[i])",
-      derivation: """
-        sigmoid's backward, dx = dy * y * (1 - y), computed in one pass rather than three. It is linear in g, \
-        with slope y(1 - y), and ∂t/∂y = g·(1 - 2y): second derivatives of sigmoid go through these.
-        """,
-      shapes: "g and y broadcast as in arithmetic; dg has g's shape, dy has y's.",
-      pitfall: "Only the backward of sigmoid makes it: it is shown as g * y * (1 - y), which computes the same values."),
-    cost: .perOutputElement(forward: 3, backward: 7),
-    samples: [Sample(shapes: [[2, 3], [2, 3]]), Sample(shapes: [[], []]), Sample(shapes: [[3, 1], [4]])],
-    notation: .expression("g * y * (1 - y)", inputs: ["g", "y"]),
-    forward: { x, _ throws(TensorError) in try Tensor.sigmoidBackward(x[0], x[1]) },
-    backward: { c throws(TensorError) in
-      let (g, y, dt) = (c.inputs[0], c.inputs[1], c.upstream)
-      return [
-        c.needsGradient[0] ? try Rule.sigmoidBackward.apply([dt, y]).summed(toShape: g.shape) : nil,
-        c.needsGradient[1] ? try (dt * g * (1 - 2 * y)).summed(toShape: y.shape) : nil,
-      ]
-    })
+  public static let sigmoidBackward = activationBackward(
+    of: "sigmoid", written: "g * y * (1 - y)", indexNotation: "t[i] = g[i] · y[i] · (1 - y[i])",
+    slope: ("y * (1 - y)", "y·(1 - y)", { y throws(TensorError) in try y * (1 - y) }),
+    slopeDerivative: ("1 - 2 * y", "1 - 2·y", { y throws(TensorError) in try 1 - 2 * y }),
+    Tensor.sigmoidBackward)
+
+  /// The backward `t = g · s(y)` of an activation whose slope `s` is a function of its output y,
+  /// computed in one pass by `kernel` and `written` as code. The slope and its derivative
+  /// come as code, as math, and as an op on variables.
+  private static func activationBackward(
+    of activation: String, written: String, indexNotation: String,
+    slope: (code: String, math: String, of: @Sendable (Variable) throws(TensorError) -> Variable),
+    slopeDerivative: (code: String, math: String, of: @Sendable (Variable) throws(TensorError) -> Variable),
+    _ kernel: @escaping @Sendable (Tensor, Tensor) throws(TensorError) -> Tensor
+  ) -> Rule {
+    Rule(
+      name: "\(activation)_backward",
+      formulas: ["dg = dt * (\(slope.code))", "dy = dt * g * (\(slopeDerivative.code))"],
+      explanation: Explanation(
+        indexNotation: indexNotation,
+        derivation: """
+          \(activation)'s backward, dx = dy · \(slope.math), computed in one pass rather than one per operator. \
+          It is linear in g, with slope \(slope.math), and ∂t/∂y = g·(\(slopeDerivative.math)): second \
+          derivatives of \(activation) go through these.
+          """,
+        shapes: "g and y broadcast as in arithmetic; dg has g's shape, dy has y's.",
+        pitfall: "Only the backward of \(activation) makes it: it is shown as \(written), which computes the same values."),
+      cost: .perOutputElement(forward: 3, backward: 7),
+      samples: [Sample(shapes: [[2, 3], [2, 3]]), Sample(shapes: [[], []]), Sample(shapes: [[3, 1], [4]])],
+      notation: .expression(written, inputs: ["g", "y"]),
+      forward: { x, _ throws(TensorError) in try kernel(x[0], x[1]) },
+      backward: { c throws(TensorError) in
+        let (g, y, dt) = (c.inputs[0], c.inputs[1], c.upstream)
+        return [
+          c.needsGradient[0] ? try (dt * slope.of(y)).summed(toShape: g.shape) : nil,
+          c.needsGradient[1] ? try (dt * g * slopeDerivative.of(y)).summed(toShape: y.shape) : nil,
+        ]
+      })
+  }
 }
