@@ -61,7 +61,9 @@ public enum Shape {
 
   /// NumPy's broadcast of two shapes.
   public static func broadcast(_ lhs: [Int], _ rhs: [Int]) throws(TensorError) -> [Int] {
-    if lhs == rhs { return lhs }
+    // Equal shapes, or a 0-d operand: the other shape as it is (no new array).
+    if lhs == rhs || rhs.isEmpty { return lhs }
+    if lhs.isEmpty { return rhs }
     let rank = max(lhs.count, rhs.count)
     var result = [Int](repeating: 1, count: rank)
     for offset in 1...max(rank, 1) where offset <= rank {
