@@ -102,6 +102,21 @@ struct EvaluatorTests {
     #expect(try tensor("randn(2)", in: interpreter) == afterFailure)
   }
 
+  @Test func aLoopThatFailsPartWayTakesBackEveryAssignment() throws {
+    let interpreter = Interpreter()
+    run("a = 1", in: interpreter)
+    // `a` changes twice and `c` is created before the third iteration fails.
+    let records = run("for k in 0..<3 { a = a + 1\n c = k\n if k == 2 { d = missing } }", in: interpreter)
+    #expect(records.count == 1 && records[0].outcome.isFailure)
+    #expect(try tensor("a", in: interpreter) == Tensor(1))
+    #expect(interpreter.lookup("c") == nil)
+    #expect(interpreter.lookup("d") == nil)
+    #expect(interpreter.lookup("k") == nil)
+    // The next statement starts from that state, and its own changes stay.
+    run("a = a + 10", in: interpreter)
+    #expect(try tensor("a", in: interpreter) == Tensor(11))
+  }
+
   @Test func randomNumbersAreReproducible() throws {
     let a = try tensor("seed(0); randn(3)")
     let b = try tensor("seed(0); randn(3)")

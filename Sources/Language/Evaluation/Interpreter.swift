@@ -32,6 +32,17 @@ public final class Interpreter {
   /// an interrupted loop keeps it instead of rolling back.
   private var completedIteration: (globals: [String: Value], random: RandomGenerator, iterations: Int)?
 
+  /// How to take back what the running top-level statement did to `globals`: each name's
+  /// value before the statement first changed it (nil: it did not exist), or the whole table
+  /// when the statement replaced it (`:clear`). `nil` between statements. A statement that
+  /// succeeds never copies the table; one that fails is undone from here.
+  private var undoLog: [UndoEntry]?
+
+  private enum UndoEntry {
+    case variable(String, Value?)
+    case table([String: Value])
+  }
+
   /// Local variables of the functions being called, innermost last.
   var frames: [[String: Value]] = []
   /// The text being run, for quoting arguments in notes.
@@ -71,7 +82,7 @@ public final class Interpreter {
 
   /// Sets a variable directly (lessons and tests).
   public func define(_ name: String, _ value: Value) {
-    globals[name] = value
+    setGlobal(name, value)
   }
 
   /// The value of a variable, if it exists.
@@ -81,16 +92,42 @@ public final class Interpreter {
 
   /// Removes every variable and resets the random generator.
   public func clear() {
-    globals = [:]
+    replaceGlobals([:])
     random = RandomGenerator(seed: 0)
+  }
+
+  /// Sets a global, noting its old value the first time the running statement changes it.
+  private func setGlobal(_ name: String, _ value: Value) {
+    // A linear search: a statement changes a few names, and a loop changes the same ones again.
+    let isNoted = undoLog?.contains { if case .variable(name, _) = $0 { true } else { false } } ?? true
+    if !isNoted { undoLog?.append(.variable(name, globals[name])) }
+    globals[name] = value
+  }
+
+  /// Replaces every global at once, noting the old table for the running statement.
+  private func replaceGlobals(_ table: [String: Value]) {
+    undoLog?.append(.table(globals))
+    globals = table
+  }
+
+  /// Takes back the running statement's changes to the globals, newest first.
+  private func undoStatement() {
+    for entry in (undoLog ?? []).reversed() {
+      switch entry {
+      case let .variable(name, value): globals[name] = value
+      case .table(let table): globals = table
+      }
+    }
   }
 
   // MARK: - Statements
 
   private func runTopLevel(_ statement: Statement) -> Record {
-    let savedGlobals = globals, savedRandom = random
+    let savedRandom = random
+    undoLog = []
+    defer { undoLog = nil }
     notes = []
-    let line = source.location(of: statement.range.start).line
+    let line = source.line(of: statement.range.start)
     let text = source[statement.range]
     completedIteration = nil
     blockOutputs = []
@@ -107,11 +144,11 @@ public final class Interpreter {
       frames = []
       if error.isInterruption, let completed = completedIteration {
         // Ctrl-C in a loop keeps the work of the iterations that finished.
-        globals = completed.globals
+        replaceGlobals(completed.globals)
         random = completed.random
         notes.append("interrupted: the variables are as they were after \(completed.iterations) completed iteration\(completed.iterations == 1 ? "" : "s")")
       } else {
-        globals = savedGlobals
+        undoStatement()
         random = savedRandom
       }
       return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: notes)
@@ -227,7 +264,7 @@ public final class Interpreter {
   func assign(_ name: String, _ value: Value) -> Value {
     let stored = Self.bindable(value, as: name, labelling: frames.isEmpty)
     if frames.isEmpty {
-      globals[name] = stored
+      setGlobal(name, stored)
     } else {
       frames[frames.count - 1][name] = stored
     }
@@ -258,7 +295,7 @@ public final class Interpreter {
 extension Interpreter {
   /// Takes over another interpreter's variables and random state (a script `:load`ed in its own session).
   public func adopt(from other: Interpreter) {
-    globals = other.globals
+    replaceGlobals(other.globals)
     random = other.random
     detectsAnomalies = other.detectsAnomalies
   }
