@@ -87,15 +87,25 @@ public struct SourceText: Sendable {
   /// The line (counted from ``firstLine``) and 1-based column, in characters, of `offset`, clamped to the text.
   public func location(of offset: Int) -> SourceLocation {
     let offset = min(max(offset, 0), utf8.count)
-    // The last line whose start is at or before `offset`.
+    let index = lineIndex(of: offset)
+    let column = self[SourceRange(start: lineStarts[index], end: offset)].count + 1
+    return SourceLocation(line: index + firstLine, column: column)
+  }
+
+  /// The line (counted from ``firstLine``) of `offset`, without counting its column.
+  public func line(of offset: Int) -> Int {
+    lineIndex(of: min(max(offset, 0), utf8.count)) + firstLine
+  }
+
+  /// The index in `lineStarts` of the last line starting at or before `offset`.
+  private func lineIndex(of offset: Int) -> Int {
     var low = 0
     var high = lineStarts.count - 1
     while low < high {
       let middle = (low + high + 1) / 2
       if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
     }
-    let column = self[SourceRange(start: lineStarts[low], end: offset)].count + 1
-    return SourceLocation(line: low + firstLine, column: column)
+    return low
   }
 
   /// The offsets of a line (numbered from ``firstLine``), without its line break.
