@@ -62,6 +62,17 @@ extension Tensor {
             Parallel.forEachChunk(of: count) { run in
               for i in run { out[i] = combine(x, b[i]) }
             }
+          } else if b.count > 0, shape == lhs.shape, lhs.shape.suffix(rhs.shape.count).elementsEqual(rhs.shape) {
+            // rhs repeats along lhs's leading axes (a bias row added to a batch): block by block.
+            let block = b.count
+            Parallel.forEachChunk(of: count / block, itemSize: block) { blocks in
+              for start in blocks { for k in 0..<block { out[start * block + k] = combine(a[start * block + k], b[k]) } }
+            }
+          } else if a.count > 0, shape == rhs.shape, rhs.shape.suffix(lhs.shape.count).elementsEqual(lhs.shape) {
+            let block = a.count
+            Parallel.forEachChunk(of: count / block, itemSize: block) { blocks in
+              for start in blocks { for k in 0..<block { out[start * block + k] = combine(a[k], b[start * block + k]) } }
+            }
           } else {
             let loop = StridedLoop(shape: shape, operands: [lhs.shape, rhs.shape])
             // Each chunk walks its own rows of the output.

@@ -26,6 +26,9 @@ struct ParallelTests {
     ([70001], []),  // a scalar operand
     ([513, 130], [513, 130]),  // same shapes
     ([2, 1, 40000], [3, 1]),  // both sides stretched
+    ([600, 130], [130]),  // a row repeated down the rows (a bias), either side
+    ([130], [3, 200, 130]),
+    ([4, 4], [4]),  // small: one thread
   ])
   func broadcastArithmeticMatchesTheDefinition(lhsShape: [Int], rhsShape: [Int]) throws {
     #expect(Parallel.grainSize * 2 <= 66_177)
