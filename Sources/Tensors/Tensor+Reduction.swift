@@ -23,6 +23,11 @@ extension Tensor {
     case .max: initial = -.infinity
     case .min: initial = .infinity
     }
+    let outShape = keepDims ? keptShape : (0..<rank).filter { !reducedAxes.contains($0) }.map { shape[$0] }
+    if reducedAxes.count == rank {
+      // Everything to one number (`sum(L)`, `mean(y)`): one pass over the buffer.
+      return Tensor(uncheckedShape: outShape, scalars: [reducedToOne(kind, initial: initial)])
+    }
     var result = [Double](repeating: initial, count: Shape.product(keptShape))
     let loop = StridedLoop(shape: shape, operands: [keptShape])
     scalars.withUnsafeBufferPointer { x in
@@ -68,7 +73,6 @@ extension Tensor {
       let n = Double(reducedCount)
       for i in result.indices { result[i] /= n }
     }
-    let outShape = keepDims ? keptShape : (0..<rank).filter { !reducedAxes.contains($0) }.map { shape[$0] }
     return Tensor(uncheckedShape: outShape, scalars: result)
   }
 
@@ -84,20 +88,49 @@ extension Tensor {
 }
 
 extension Tensor {
-  /// The sum of a run of elements, added in eight lanes (as NumPy adds in blocks): the lanes
-  /// vectorise, where a single running total waits on each addition in turn.
-  static func sum(_ run: UnsafeBufferPointer<Double>) -> Double {
-    var lanes = SIMD8<Double>()
-    var k = 0
-    while k + 8 <= run.count {
-      lanes += SIMD8(run[k], run[k + 1], run[k + 2], run[k + 3], run[k + 4], run[k + 5], run[k + 6], run[k + 7])
-      k += 8
+  /// Every element reduced to one number in one pass (sums in eight lanes, as any row).
+  private func reducedToOne(_ kind: ReductionKind, initial: Double) -> Double {
+    scalars.withUnsafeBufferPointer { x in
+      switch kind {
+      case .sum: return Tensor.sum(x)
+      case .mean: return x.isEmpty ? .nan : Tensor.sum(x) / Double(x.count)
+      case .max: return x.reduce(initial) { $1 > $0 || $1.isNaN ? $1 : $0 }
+      case .min: return x.reduce(initial) { $1 < $0 || $1.isNaN ? $1 : $0 }
+      }
     }
-    var total = lanes.sum()
-    while k < run.count {
-      total += run[k]
-      k += 1
-    }
-    return total
   }
+
+  /// The sum of a run of elements in NumPy's order (`pairwise_sum`), so that a sum reads
+  /// exactly as NumPy prints it: under 8 elements one by one; up to 128, eight running
+  /// totals (which vectorise) added as a tree, then the rest one by one; longer runs split
+  /// in two halves at a multiple of 8, summed the same way.
+  static func sum(_ run: UnsafeBufferPointer<Double>) -> Double {
+    let n = run.count
+    if n < 8 {
+      var total = 0.0
+      for k in 0..<n { total += run[k] }
+      return total
+    }
+    if n <= 128 {
+      func lanes(at k: Int) -> SIMD8<Double> {
+        SIMD8(run[k], run[k + 1], run[k + 2], run[k + 3], run[k + 4], run[k + 5], run[k + 6], run[k + 7])
+      }
+      var r = lanes(at: 0)
+      var k = 8
+      while k < n - n % 8 {
+        r += lanes(at: k)
+        k += 8
+      }
+      var total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+      while k < n {
+        total += run[k]
+        k += 1
+      }
+      return total
+    }
+    var half = n / 2
+    half -= half % 8
+    return sum(UnsafeBufferPointer(rebasing: run[..<half])) + sum(UnsafeBufferPointer(rebasing: run[half...]))
+  }
+
 }

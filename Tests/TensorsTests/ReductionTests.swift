@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Tensors
 
@@ -46,5 +47,20 @@ struct ReductionTests {
       #expect(rowMinima.scalars[i] == row.min())
       #expect(abs(rowMeans.scalars[i] - row.reduce(0, +) / Double(columns)) < 1e-13)
     }
+  }
+
+  /// NumPy's own sums (Fixtures/sums/sums.npz, from make_fixtures.py): the same additions in the
+  /// same order, so equal to the last bit, for runs around each of pairwise_sum's block sizes.
+  @Test func sumsAreNumPysToTheLastBit() throws {
+    let entries = Dictionary(uniqueKeysWithValues: try NPZ.decode(try Fixture.bytes("sums/sums.npz")).map { ($0.name, $0.tensor) })
+    let expected = try #require(entries["expected"])
+    for (index, length) in [5, 8, 15, 100, 128, 129, 1000, 1031].enumerated() {
+      let run = try #require(entries["x\(length)"])
+      #expect(try run.reduced(.sum).scalars[0].bitPattern == expected.scalars[index].bitPattern, "length \(length)")
+    }
+    let matrix = try #require(entries["matrix"])
+    #expect(bits(try matrix.reduced(.sum, axes: [1])) == bits(try #require(entries["row_sums"])))
+    #expect(bits(try matrix.reduced(.sum, axes: [0])) == bits(try #require(entries["column_sums"])))
+    #expect(bits(try matrix.reduced(.mean)) == bits(try #require(entries["mean"])))
   }
 }

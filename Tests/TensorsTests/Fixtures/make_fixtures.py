@@ -40,3 +40,14 @@ np.save("structured.npy", np.zeros(2, dtype=[("a", "<f8"), ("b", "<i4")]))
 # A session as np.savez writes it (stored entries), and one compressed.
 np.savez("savez.npz", x=np.array([[1.0, 2.0, 3.0]]), labels=np.array([0, 2, 1]))
 np.savez_compressed("savez_compressed.npz", x=np.arange(3.0))
+
+# Sums as NumPy adds them (pairwise_sum), for ReductionTests: runs of each length around
+# its block sizes, their sums, and the row and column sums of a matrix. In a folder of
+# their own: the decoding tests try every truncation of the files beside this script.
+rng = np.random.default_rng(7)
+lengths = [5, 8, 15, 100, 128, 129, 1000, 1031]
+runs = {"x%d" % n: rng.standard_normal(n) for n in lengths}
+matrix = rng.standard_normal((3, 300))
+np.savez("sums/sums.npz", **runs, expected=np.array([runs["x%d" % n].sum() for n in lengths]),
+         matrix=matrix, row_sums=matrix.sum(axis=1), column_sums=matrix.sum(axis=0),
+         mean=np.array(matrix.mean()))
