@@ -71,6 +71,7 @@ extension BuiltinTable {
       if createGraph && result.isReached { return .tensor(result.variable) }
       let data = Variable(result.value)
       data.isGradient = true
+      a.interpreter.hasHandedOutGradients = true
       return .tensor(data)
     }
     return several ? .tuple(values) : values[0]

@@ -49,6 +49,9 @@ public final class Interpreter {
   var source = SourceText("")
   /// Notes gathered while evaluating the current statement.
   var notes: [String] = []
+  /// Whether `grad` has handed out a gradient yet: until then no assignment can be an
+  /// optimizer step, and the graph need not be searched for one.
+  var hasHandedOutGradients = false
   /// What the commands inside the current statement's loops and branches showed.
   var blockOutputs: [CommandOutput] = []
 
@@ -185,7 +188,7 @@ public final class Interpreter {
 
     case let .assign(targets, expr):
       var value = try evaluate(expr)
-      if case .tensor(let v) = value, !v.isGradient, Self.isOptimizerStep(v) {
+      if hasHandedOutGradients, case .tensor(let v) = value, !v.isGradient, Self.isOptimizerStep(v) {
         // W = W - lr * grad(L, W) (or - lr * dW) is an optimizer step: the new W is data, as under
         // torch.no_grad(), so each training iteration builds its own graph and the old ones are freed.
         value = .tensor(.constant(v.value))
@@ -296,6 +299,7 @@ extension Interpreter {
   /// Takes over another interpreter's variables and random state (a script `:load`ed in its own session).
   public func adopt(from other: Interpreter) {
     replaceGlobals(other.globals)
+    hasHandedOutGradients = hasHandedOutGradients || other.hasHandedOutGradients
     random = other.random
     detectsAnomalies = other.detectsAnomalies
   }
