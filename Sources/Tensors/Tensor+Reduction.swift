@@ -88,7 +88,7 @@ extension Tensor {
 }
 
 extension Tensor {
-  /// Every element reduced to one number in one pass (sums in eight lanes, as any row).
+  /// Every element reduced to one number in one pass (a sum in NumPy's pairwise order, as any row).
   private func reducedToOne(_ kind: ReductionKind, initial: Double) -> Double {
     scalars.withUnsafeBufferPointer { x in
       switch kind {
