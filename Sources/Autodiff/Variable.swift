@@ -6,6 +6,9 @@ import Tensors
 /// Results hold their inputs strongly and nothing points back, so a graph lives
 /// exactly as long as something refers to its outputs.
 public final class Variable {
+  // The mutable properties are `@exclusivity(unchecked)`: a graph is built and walked by one
+  // thread, and the runtime's access checks were a measurable part of recording a small op.
+
   /// The computed value.
   public let value: Tensor
   /// The rule that computed the value; `nil` for a leaf (data typed in, or a constant).
@@ -13,14 +16,14 @@ public final class Variable {
   /// The rule's parameters (axes, shapes, transposes, …).
   public let attributes: Attributes
   /// The values the rule was applied to.
-  public private(set) var inputs: [Variable]
+  @exclusivity(unchecked) public private(set) var inputs: [Variable]
   /// Whether gradients flow to or through this variable.
   public let requiresGradient: Bool
   /// The name the learner first gave this value (`z`), for showing graphs in their own words.
-  public var label: String?
+  @exclusivity(unchecked) public var label: String?
   /// A gradient handed out as data (by `grad`): a value computed from it is an
   /// optimizer step, which the language stores without a graph.
-  public var isGradient = false
+  @exclusivity(unchecked) public var isGradient = false
 
   /// A leaf: a value that was not computed from other variables.
   public init(_ value: Tensor, requiresGradient: Bool = true) {

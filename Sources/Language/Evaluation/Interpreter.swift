@@ -7,8 +7,12 @@ import Tensors
 /// made only once the whole statement has succeeded, and a failure restores the
 /// variables and the random generator.
 public final class Interpreter {
+  // The state read on every statement and operation is marked `@exclusivity(unchecked)`:
+  // only the interpreter's own thread touches it, never within another access to it,
+  // and the runtime's checks of that cost 5% of a small statement (`make bench`, case 4).
+
   /// The session's variables.
-  public private(set) var globals: [String: Value] = [:]
+  @exclusivity(unchecked) public private(set) var globals: [String: Value] = [:]
   /// The random generator behind `rand`, `randn`; `seed(n)` resets it.
   public var random = RandomGenerator(seed: 0)
   /// Runs a `:command` met in the source.
@@ -16,9 +20,9 @@ public final class Interpreter {
   /// How deep user functions may call each other.
   public var maximumCallDepth = 200
   /// Called for every operation as it is evaluated (`:trace`); nil when nobody watches.
-  public var tracer: ((TraceEvent) -> Void)?
+  @exclusivity(unchecked) public var tracer: ((TraceEvent) -> Void)?
   /// Asked between statements and operations: true once the learner pressed Ctrl-C.
-  public var isInterrupted: () -> Bool = { false }
+  @exclusivity(unchecked) public var isInterrupted: () -> Bool = { false }
   /// The most bytes the session's variables may hold together (their values; graphs are not counted).
   public var sessionByteLimit = 8 << 30
   /// Whether statements may read and write files (`load`, `:save`, `:transcript`); off for the fuzzer.
@@ -26,7 +30,7 @@ public final class Interpreter {
   /// Told after each iteration of a top-level loop (for a progress bar).
   public var loopProgress: ((LoopProgress) -> Void)?
   /// Anomaly mode's detector and findings; nil while it is off (`detectsAnomalies`).
-  var anomalyWatch: AnomalyWatch?
+  @exclusivity(unchecked) var anomalyWatch: AnomalyWatch?
 
   /// The state after the last completed iteration of the top-level loop being run:
   /// an interrupted loop keeps it instead of rolling back.
@@ -36,7 +40,7 @@ public final class Interpreter {
   /// value before the statement first changed it (nil: it did not exist), or the whole table
   /// when the statement replaced it (`:clear`). `nil` between statements. A statement that
   /// succeeds never copies the table; one that fails is undone from here.
-  private var undoLog: [UndoEntry]?
+  @exclusivity(unchecked) private var undoLog: [UndoEntry]?
 
   private enum UndoEntry {
     case variable(String, Value?)
@@ -44,11 +48,11 @@ public final class Interpreter {
   }
 
   /// Local variables of the functions being called, innermost last.
-  var frames: [[String: Value]] = []
+  @exclusivity(unchecked) var frames: [[String: Value]] = []
   /// The text being run, for quoting arguments in notes.
-  var source = SourceText("")
+  @exclusivity(unchecked) var source = SourceText("")
   /// Notes gathered while evaluating the current statement.
-  var notes: [String] = []
+  @exclusivity(unchecked) var notes: [String] = []
   /// Whether `grad` has handed out a gradient yet: until then no assignment can be an
   /// optimizer step, and the graph need not be searched for one.
   var hasHandedOutGradients = false
