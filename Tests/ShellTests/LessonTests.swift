@@ -34,6 +34,21 @@ struct LessonTests {
     expectSnapshot(t.output, named: "lesson-04-auto")
   }
 
+  /// With `--json`, every statement's record gives its own line in the lesson file.
+  @Test func jsonRecordsGiveEachStatementsOwnLine() throws {
+    let lesson = try #require(course.lesson("04-dense-layer"))
+    let file = try String(contentsOf: repositoryRoot.appendingPathComponent("lessons/04-dense-layer.lesson"), encoding: .utf8)
+    let statementLines = file.components(separatedBy: "\n").enumerated().filter { $0.element.hasPrefix("»") }.map { $0.offset + 1 }
+    let t = Transcript(json: true)
+    _ = t.session.playAutomatically(lesson)
+    let recordLines = try t.output.split(separator: "\n").compactMap { line -> Int? in
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      return object?["source"] != nil ? object?["line"] as? Int : nil
+    }
+    #expect(!recordLines.isEmpty)
+    #expect(recordLines == statementLines)
+  }
+
   @Test func checkerAcceptsEquivalentAnswersAndRejectsWrongOnes() {
     let t = Transcript()
     t.type("x = [[1, 2, 3], [4, 5, 6]]; W = [[1, -1], [0.5, 2], [0, 1]]; g = ones(3, 3); L = sum((W @ x) * g)")

@@ -59,7 +59,7 @@ struct RobustnessTests {
     var statements: [String] = []
     for lesson in course.lessons {
       for step in lesson.steps {
-        if case .statements(let list, _) = step { statements += list.map(\.text) }
+        if case .statements(let list) = step { statements += list.map(\.text) }
       }
     }
     #expect(!statements.isEmpty)

@@ -40,12 +40,14 @@ public struct Lesson: Sendable, Equatable {
   public struct Statement: Sendable, Equatable {
     public let text: String
     public let failsOnPurpose: Bool
+    /// Its line in the lesson file, which its records and errors give.
+    public let line: Int
   }
 
   public enum Step: Sendable, Equatable {
     case narrative(String)
     case heading(String)
-    case statements([Statement], line: Int)
+    case statements([Statement])
     case exercise(Exercise, line: Int)
   }
 
@@ -72,7 +74,6 @@ public struct Lesson: Sendable, Equatable {
     var steps: [Step] = []
     var paragraph: [String] = []
     var statements: [Statement] = []
-    var statementsLine = 0
     var exercise: (question: String, check: Check?, answer: String?, hints: [String], line: Int)?
 
     func fail(_ line: Int, _ message: String) -> FormatError { FormatError(file: id, line: line, message: message) }
@@ -81,7 +82,7 @@ public struct Lesson: Sendable, Equatable {
       paragraph = []
     }
     func flushStatements() {
-      if !statements.isEmpty { steps.append(.statements(statements, line: statementsLine)) }
+      if !statements.isEmpty { steps.append(.statements(statements)) }
       statements = []
     }
     func flushExercise() throws(FormatError) {
@@ -122,10 +123,10 @@ public struct Lesson: Sendable, Equatable {
         title = String(line.dropFirst(2))
       } else if line.hasPrefix("»") {
         flushParagraph()
-        if statements.isEmpty { statementsLine = number }
         let failsOnPurpose = line.hasPrefix("»!")
         statements.append(Statement(
-          text: line.dropFirst(failsOnPurpose ? 2 : 1).trimmingCharacters(in: .whitespaces), failsOnPurpose: failsOnPurpose))
+          text: line.dropFirst(failsOnPurpose ? 2 : 1).trimmingCharacters(in: .whitespaces), failsOnPurpose: failsOnPurpose,
+          line: number))
       } else if line.hasPrefix("? ") {
         flushParagraph()
         flushStatements()

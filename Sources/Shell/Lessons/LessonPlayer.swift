@@ -89,16 +89,16 @@ final class LessonPlayer {
     case .heading(let text):
       say("\n" + session.options.style.heading(text))
       session.transcript.append(.heading(text))
-    case .statements(let statements, let line):
+    case .statements(let statements):
       for statement in statements {
         say(session.options.style.prompt("» ") + statement.text)
         let before = session.failureCount
-        session.feed(statement.text, lineNumber: line)
+        session.feed(statement.text, lineNumber: statement.line)
         session.finish()
         let failed = session.failureCount > before
         if failed && statement.failsOnPurpose { session.forgiveFailure() }
         if failed != statement.failsOnPurpose {
-          failures.append("\(lesson.id):\(line): `\(statement.text)` " + (failed ? "failed" : "was meant to fail but succeeded"))
+          failures.append("\(lesson.id):\(statement.line): `\(statement.text)` " + (failed ? "failed" : "was meant to fail but succeeded"))
         }
       }
     case .exercise(let exercise, _):
