@@ -64,6 +64,10 @@ struct LessonTests {
     #expect(ExerciseChecker.judge("2 * g @ x.T", for: gradientOfW, in: interpreter)
       == .init(correct: false, explanation: "the shape is right but the values differ"))
     #expect(!ExerciseChecker.judge("nonsense(", for: gradientOfW, in: interpreter).correct)
+    // The right values in the wrong shape are wrong, and the learner is told why.
+    #expect(ExerciseChecker.judge("1", for: .value("ones(3)"), in: interpreter) == .init(
+      correct: false,
+      explanation: "your answer has shape (), `ones(3)` has shape (3,); broadcast to that shape its values would be right, but the answer needs the shape itself"))
     let shape = Lesson.Check.shape("W @ x")
     for right in ["(3, 3)", "3, 3", "[3, 3]", "3x3"] { #expect(ExerciseChecker.judge(right, for: shape, in: interpreter).correct) }
     #expect(!ExerciseChecker.judge("(3,)", for: shape, in: interpreter).correct)

@@ -42,13 +42,22 @@ enum ExerciseChecker {
     case .failure(let problem): return Verdict(correct: false, explanation: "`\(answer)` does not evaluate: \(problem.message)")
     }
     guard given.shape == expected.shape || (given.count == 1 && expected.count == 1) else {
-      return Verdict(
-        correct: false, explanation: "your answer has shape \(Shape.text(given.shape)), \(what) has shape \(Shape.text(expected.shape))")
+      var explanation = "your answer has shape \(Shape.text(given.shape)), \(what) has shape \(Shape.text(expected.shape))"
+      // `1` where ones(4) is meant: right values, but a gradient has its variable's shape.
+      if let stretched = try? given.broadcast(to: expected.shape), isClose(stretched, expected) {
+        explanation += "; broadcast to that shape its values would be right, but the answer needs the shape itself"
+      }
+      return Verdict(correct: false, explanation: explanation)
     }
-    let close = zip(given.scalars, expected.scalars).allSatisfy { a, b in
+    return isClose(given, expected)
+      ? Verdict(correct: true, explanation: "") : Verdict(correct: false, explanation: "the shape is right but the values differ")
+  }
+
+  /// Whether two tensors of the same size agree element by element, to rounding.
+  private static func isClose(_ given: Tensor, _ expected: Tensor) -> Bool {
+    zip(given.scalars, expected.scalars).allSatisfy { a, b in
       Swift.abs(a - b) <= 1e-9 + 1e-6 * Swift.abs(b) || (a.isNaN && b.isNaN)
     }
-    return close ? Verdict(correct: true, explanation: "") : Verdict(correct: false, explanation: "the shape is right but the values differ")
   }
 
   /// Why an answer could not be evaluated.
