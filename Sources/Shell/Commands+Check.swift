@@ -49,14 +49,23 @@ extension Commands {
         ("max_rel_error", .number(worstRelative)), ("finite", .bool(finite)), ("verdict", .string(verdict)),
       ]))
     }
+    let kinked = Set(walk.order.compactMap { $0.rule?.name }).intersection(kinkedOps).sorted()
     let summary = allGood
       ? "autodiff agrees with central differences for every leaf of \(walk.name(of: output))"
-      : "some gradients disagree with central differences (at a kink such as relu(0) or max ties this is expected)"
+      : kinked.isEmpty
+        ? "some gradients disagree with central differences"
+        : "some gradients disagree with central differences; this graph has ops whose slope jumps (\(kinked.joined(separator: ", "))): "
+          + "exactly at a jump the two one-sided slopes differ and a central difference averages them, so there it is expected"
+
     return CommandOutput(
       text: table(["leaf", "shape", "checked", "max abs err", "max rel err", "verdict"], rows, style: session.options.style)
         + "\n" + summary,
       data: .object([("leaves", .array(records)), ("agrees", .bool(allGood))]))
   }
+
+  /// Ops whose slope jumps at some inputs: relu at 0, max at ties, bilinear sampling at
+  /// whole pixel coordinates, rounding at its steps.
+  static let kinkedOps: Set<String> = ["relu", "abs", "max", "min", "sign", "round", "floor", "ceil", "grid_sample", "pixel_gather"]
 
   static func format(_ x: Double) -> String {
     x == 0 ? "0" : String(format: "%.1e", x)

@@ -48,6 +48,17 @@ struct TeachingCommandsTests {
     #expect(output.components(separatedBy: "✓ agrees").count == 5)  // W, x, b, y
   }
 
+  /// At the identity warp every sample falls on a whole pixel, where bilinear sampling has a kink:
+  /// :check says which op makes the disagreement expected.
+  @Test func checkNamesTheOpsWithKinks() {
+    let t = Transcript()
+    t.type("img = reshape(arange(16.0), (1, 1, 4, 4)); theta = [[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]]")
+    t.type("S = sum(grid_sample(img, affine_grid(theta, (1, 1, 4, 4))) ** 2)")
+    let output = t.type(":check S")
+    #expect(output.contains("✗ differs"))
+    #expect(output.contains("this graph has ops whose slope jumps (grid_sample)"))
+  }
+
   /// The gradients :backward prints are exactly what grad() returns.
   @Test func backwardValuesAreGradValues() throws {
     let t = session(json: true)
