@@ -54,8 +54,8 @@ extension Commands {
       ? "autodiff agrees with central differences for every leaf of \(walk.name(of: output))"
       : kinked.isEmpty
         ? "some gradients disagree with central differences"
-        : "some gradients disagree with central differences; this graph has ops whose slope jumps (\(kinked.joined(separator: ", "))): "
-          + "exactly at a jump the two one-sided slopes differ and a central difference averages them, so there it is expected"
+        : "some gradients disagree with central differences; this graph has ops with kinks or steps (\(kinked.joined(separator: ", "))): "
+          + "exactly at one the two one-sided slopes differ and a central difference averages them, so there it is expected"
 
     return CommandOutput(
       text: table(["leaf", "shape", "checked", "max abs err", "max rel err", "verdict"], rows, style: session.options.style)
@@ -63,8 +63,8 @@ extension Commands {
       data: .object([("leaves", .array(records)), ("agrees", .bool(allGood))]))
   }
 
-  /// Ops whose slope jumps at some inputs: relu at 0, max at ties, bilinear sampling at
-  /// whole pixel coordinates, rounding at its steps.
+  /// Ops with kinks or steps at some inputs: relu at 0, max at ties, bilinear sampling at
+  /// whole pixel coordinates, rounding and floored pixel positions at their steps.
   static let kinkedOps: Set<String> = ["relu", "abs", "max", "min", "sign", "round", "floor", "ceil", "grid_sample", "pixel_gather"]
 
   static func format(_ x: Double) -> String {

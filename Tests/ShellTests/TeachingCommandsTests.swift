@@ -56,7 +56,7 @@ struct TeachingCommandsTests {
     t.type("S = sum(grid_sample(img, affine_grid(theta, (1, 1, 4, 4))) ** 2)")
     let output = t.type(":check S")
     #expect(output.contains("✗ differs"))
-    #expect(output.contains("this graph has ops whose slope jumps (grid_sample)"))
+    #expect(output.contains("this graph has ops with kinks or steps (grid_sample)"))
   }
 
   /// The gradients :backward prints are exactly what grad() returns.
