@@ -59,6 +59,17 @@ struct TeachingCommandsTests {
     #expect(output.contains("this graph has ops with kinks or steps (grid_sample)"))
   }
 
+  /// A large loss (a sum over a big tensor; here a constant makes it large) carries its rounding
+  /// into the central difference, divided by the small step: that is not a disagreement.
+  @Test func checkAllowsForTheRoundingOfALargeLoss() {
+    let t = Transcript()
+    t.type("seed(1); x = randn(20, 10); r = relu(x) + sigmoid(x) + abs(x); y = tanh(x) * 2 + 1")
+    t.type("L = sum(r * y) + 1e9")
+    let output = t.type(":check L")
+    #expect(output.contains("✓ agrees"), "\(output)")
+    #expect(output.contains("autodiff agrees with central differences for every leaf of L (the larger errors are the differences' own rounding"), "\(output)")
+  }
+
   /// The gradients :backward prints are exactly what grad() returns.
   @Test func backwardValuesAreGradValues() throws {
     let t = session(json: true)
