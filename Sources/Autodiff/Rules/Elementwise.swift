@@ -119,7 +119,13 @@ extension Rule {
       derivation: "σ'(x) = σ(x)(1 - σ(x)) = y(1 - y), reusing the output.",
       shapes: "dx has the shape of x.",
       pitfall: "y(1 - y) is at most 0.25: stacked sigmoids shrink gradients (vanishing gradients)."),
-    flops: (22, 3), .scalar { 1 / (1 + Foundation.exp(-$0)) }
+    flops: (22, 3),
+    .runs { x, y in
+      // 1 / (1 + e^(-x)), with e^(-x) from the vectorised exp, computed in place in y.
+      for i in 0..<x.count { y[i] = -x[i] }
+      VectorMath.exp(UnsafeBufferPointer(y), into: y)
+      for i in 0..<y.count { y[i] = 1 / (1 + y[i]) }
+    }
   ) { c throws(TensorError) in try Rule.sigmoidBackward.apply([c.upstream, c.output]) }
 
   public static let relu = elementwise(
