@@ -16,7 +16,10 @@ public struct Expr: Sendable {
 }
 
 /// The forms an expression can take.
-public indirect enum ExprKind: Sendable {
+///
+/// Only the cases that hold an expression are boxed (`indirect`): names and numbers, the
+/// leaves of every tree, are stored inline, without an allocation each.
+public enum ExprKind: Sendable {
   /// A number literal: `2`, `0.5`, `1e-3`.
   case number(Double)
   /// A string literal.
@@ -34,15 +37,15 @@ public indirect enum ExprKind: Sendable {
   /// A tuple `(a, b)`, `(a,)` or `()`.
   case tuple([Expr])
   /// A prefix operator applied to an operand: `-x`, `+x`, `not x`.
-  case unary(UnaryOperator, Expr)
+  indirect case unary(UnaryOperator, Expr)
   /// A binary operator with the range of its operator token (errors about `*` point at the `*`).
-  case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
+  indirect case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange)
   /// An attribute such as `x.T` or `x.shape`.
-  case attribute(Expr, name: String, nameRange: SourceRange)
+  indirect case attribute(Expr, name: String, nameRange: SourceRange)
   /// A call `f(a, b, axis=1)`: positional arguments first, then keyword arguments.
-  case call(callee: Expr, arguments: [Argument])
+  indirect case call(callee: Expr, arguments: [Argument])
   /// Indexing `x[i, 1:3, ::2, None, ...]`.
-  case `subscript`(Expr, [SubscriptItem])
+  indirect case `subscript`(Expr, [SubscriptItem])
 }
 
 /// A prefix operator.
