@@ -10,7 +10,14 @@ struct Backstep: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "backstep",
     abstract: "A shell that teaches backpropagation: type tensor expressions, watch their gradients.",
-    discussion: "Without a script or -e, starts the interactive shell (or reads statements from standard input when it is not a terminal). Exit status: 0 when every statement succeeded, 1 when any failed, 2 for a usage error.",
+    discussion: """
+      Without a script or -e, starts the interactive shell (or reads statements from standard input when it is not a \
+      terminal). Exit status: 0 when every statement succeeded, 1 when any failed, 2 for a usage error.
+
+      Environment: NO_COLOR (no colours), BACKSTEP_HISTORY (the history file, ~/.backstep_history), \
+      BACKSTEP_PROGRESS (lesson progress, ~/.backstep_progress), BACKSTEP_LESSONS (the lessons folder), \
+      BACKSTEP_THREADS (the cores large element-wise loops may use; all by default).
+      """,
     version: version)
 
   @Argument(help: "A script to run.", completion: .file())
