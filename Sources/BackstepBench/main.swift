@@ -78,14 +78,18 @@ func runSuite(_ options: Options) throws(BenchError) {
     try runJSON(Times.self, [options.python, options.reference, name, String(repeats)] + extra, environment: options.numpyEnvironment).times
   }
   var rows: [Row] = []
-  /// Both sides of a case in alternating rounds, so that a change in the machine's load
-  /// (it is often shared) falls on both: all the times of each side, Backstep's first.
+  /// Runs `round` three times with about a third of `repeats` each: measurements taken in
+  /// alternating rounds share any change in the machine's load (it is often shared).
+  func inRounds(_ repeats: Int, _ round: (_ perRound: Int) throws(BenchError) -> Void) throws(BenchError) {
+    let rounds = 3
+    for _ in 0..<rounds { try round(max(1, (repeats + rounds - 1) / rounds)) }
+  }
+  /// Both sides of a case in alternating rounds: all the times of each side, Backstep's first.
   func alternating(
     _ repeats: Int, backstep: (Int) throws(BenchError) -> [Double], numpy name: String, _ extra: [String] = []
   ) throws(BenchError) -> (backstep: [Double], numpy: [Double]) {
-    let rounds = 3, perRound = max(1, (repeats + rounds - 1) / rounds)
     var times: (backstep: [Double], numpy: [Double]) = ([], [])
-    for _ in 0..<rounds {
+    try inRounds(repeats) { (perRound) throws(BenchError) in
       times.backstep += try backstep(perRound)
       times.numpy += try numpy(name, perRound, extra)
     }
@@ -120,8 +124,7 @@ func runSuite(_ options: Options) throws(BenchError) {
   log("2. matmul and its gradients…")
   // The three Backstep-side measurements alternate in rounds too: their ratios are the targets.
   var times: (bare: [Double], matmul: [Double], core: [Double]) = ([], [], [])
-  let perRound = max(1, options.repeats(9) / 3)
-  for _ in 0..<3 {
+  try inRounds(options.repeats(9)) { (perRound) throws(BenchError) in
     times.bare += try BareBLAS.gradientTimes(n: n, repeats: perRound)
     times.matmul += try Cases.matmulTimes(repeats: perRound)
     times.core += try Cases.matmulCoreTimes(repeats: perRound)
