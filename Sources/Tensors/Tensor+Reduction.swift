@@ -44,16 +44,9 @@ extension Tensor {
               // Summing the outer axes: one row added into another, element by element.
               for k in columns { out[o + k] += x[input + k] }
             case (.max, let step):
-              for k in columns {
-                let v = x[input + k]
-                // NaN propagates, as in NumPy.
-                if v > out[o + k * step] || v.isNaN { out[o + k * step] = v }
-              }
+              for k in columns { out[o + k * step] = Tensor.larger(out[o + k * step], x[input + k]) }
             case (.min, let step):
-              for k in columns {
-                let v = x[input + k]
-                if v < out[o + k * step] || v.isNaN { out[o + k * step] = v }
-              }
+              for k in columns { out[o + k * step] = Tensor.smaller(out[o + k * step], x[input + k]) }
             }
           }
         }
@@ -94,10 +87,22 @@ extension Tensor {
       switch kind {
       case .sum: return Tensor.sum(x)
       case .mean: return x.isEmpty ? .nan : Tensor.sum(x) / Double(x.count)
-      case .max: return x.reduce(initial) { $1 > $0 || $1.isNaN ? $1 : $0 }
-      case .min: return x.reduce(initial) { $1 < $0 || $1.isNaN ? $1 : $0 }
+      case .max: return x.reduce(initial, Tensor.larger)
+      case .min: return x.reduce(initial, Tensor.smaller)
       }
     }
+  }
+
+  /// The larger of a running maximum and the next element; a NaN wins and stays, as in NumPy.
+  @inline(__always)
+  static func larger(_ current: Double, _ next: Double) -> Double {
+    next > current || next.isNaN ? next : current
+  }
+
+  /// The smaller of a running minimum and the next element; a NaN wins and stays, as in NumPy.
+  @inline(__always)
+  static func smaller(_ current: Double, _ next: Double) -> Double {
+    next < current || next.isNaN ? next : current
   }
 
   /// The sum of a run of elements in NumPy's order (`pairwise_sum`), so that a sum reads
