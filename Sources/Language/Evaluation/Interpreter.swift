@@ -82,7 +82,7 @@ public final class Interpreter {
     case .success(let statements):
       return statements.map(runTopLevel)
     case .failure(let error):
-      let line = text.location(of: error.range.start).line
+      let line = text.line(of: error.range.start)
       return [Record(line: line, source: text.line(line), outcome: .failure(error.diagnostic), notes: [])]
     }
   }
