@@ -1,3 +1,4 @@
+import Synchronization
 import Tensors
 
 /// Anomaly mode (PyTorch's `detect_anomaly`): finds the first op whose forward, or whose
@@ -13,14 +14,20 @@ import Tensors
 ///
 /// A detector watches the ops run inside `watch(_:)`. It reaches `Rule.apply` and the
 /// backward walk through a task-local binding rather than a global: the binding exists
-/// only while its owner (the interpreter) runs a statement, on that thread, and when no
-/// detector is bound the check costs one task-local read per op.
+/// only while its owner (the interpreter) runs a statement, on that thread. A process-wide
+/// count of watching detectors lets an op skip even that read when none is watching.
 public final class AnomalyDetector: @unchecked Sendable {
   // @unchecked: a detector is bound with `withValue` and used synchronously on the thread
   // that bound it; Backstep evaluates on one thread and starts no tasks that could inherit it.
 
   /// The detector watching the ops being run, if any.
   @TaskLocal static var current: AnomalyDetector?
+
+  /// How many detectors are watching now, in any thread.
+  private static let watching = Atomic<Int>(0)
+
+  /// Whether any detector is watching: when not, ops need not look for ``current``.
+  static var isWatching: Bool { watching.load(ordering: .relaxed) > 0 }
 
   /// The first anomaly found since the last `reset()`.
   public private(set) var report: AnomalyReport?
@@ -36,6 +43,8 @@ public final class AnomalyDetector: @unchecked Sendable {
 
   /// Runs `body` with this detector watching every op it applies and every backward walk.
   public func watch<T, Failure: Error>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+    Self.watching.add(1, ordering: .relaxed)
+    defer { Self.watching.subtract(1, ordering: .relaxed) }
     let result: Result<T, Failure> = Self.$current.withValue(self) {
       do throws(Failure) {
         return .success(try body())

@@ -22,7 +22,7 @@ public final class Rule: Sendable {
   /// so that graphs and derived gradients read back as code.
   public let notation: Notation
 
-  let forward: @Sendable ([Tensor], Attributes) throws(TensorError) -> Tensor
+  let forward: @Sendable (Operands, Attributes) throws(TensorError) -> Tensor
   /// `nil` for ops with no gradient (comparisons): nothing flows through them.
   let backward: (@Sendable (BackwardContext) throws(TensorError) -> [Variable?])?
 
@@ -33,7 +33,7 @@ public final class Rule: Sendable {
     cost: CostModel,
     samples: [Sample],
     notation: Notation? = nil,
-    forward: @escaping @Sendable ([Tensor], Attributes) throws(TensorError) -> Tensor,
+    forward: @escaping @Sendable (Operands, Attributes) throws(TensorError) -> Tensor,
     backward: (@Sendable (BackwardContext) throws(TensorError) -> [Variable?])?
   ) {
     self.name = name
@@ -52,9 +52,10 @@ public final class Rule: Sendable {
   /// Computes the op and records it in the graph when any input requires a gradient
   /// or was itself computed.
   public func apply(_ inputs: [Variable], _ attributes: Attributes = .none) throws(TensorError) -> Variable {
-    let value = try forward(inputs.map(\.value), attributes)
-    // Anomaly mode: a task-local read when no detector is watching.
-    AnomalyDetector.current?.inspectForward(self, inputs: inputs, output: value)
+    let value = try forward(Operands(inputs), attributes)
+    if AnomalyDetector.isWatching {
+      AnomalyDetector.current?.inspectForward(self, inputs: inputs, output: value)
+    }
     guard inputs.contains(where: { $0.requiresGradient || !$0.isLeaf }) else { return .constant(value) }
     // A comparison is recorded too, so that graphs show `x > 0`, but nothing flows back through it.
     return Variable(value: value, rule: self, attributes: attributes, inputs: inputs, requiresGradient: backward != nil && inputs.contains(where: \.requiresGradient))
@@ -62,7 +63,38 @@ public final class Rule: Sendable {
 
   /// The forward on plain tensors, recording nothing.
   public func evaluate(_ inputs: [Tensor], _ attributes: Attributes = .none) throws(TensorError) -> Tensor {
-    try forward(inputs, attributes)
+    try forward(Operands(inputs), attributes)
+  }
+}
+
+/// The input values a rule's forward reads, by position: the values of the variables the
+/// rule is applied to, or plain tensors. Recording an op reads its inputs' values in place,
+/// without gathering them into a new array first (a measurable cost for small tensors).
+public struct Operands: RandomAccessCollection {
+  private enum Storage {
+    case variables([Variable])
+    case tensors([Tensor])
+  }
+
+  private let storage: Storage
+
+  init(_ variables: [Variable]) { storage = .variables(variables) }
+  init(_ tensors: [Tensor]) { storage = .tensors(tensors) }
+
+  public var startIndex: Int { 0 }
+
+  public var endIndex: Int {
+    switch storage {
+    case .variables(let variables): variables.count
+    case .tensors(let tensors): tensors.count
+    }
+  }
+
+  public subscript(position: Int) -> Tensor {
+    switch storage {
+    case .variables(let variables): variables[position].value
+    case .tensors(let tensors): tensors[position]
+    }
   }
 }
 

@@ -6,7 +6,8 @@ public enum Shape {
   ///
   /// A process-wide setting because tensors are created deep inside arithmetic;
   /// the shell sets it once from its configuration.
-  nonisolated(unsafe) public static var byteLimit = 4 << 30
+  /// Unchecked for exclusive access: it is read by every allocation and set only between statements.
+  @exclusivity(unchecked) nonisolated(unsafe) public static var byteLimit = 4 << 30
 
   /// Product of the dimensions (1 for a 0-d shape).
   public static func product(_ shape: [Int]) -> Int {

@@ -55,7 +55,7 @@ extension Rule {
       .einsum("iij->ji", [[2, 2, 3]]), .einsum("ji", [[2, 3]]), .einsum("i,i", [[3], [3]]),
     ],
     notation: .call("einsum", leading: ["subscripts"]),
-    forward: { x, attributes throws(TensorError) in try Tensor.einsum(try einsumEquation(attributes, x.map(\.shape)), x) },
+    forward: { x, attributes throws(TensorError) in try Tensor.einsum(try einsumEquation(attributes, x.map(\.shape)), Array(x)) },
     backward: { c throws(TensorError) in
       let equation = try einsumEquation(c.attributes, c.inputs.map(\.shape))
       return try c.inputs.indices.map { (k: Int) throws(TensorError) -> Variable? in

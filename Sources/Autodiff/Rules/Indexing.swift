@@ -61,7 +61,7 @@ extension Rule {
       Sample(shapes: [[2, 1], [2, 2], [2, 1]], Attributes([("axis", .int(-1))])),
     ],
     notation: .callWithList("concat"),
-    forward: { x, attributes throws(TensorError) in try Tensor.concatenate(x, axis: attributes.int("axis") ?? 0) },
+    forward: { x, attributes throws(TensorError) in try Tensor.concatenate(Array(x), axis: attributes.int("axis") ?? 0) },
     backward: { c throws(TensorError) in
       let rank = c.upstream.value.rank
       let axis = try Shape.normalize(axis: c.attributes.int("axis") ?? 0, rank: rank)
@@ -92,7 +92,7 @@ extension Rule {
       Sample(shapes: [[], []], Attributes([("axis", .int(0))])),
     ],
     notation: .callWithList("stack"),
-    forward: { x, attributes throws(TensorError) in try Tensor.stack(x, axis: attributes.int("axis") ?? 0) },
+    forward: { x, attributes throws(TensorError) in try Tensor.stack(Array(x), axis: attributes.int("axis") ?? 0) },
     backward: { c throws(TensorError) in
       let rank = c.upstream.value.rank
       let axis = try Shape.normalize(axis: c.attributes.int("axis") ?? 0, rank: rank)
