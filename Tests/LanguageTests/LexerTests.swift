@@ -9,6 +9,12 @@ struct LexerTests {
     try Lexer.tokenize(source).map(\.kind).dropLast()
   }
 
+  /// The spelling of each name in `source`, in order.
+  func names(_ source: String) throws -> [String] {
+    let text = SourceText(source)
+    return try Lexer.tokenize(source).filter { $0.kind == .identifier }.map { text[$0.range] }
+  }
+
   @Test(arguments: [
     ("2", 2.0), ("0.5", 0.5), (".5", 0.5), ("1e-3", 0.001), ("2.", 2.0), ("1E+2", 100.0),
     ("2.5e1", 25.0),
@@ -24,7 +30,7 @@ struct LexerTests {
     #expect(try kinds("0...9") == [.number(0), .symbol(.ellipsis), .number(9)])
     #expect(
       try kinds("x[...]") == [
-        .identifier("x"), .symbol(.leftBracket), .symbol(.ellipsis), .symbol(.rightBracket),
+        .identifier, .symbol(.leftBracket), .symbol(.ellipsis), .symbol(.rightBracket),
       ])
   }
 
@@ -38,18 +44,26 @@ struct LexerTests {
       spelled.joined(separator: " ")
         == "+ - * / ** @ = == != < <= > >= ( ) [ ] { } , : ; . .. ..< ...")
     #expect(
-      try kinds("a**-b") == [.identifier("a"), .symbol(.power), .symbol(.minus), .identifier("b")])
+      try kinds("a**-b") == [.identifier, .symbol(.power), .symbol(.minus), .identifier])
+    #expect(try names("a**-b") == ["a", "b"])
   }
 
   @Test func keywordsAndIdentifiers() throws {
     #expect(
       try kinds("true false None for in if else def return and or not w_1 _x")
-        == Token.Keyword.allCases.map { .keyword($0) } + [.identifier("w_1"), .identifier("_x")])
+        == Token.Keyword.allCases.map { .keyword($0) } + [.identifier, .identifier])
+    #expect(try names("true w_1 None _x é2") == ["w_1", "_x", "é2"])
   }
 
   @Test func stringsResolveEscapes() throws {
-    #expect(try kinds(#""a\"b\\c\nd""#) == [.string("a\"b\\c\nd")])
-    #expect(try kinds(#"'it\'s' "tab\there""#) == [.string("it's"), .string("tab\there")])
+    /// The value of each string literal in `source`.
+    func strings(_ source: String) throws -> [String] {
+      let text = SourceText(source)
+      return try Lexer.tokenize(source).filter { $0.kind == .string }.map { Lexer.stringValue(of: $0.range, in: text) }
+    }
+    #expect(try strings(#""a\"b\\c\nd""#) == ["a\"b\\c\nd"])
+    #expect(try strings(#"'it\'s' "tab\there""#) == ["it's", "tab\there"])
+    #expect(try strings(#""\\" 'é\'' """#) == ["\\", "é'", ""])
   }
 
   @Test func tokensCarryByteRangesAndLocationsCountCharacters() throws {
@@ -67,42 +81,42 @@ struct LexerTests {
 
 
   @Test func lineBreaksSeparateStatementsExceptInsideParenthesesAndBrackets() throws {
-    #expect(try kinds("a\nb") == [.identifier("a"), .newline, .identifier("b")])
+    #expect(try kinds("a\nb") == [.identifier, .newline, .identifier])
     #expect(
       try kinds("(a,\n b)") == [
-        .symbol(.leftParen), .identifier("a"), .symbol(.comma), .identifier("b"),
+        .symbol(.leftParen), .identifier, .symbol(.comma), .identifier,
         .symbol(.rightParen),
       ])
     #expect(
-      try kinds("[a\n]") == [.symbol(.leftBracket), .identifier("a"), .symbol(.rightBracket)])
+      try kinds("[a\n]") == [.symbol(.leftBracket), .identifier, .symbol(.rightBracket)])
     #expect(
-      try kinds("{a\n}") == [.symbol(.leftBrace), .identifier("a"), .newline, .symbol(.rightBrace)])
+      try kinds("{a\n}") == [.symbol(.leftBrace), .identifier, .newline, .symbol(.rightBrace)])
     #expect(
       try kinds("x # comment\n# whole line\ny") == [
-        .identifier("x"), .newline, .newline, .identifier("y"),
+        .identifier, .newline, .newline, .identifier,
       ])
   }
 
   @Test func commandsTakeTheRawRestOfTheLine() throws {
-    let tokens = try Lexer.tokenize(":backward L -v; x # all of it  \ny")
+    let source = ":backward L -v; x # all of it  \ny"
+    let tokens = try Lexer.tokenize(source)
     #expect(
       tokens[0].kind
-        == .command(
-          name: "backward", arguments: "L -v; x # all of it",
-          argumentsRange: SourceRange(start: 10, end: 29)))
+        == .command(nameRange: SourceRange(start: 1, end: 9), argumentsRange: SourceRange(start: 10, end: 29)))
+    #expect(SourceText(source)[SourceRange(start: 10, end: 29)] == "L -v; x # all of it")
     #expect(tokens[0].range == SourceRange(start: 0, end: 29))
-    #expect(tokens.map(\.kind).dropFirst() == [.newline, .identifier("y"), .endOfInput])
+    #expect(tokens.map(\.kind).dropFirst() == [.newline, .identifier, .endOfInput])
     #expect(
       try kinds("x = 1; :help") == [
-        .identifier("x"), .symbol(.assign), .number(1), .symbol(.semicolon),
-        .command(name: "help", arguments: "", argumentsRange: SourceRange(start: 12, end: 12)),
+        .identifier, .symbol(.assign), .number(1), .symbol(.semicolon),
+        .command(nameRange: SourceRange(start: 8, end: 12), argumentsRange: SourceRange(start: 12, end: 12)),
       ])
   }
 
   @Test func colonsInsideAStatementAreSymbols() throws {
     #expect(
       try kinds("x[:2]") == [
-        .identifier("x"), .symbol(.leftBracket), .symbol(.colon), .number(2),
+        .identifier, .symbol(.leftBracket), .symbol(.colon), .number(2),
         .symbol(.rightBracket),
       ])
   }
@@ -142,7 +156,7 @@ struct LexerTests {
 
   @Test func windowsLineBreaksAreOneCharacter() throws {
     let tokens = try Lexer.tokenize("x\r\ny")
-    #expect(tokens.map(\.kind) == [.identifier("x"), .newline, .identifier("y"), .endOfInput])
+    #expect(tokens.map(\.kind) == [.identifier, .newline, .identifier, .endOfInput])
     #expect(tokens[1].range == SourceRange(start: 1, end: 3))
     #expect(tokens[2].range == SourceRange(start: 3, end: 4))
     #expect(SourceText("x\r\ny").location(of: 3) == SourceLocation(line: 2, column: 1))

@@ -33,6 +33,11 @@ struct ParserPrecedenceTests {
     ("a or b or c", "(or (or a b) c)"),
     ("not a and b", "(and (not a) b)"),
     ("x > 0 or -x >= 1", "(or (> x 0) (>= (- x) 1))"),
+    ("a and not b or c", "(or (and a (not b)) c)"),
+    ("not -x < 1", "(not (< (- x) 1))"),
+    ("a < b or c < d", "(or (< a b) (< c d))"),
+    ("-a * b", "(* (- a) b)"),
+    ("a * b + c * d - e", "(- (+ (* a b) (* c d)) e)"),
     // Postfix binds tightest
     ("-x.T", "(- (. x T))"),
     ("x.T ** 2", "(** (. x T) 2)"),

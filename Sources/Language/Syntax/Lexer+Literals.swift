@@ -36,13 +36,13 @@ extension Lexer {
 
   // MARK: - Strings
 
-  /// Reads a string in `"` or `'` with the escapes `\"`, `\'`, `\\`, `\n` and `\t`.
+  /// Reads a string in `"` or `'` with the escapes `\"`, `\'`, `\\`, `\n` and `\t`, checking them;
+  /// ``stringValue(of:in:)`` resolves them when the parser needs the value.
   ///
   /// A string may span lines, so that a shell can offer a continuation prompt for it.
   mutating func scanString(quote: UInt8) throws(SyntaxError) -> Token {
     let start = position
     position += 1
-    var value: [UInt8] = []
     while true {
       guard let next = byte() else {
         let opening = source.location(of: start)
@@ -55,18 +55,11 @@ extension Lexer {
       }
       position += 1
       if next == quote {
-        return Token(.string(String(decoding: value, as: UTF8.self)), range: SourceRange(start: start, end: position))
+        return Token(.string, range: SourceRange(start: start, end: position))
       }
-      guard next == UInt8(ascii: "\\") else {
-        value.append(next)
-        continue
-      }
+      guard next == UInt8(ascii: "\\") else { continue }
       guard let escaped = byte() else { continue }  // reported as unterminated on the next turn
-      switch escaped {
-      case UInt8(ascii: "n"): value.append(UInt8(ascii: "\n"))
-      case UInt8(ascii: "t"): value.append(UInt8(ascii: "\t"))
-      case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"): value.append(escaped)
-      default:
+      guard Lexer.unescaped(escaped) != nil else {
         let (other, length) = character(at: position)
         throw SyntaxError(
           "unknown escape `\\\(other)` in string",
@@ -78,6 +71,33 @@ extension Lexer {
     }
   }
 
+  /// The value of the string literal the lexer read at `range`: quotes removed, escapes resolved.
+  public static func stringValue(of range: SourceRange, in source: SourceText) -> String {
+    var value: [UInt8] = []
+    var offset = range.start + 1
+    while offset < range.end - 1 {
+      let byte = source.utf8[offset]
+      if byte == UInt8(ascii: "\\"), offset + 1 < range.end - 1, let escaped = unescaped(source.utf8[offset + 1]) {
+        value.append(escaped)
+        offset += 2
+      } else {
+        value.append(byte)
+        offset += 1
+      }
+    }
+    return String(decoding: value, as: UTF8.self)
+  }
+
+  /// The byte an escape `\x` stands for, or nil when `x` is not an escape.
+  private static func unescaped(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "n"): UInt8(ascii: "\n")
+    case UInt8(ascii: "t"): UInt8(ascii: "\t")
+    case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"): byte
+    default: nil
+    }
+  }
+
   // MARK: - Commands
 
   /// Reads `:name rest of line`; the arguments are the raw rest of the line, `;` and `#` included.
@@ -86,8 +106,7 @@ extension Lexer {
     position += 1
     while let length = nameCharacterLength(at: position) ?? (byte() == UInt8(ascii: "-") ? 1 : nil) { position += length }
     let nameEnd = position
-    let name = source[SourceRange(start: start + 1, end: nameEnd)]
-    guard !name.isEmpty else {
+    guard nameEnd > start + 1 else {
       throw SyntaxError(
         "expected a command name after `:`",
         at: SourceRange(start: start, end: start + 1),
@@ -122,7 +141,7 @@ extension Lexer {
     }
     let argumentsRange = SourceRange(start: argumentsStart, end: argumentsEnd)
     return Token(
-      .command(name: name, arguments: source[argumentsRange], argumentsRange: argumentsRange),
+      .command(nameRange: SourceRange(start: start + 1, end: nameEnd), argumentsRange: argumentsRange),
       range: SourceRange(start: start, end: argumentsRange.count == 0 ? nameEnd : argumentsEnd)
     )
   }

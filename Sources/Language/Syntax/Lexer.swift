@@ -135,7 +135,7 @@ public struct Lexer: Sendable {
     for (spelling, keyword) in Lexer.keywordSpellings where spelling.count == range.count && matches(spelling, at: start) {
       return Token(.keyword(keyword), range: range)
     }
-    return Token(.identifier(source[range]), range: range)
+    return Token(.identifier, range: range)
   }
 
   private mutating func scanSymbol() throws(SyntaxError) -> Token {

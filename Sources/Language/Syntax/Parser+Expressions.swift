@@ -1,6 +1,8 @@
-// Precedence climbs from `or` (loosest) to atoms (tightest), as in Python:
+// Operators are parsed by precedence climbing: one loop takes every binary operator that
+// binds tighter than its caller's, so an operand is reached in a few calls rather than
+// through one function per level. Python's table, loosest first:
 //   or < and < not < comparisons < + - < * / @ < unary - + < ** < postfix . () [] < atoms
-// Every level that can recurse or chain counts against `Parser.maximumDepth`, so junk
+// Every operator that can recurse or chain counts against `Parser.maximumDepth`, so junk
 // input such as 10,000 `(` or `-` ends in an error rather than a stack overflow.
 
 extension Parser {
@@ -22,7 +24,7 @@ extension Parser {
 
   /// A full expression, down from `or`.
   mutating func parseExpression() throws(SyntaxError) -> Expr {
-    try parseChain(.or)
+    try parseOperators(tighterThan: nil)
   }
 
   /// The binary operator spelled by the current token, if any.
@@ -35,99 +37,66 @@ extension Parser {
     }
   }
 
-  /// A left-associative chain at `level` (`or`, `and`, `+ -` or `* / @`).
-  mutating func parseChain(_ level: Expr.Precedence) throws(SyntaxError) -> Expr {
+  /// An operand and every binary operator after it that binds tighter than `bound` (any
+  /// operator when nil), with their own operands. `+ - * / @ and or` associate to the left,
+  /// `**` to the right; comparisons do not chain: `a < b < c` is an error.
+  mutating func parseOperators(tighterThan bound: Expr.Precedence?) throws(SyntaxError) -> Expr {
     let saved = depth
     defer { depth = saved }
-    var lhs = try parseOperand(of: level)
-    while let op = currentBinaryOperator, op.precedence == level {
+    var lhs = try parsePrefixed(tighterThan: bound)
+    while let op = currentBinaryOperator, bound.map({ op.precedence > $0 }) ?? true {
       let opToken = try advance()
-      try nest(at: opToken.range, chain: true)
+      if !op.isComparison {
+        try nest(at: opToken.range, chain: true)
+      }
       try skipNewlinesAfterOperator()
-      let rhs = try parseOperand(of: level)
-      lhs = Expr(
-        .binary(op, lhs, rhs, operatorRange: opToken.range), range: lhs.range.to(rhs.range))
+      // The exponent of `**` may itself be a power (right to left) or carry a sign: `2 ** -1`.
+      let rhs = try parseOperators(tighterThan: op == .power ? .unary : op.precedence)
+      if op.isComparison, let second = currentBinaryOperator, second.isComparison {
+        throw chainedComparison(lhs, op, rhs, second)
+      }
+      lhs = Expr(.binary(op, lhs, rhs, operatorRange: opToken.range), range: lhs.range.to(rhs.range))
     }
     return lhs
   }
 
-  /// The operands of a chain: the next tighter level.
-  mutating func parseOperand(of level: Expr.Precedence) throws(SyntaxError) -> Expr {
-    switch level {
-    case .or: try parseChain(.and)
-    case .and: try parseNot()
-    case .additive: try parseChain(.multiplicative)
-    default: try parseUnary()
-    }
-  }
-
-  /// `not x`, binding looser than comparisons: `not a == b` is `not (a == b)`.
-  mutating func parseNot() throws(SyntaxError) -> Expr {
-    guard token.kind.is(.not) else { return try parseComparison() }
-    let saved = depth
-    defer { depth = saved }
-    let notToken = try advance()
-    try nest(at: notToken.range)
-    try skipNewlinesAfterOperator()
-    let operand = try parseNot()
-    return Expr(.unary(.not, operand), range: notToken.range.to(operand.range))
-  }
-
-  /// `a < b`, one comparison at most: `a < b < c` is an error.
-  mutating func parseComparison() throws(SyntaxError) -> Expr {
-    let lhs = try parseChain(.additive)
-    guard let op = currentBinaryOperator, op.isComparison else { return lhs }
-    let opToken = try advance()
-    try skipNewlinesAfterOperator()
-    let rhs = try parseChain(.additive)
-    if let second = currentBinaryOperator, second.isComparison {
-      // Parse the third operand on a copy, only to write the hint with the learner's own words.
-      var lookahead = self
-      let third = (try? lookahead.parseChainAfterOperator()).map { source[$0.range] } ?? "…"
-      let (a, b) = (source[lhs.range], source[rhs.range])
-      throw SyntaxError(
-        "comparison operators cannot be chained", at: token.range,
-        hint: "write `\(a) \(op.symbol) \(b) and \(b) \(second.symbol) \(third)`")
-    }
-    return Expr(.binary(op, lhs, rhs, operatorRange: opToken.range), range: lhs.range.to(rhs.range))
-  }
-
-  private mutating func parseChainAfterOperator() throws(SyntaxError) -> Expr {
-    try advance()
-    try skipNewlinesAfterOperator()
-    return try parseChain(.additive)
-  }
-
-  /// `-x`, `+x`; the operand may itself be unary, or a power: `-2**2` is `-(2**2)`.
-  mutating func parseUnary() throws(SyntaxError) -> Expr {
+  /// `not x` (looser than comparisons: `not a == b` is `not (a == b)`), `-x` and `+x` (tighter
+  /// than products, looser than powers: `-2**2` is `-(2**2)`), or a postfix expression, as far
+  /// as `bound` allows a prefix operator here.
+  mutating func parsePrefixed(tighterThan bound: Expr.Precedence?) throws(SyntaxError) -> Expr {
     let op: UnaryOperator
     switch token.kind {
-    case .symbol(.minus): op = .negate
-    case .symbol(.plus): op = .plus
-    default: return try parsePower()
+    case .keyword(.not) where bound.map({ $0 <= .not }) ?? true: op = .not
+    case .symbol(.minus) where bound.map({ $0 <= .unary }) ?? true: op = .negate
+    case .symbol(.plus) where bound.map({ $0 <= .unary }) ?? true: op = .plus
+    default: return try parsePostfix()
     }
     let saved = depth
     defer { depth = saved }
     let opToken = try advance()
     try nest(at: opToken.range)
     try skipNewlinesAfterOperator()
-    let operand = try parseUnary()
+    let operand = try parseOperators(tighterThan: op == .not ? .not : .unary)
     return Expr(.unary(op, operand), range: opToken.range.to(operand.range))
   }
 
-  /// `a ** b`, right-associative; the exponent is a unary expression, so `2 ** -1` works.
-  mutating func parsePower() throws(SyntaxError) -> Expr {
-    let base = try parsePostfix()
-    guard token.kind.is(.power) else { return base }
-    let saved = depth
-    defer { depth = saved }
-    let opToken = try advance()
-    try nest(at: opToken.range, chain: true)
+  /// The error for `a < b < c`, with a hint that spells the learner's own operands out.
+  private func chainedComparison(
+    _ lhs: Expr, _ op: BinaryOperator, _ rhs: Expr, _ second: BinaryOperator
+  ) -> SyntaxError {
+    // Parse the third operand on a copy, only to write the hint with the learner's own words.
+    var lookahead = self
+    let third = (try? lookahead.parseOperandAfterComparison()).map { source[$0.range] } ?? "…"
+    let (a, b) = (source[lhs.range], source[rhs.range])
+    return SyntaxError(
+      "comparison operators cannot be chained", at: token.range,
+      hint: "write `\(a) \(op.symbol) \(b) and \(b) \(second.symbol) \(third)`")
+  }
+
+  private mutating func parseOperandAfterComparison() throws(SyntaxError) -> Expr {
+    try advance()
     try skipNewlinesAfterOperator()
-    let exponent = try parseUnary()
-    return Expr(
-      .binary(.power, base, exponent, operatorRange: opToken.range),
-      range: base.range.to(exponent.range))
+    return try parseOperators(tighterThan: .comparison)
   }
 }
 

@@ -11,13 +11,13 @@ extension Parser {
       case .symbol(.dot):
         let dot = try advance()
         try nest(at: dot.range, chain: true)
-        guard case .identifier(let name) = token.kind else {
+        guard token.kind == .identifier else {
           throw unexpected(
             "expected an attribute name after `.`", hint: "for example `x.T` or `x.shape`")
         }
         let nameToken = try advance()
         expr = Expr(
-          .attribute(expr, name: name, nameRange: nameToken.range),
+          .attribute(expr, name: source[nameToken.range], nameRange: nameToken.range),
           range: expr.range.to(nameToken.range))
       case .symbol(.leftParen):
         expr = try parseCall(expr)
@@ -123,8 +123,8 @@ extension Parser {
     let kind: ExprKind
     switch token.kind {
     case .number(let value): kind = .number(value)
-    case .string(let value): kind = .string(value)
-    case .identifier(let name): kind = .name(name)
+    case .string: kind = .string(Lexer.stringValue(of: token.range, in: source))
+    case .identifier: kind = .name(source[token.range])
     case .keyword(.true): kind = .bool(true)
     case .keyword(.false): kind = .bool(false)
     case .keyword(.noneLiteral): kind = .noneLiteral

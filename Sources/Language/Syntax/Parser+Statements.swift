@@ -44,10 +44,10 @@ extension Parser {
 
   mutating func parseStatement() throws(SyntaxError) -> Statement {
     switch token.kind {
-    case .command(let name, let arguments, let argumentsRange):
+    case .command(let nameRange, let argumentsRange):
       let command = try advance()
       return Statement(
-        .command(name: name, arguments: arguments, argumentsRange: argumentsRange),
+        .command(name: source[nameRange], arguments: source[argumentsRange], argumentsRange: argumentsRange),
         range: command.range)
     case .keyword(.for):
       return try parseFor()
@@ -102,9 +102,10 @@ extension Parser {
     let forToken = try advance()
     let example =
       "write `for i in 0..<n { ... }` (n excluded) or `for i in 0..n { ... }` (n included)"
-    guard case .identifier(let name) = token.kind else {
+    guard token.kind == .identifier else {
       throw unexpected("expected a loop variable name after `for`", hint: example)
     }
+    let name = source[token.range]
     let variable = Name(name, range: try advance().range)
     guard token.kind.is(.in) else {
       throw unexpected("expected `in` after the loop variable `\(name)`", hint: example)
@@ -174,9 +175,10 @@ extension Parser {
   /// `def f(a, b) = e` or `def f(a, b) { ... }`.
   mutating func parseDefinition() throws(SyntaxError) -> Statement {
     let defToken = try advance()
-    guard case .identifier(let name) = token.kind else {
+    guard token.kind == .identifier else {
       throw unexpected("expected a function name after `def`", hint: "write `def f(x) = x * 2`")
     }
+    let name = source[token.range]
     let functionName = Name(name, range: try advance().range)
     let shapes =
       "write `def \(name)(x) = expression` or `def \(name)(x) { ...; return expression }`"
@@ -186,10 +188,11 @@ extension Parser {
     let opener = try open(.leftParen)
     var parameters: [Name] = []
     while !token.kind.is(.rightParen) {
-      guard case .identifier(let parameter) = token.kind else {
+      guard token.kind == .identifier else {
         if token.kind == .endOfInput { throw expectedClosing(opener) }
         throw unexpected("expected a parameter name, found \(found)")
       }
+      let parameter = source[token.range]
       if parameters.contains(where: { $0.text == parameter }) {
         throw unexpected("parameter `\(parameter)` appears twice")
       }

@@ -12,19 +12,25 @@ public struct Token: Equatable, Sendable {
   }
 
   /// The kinds of token the lexer produces.
+  ///
+  /// A kind holds no text: a name's spelling is the source of its range, a string's value is
+  /// read from its range when the parser needs it. Tokens are then plain values that copy
+  /// without reference counting, which the parser, copying the current token at every step,
+  /// notices.
   public enum Kind: Equatable, Sendable {
     /// A numeric literal such as `2`, `0.5`, `.5`, `1e-3` or `2.`.
     case number(Double)
-    /// A string literal, quotes removed and escapes resolved.
-    case string(String)
-    /// A name such as `x`, `w1` or `sum`.
-    case identifier(String)
+    /// A string literal; ``Lexer/stringValue(of:in:)`` gives its value, quotes removed and escapes resolved.
+    case string
+    /// A name such as `x`, `w1` or `sum`, spelled by the token's range.
+    case identifier
     /// A reserved word.
     case keyword(Keyword)
     /// An operator or punctuation mark.
     case symbol(Symbol)
-    /// A shell command line such as `:backward L -v`; the arguments are the raw rest of the line.
-    case command(name: String, arguments: String, argumentsRange: SourceRange)
+    /// A shell command line such as `:backward L -v`: where its name is written (without the
+    /// `:`) and where its arguments, the raw rest of the line, are.
+    case command(nameRange: SourceRange, argumentsRange: SourceRange)
     /// A line break that separates statements (line breaks inside `(` or `[` are skipped).
     case newline
     /// The end of the source.
@@ -133,10 +139,10 @@ extension Token.Kind {
     case .number: "number `\(source[range])`"
     case .string:
       source[range].contains(where: \.isNewline) ? "a string" : "string \(source[range])"
-    case .identifier(let name): "name `\(name)`"
+    case .identifier: "name `\(source[range])`"
     case .keyword(let keyword): "`\(keyword.rawValue)`"
     case .symbol(let symbol): "`\(symbol.rawValue)`"
-    case .command(let name, _, _): "command `:\(name)`"
+    case .command(let name, _): "command `:\(source[name])`"
     case .newline: "end of line"
     case .endOfInput: "end of input"
     }
