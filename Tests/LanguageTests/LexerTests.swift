@@ -24,6 +24,21 @@ struct LexerTests {
     #expect(try kinds(source) == [.number(value)])
   }
 
+  @Test func shortDecimalsReadAsSwiftReadsThem() throws {
+    // Literals of up to 15 digits are read without a String; they must round as Double(String) does.
+    var random = SystemRandomNumberGenerator()
+    for _ in 0..<5000 {
+      let digits = String((0..<Int.random(in: 1...15, using: &random)).map { _ in "0123456789".randomElement(using: &random)! })
+      let point = Int.random(in: 0...digits.count, using: &random)
+      let text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+      for literal in [digits, text] {
+        #expect(try kinds(literal) == [.number(Double(literal)!)], "\(literal)")
+      }
+    }
+    #expect(Lexer.shortDecimal(ArraySlice("1234567890123456".utf8)) == nil)
+    #expect(Lexer.shortDecimal(ArraySlice("1e5".utf8)) == nil)
+  }
+
   @Test func numberRangesStopBeforeRangeOperators() throws {
     #expect(try kinds("0..<10") == [.number(0), .symbol(.halfOpenRange), .number(10)])
     #expect(try kinds("0..9") == [.number(0), .symbol(.closedRange), .number(9)])

@@ -23,12 +23,45 @@ extension Lexer {
       throw SyntaxError("invalid number `\(source[range])`", at: range)
     }
     let range = SourceRange(start: start, end: position)
+    if let value = Lexer.shortDecimal(source.utf8[start..<position]) {
+      return Token(.number(value), range: range)
+    }
     // Swift reads `.5` and `2.` as NumPy does; `e` is only taken above when digits follow it.
     guard let value = Double(source[range]), value.isFinite else {
       throw SyntaxError("number `\(source[range])` is too large", at: range)
     }
     return Token(.number(value), range: range)
   }
+
+  /// A literal such as `2`, `0.5`, `.5` or `2.` with at most 15 digits, read without making a
+  /// String; nil for anything longer or with an exponent. Exact: the digits as an integer and
+  /// the power of ten are both exact doubles, so their one division is correctly rounded,
+  /// giving what `Double(String)` gives (Clinger's fast path).
+  static func shortDecimal(_ bytes: ArraySlice<UInt8>) -> Double? {
+    var digits = 0
+    var mantissa = 0
+    var fractionDigits = 0
+    var seenPoint = false
+    for byte in bytes {
+      if byte == UInt8(ascii: ".") && !seenPoint {
+        seenPoint = true
+      } else if isDigit(byte) {
+        digits += 1
+        guard digits <= 15 else { return nil }
+        mantissa = mantissa * 10 + Int(byte - UInt8(ascii: "0"))
+        if seenPoint { fractionDigits += 1 }
+      } else {
+        return nil
+      }
+    }
+    guard digits > 0 else { return nil }
+    return Double(mantissa) / exactPowersOfTen[fractionDigits]
+  }
+
+  /// 10^0 through 10^15, each exact in a Double.
+  private static let exactPowersOfTen: [Double] = [
+    1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+  ]
 
   private mutating func skipDigits() {
     while let next = byte(), Lexer.isDigit(next) { position += 1 }

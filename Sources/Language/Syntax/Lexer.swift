@@ -94,7 +94,9 @@ public struct Lexer: Sendable {
 
   private mutating func scan() throws(SyntaxError) -> Token {
     while let byte = byte() {
-      if byte == UInt8(ascii: "#") {
+      if byte == UInt8(ascii: " ") {
+        position += 1  // the commonest byte of all, before the other checks
+      } else if byte == UInt8(ascii: "#") {
         while position < source.utf8.count, !source.isLineBreak(at: position) { position += 1 }
       } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
         let start = position
@@ -115,7 +117,7 @@ public struct Lexer: Sendable {
     if Lexer.isDigit(byte) || (byte == UInt8(ascii: ".") && self.byte(1).map(Lexer.isDigit) == true) {
       return try scanNumber()
     }
-    if byte == UInt8(ascii: "_") || letterLength(at: position) != nil {
+    if Lexer.isASCIILetter(byte) || byte == UInt8(ascii: "_") || (byte >= 0x80 && letterLength(at: position) != nil) {
       return scanWord()
     }
     if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
@@ -129,10 +131,21 @@ public struct Lexer: Sendable {
 
   private mutating func scanWord() -> Token {
     let start = position
-    while let length = nameCharacterLength(at: position) { position += length }
+    while position < source.utf8.count {
+      let byte = source.utf8[position]
+      if Lexer.isASCIILetter(byte) || Lexer.isDigit(byte) || byte == UInt8(ascii: "_") {
+        position += 1
+      } else if byte >= 0x80, let length = nameCharacterLength(at: position) {
+        position += length
+      } else {
+        break
+      }
+    }
     let range = SourceRange(start: start, end: position)
-    // Compared as bytes: a dictionary or `Keyword(rawValue:)` hashes or compares Strings for every name read.
-    for (spelling, keyword) in Lexer.keywordSpellings where spelling.count == range.count && matches(spelling, at: start) {
+    // Compared as bytes, and only with the keywords that start with the same byte: a dictionary
+    // or `Keyword(rawValue:)` would hash or compare Strings for every name read.
+    for (spelling, keyword) in Lexer.keywordsByFirstByte[Int(source.utf8[start])]
+    where spelling.count == range.count && matches(spelling, at: start) {
       return Token(.keyword(keyword), range: range)
     }
     return Token(.identifier, range: range)
@@ -159,8 +172,15 @@ public struct Lexer: Sendable {
     return table.map { $0.sorted { $0.0.count > $1.0.count } }
   }()
 
-  /// The keywords, each with its spelling as bytes.
-  private static let keywordSpellings: [([UInt8], Token.Keyword)] = Token.Keyword.allCases.map { (Array($0.rawValue.utf8), $0) }
+  /// Every keyword's spelling as bytes, filed under its first byte.
+  private static let keywordsByFirstByte: [[([UInt8], Token.Keyword)]] = {
+    var table = [[([UInt8], Token.Keyword)]](repeating: [], count: 256)
+    for keyword in Token.Keyword.allCases {
+      let spelling = Array(keyword.rawValue.utf8)
+      table[Int(spelling[0])].append((spelling, keyword))
+    }
+    return table
+  }()
 
   /// Whether the source spells `spelling` at `offset` (the position by default).
   private func matches(_ spelling: [UInt8], at offset: Int? = nil) -> Bool {
