@@ -206,6 +206,17 @@ struct EvaluatorTests {
       """)
     #expect(renderedError("sum()").hasPrefix("error: sum() is missing its argument `x`"))
     #expect(renderedError("xx = 1\nxy + 1").contains("hint: did you mean `xx`?"))
+    #expect(renderedError("exp(1, 2)").hasPrefix("error: exp() takes 1 argument, got more\n --> line 1:8"))
+    #expect(renderedError("sum([1, 2], 0, x=[1])").hasPrefix("error: sum() got `x` twice\n --> line 1:18"))
+    #expect(renderedError("sum(axis=0)").hasPrefix("error: sum() is missing its argument `x`"))
+  }
+
+  @Test func argumentsBindByPositionThenKeywordAndVariadicShapesCollectTheRest() throws {
+    #expect(try tensor("sum([[1, 2], [3, 4]], 1, keepdims=true)") == (try Tensor(rows: [[3], [7]])))
+    #expect(try tensor("sum(keepdims=true, x=[[1, 2], [3, 4]], axis=0)") == (try Tensor(rows: [[4, 6]])))
+    #expect(try tensor("zeros(2, 3)").shape == [2, 3])
+    #expect(try tensor("zeros((2, 3))").shape == [2, 3])
+    #expect(try tensor("zeros()").shape == [])
   }
 
   @Test func raggedListsAreAnError() {
@@ -307,5 +318,23 @@ struct LimitTests {
       "error: the session's variables would hold 1.56 KiB, over the limit of 1000 B"))
     #expect(interpreter.lookup("b") == nil)
     #expect(interpreter.sessionBytes == 800)
+  }
+
+  @Test func theSessionsSizeFollowsAssignmentsUndoAndReplacement() throws {
+    let interpreter = Interpreter()
+    interpreter.sessionByteLimit = 1000
+    // Overwriting a name frees its old value's share: 800 + 800 bytes over time, never together.
+    run("a = zeros(10, 10)\na = ones(10, 10)\na = 1", in: interpreter)
+    #expect(interpreter.globalBytesUpperBound == 8)
+    run("b = zeros(10, 10)", in: interpreter)
+    // A failed statement is undone, and so is what it did to the count.
+    #expect(renderedError("for i in 0..<1 { c = zeros(2, 2); e = undefined }", in: interpreter).contains("unknown name"))
+    #expect(interpreter.lookup("c") == nil)
+    #expect(interpreter.globalBytesUpperBound == 808)
+    #expect(renderedError("c = zeros(5, 5)", in: interpreter).hasPrefix("error: the session's variables would hold"))
+    interpreter.clear()
+    #expect(interpreter.globalBytesUpperBound == 0)
+    run("c = zeros(5, 5)", in: interpreter)
+    #expect(interpreter.sessionBytes == 200)
   }
 }

@@ -16,10 +16,12 @@ public struct CallArguments {
   let given: [Argument]
   /// The interpreter making the call: random numbers, gradient notes, user functions.
   let interpreter: Interpreter
-  /// The arguments bound to named parameters, in the order met. A list, not a dictionary:
-  /// calls have a handful of arguments, and hashing their names cost more than comparing them.
-  private var bound: [(parameter: String, argument: Argument)] = []
-  private var variadic: [Argument] = []
+  /// The parameters of the built-in the arguments were bound to.
+  private var parameters: [Builtin.Parameter] = []
+  /// How many of `given` (all positional, they come first) are bound to `parameters` by position.
+  private var positionallyBound = 0
+  /// The positional arguments the variadic parameter collected.
+  private var variadic: ArraySlice<Argument> = []
 
   init(callee: String, callRange: SourceRange, given: [Argument], interpreter: Interpreter) {
     self.callee = callee
@@ -28,36 +30,32 @@ public struct CallArguments {
     self.interpreter = interpreter
   }
 
-  /// Matches positional and keyword arguments to the parameters, Python's way.
+  /// Matches positional and keyword arguments to the parameters, Python's way: the i-th
+  /// positional argument binds the i-th parameter, up to a variadic one, which takes the rest.
+  /// Nothing is copied: an argument is found again from its position or keyword when asked for.
   mutating func bind(to builtin: Builtin) throws(EvaluationError) {
-    let parameters = builtin.parameters
-    var position = 0
-    for argument in given {
-      if let label = argument.label {
-        guard let parameter = parameters.first(where: { $0.name == label && !$0.isVariadic }) else {
-          let names = parameters.filter { !$0.isVariadic }.map(\.name)
-          throw EvaluationError(
-            "\(builtin.name)() has no parameter `\(label)`", at: argument.range,
-            hint: closestName(to: label, in: names).map { "did you mean `\($0)`? The signature is \(builtin.signature)" }
-              ?? "the signature is \(builtin.signature)")
-        }
-        guard self.argument(parameter.name) == nil else {
-          throw EvaluationError(
-            "\(builtin.name)() got `\(label)` twice", at: argument.range, hint: "the signature is \(builtin.signature)")
-        }
-        bound.append((parameter.name, argument))
-      } else {
-        guard position < parameters.count else {
-          throw EvaluationError(
-            "\(builtin.name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got more",
-            at: argument.range, hint: "the signature is \(builtin.signature)")
-        }
-        if parameters[position].isVariadic {
-          variadic.append(argument)
-        } else {
-          bound.append((parameters[position].name, argument))
-          position += 1
-        }
+    parameters = builtin.parameters
+    let positional = given.prefix { $0.label == nil }.count
+    let variadicStart = parameters.firstIndex(where: \.isVariadic)
+    guard positional <= parameters.count || variadicStart != nil else {
+      throw EvaluationError(
+        "\(builtin.name)() takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got more",
+        at: given[parameters.count].range, hint: "the signature is \(builtin.signature)")
+    }
+    positionallyBound = min(positional, variadicStart ?? parameters.count)
+    variadic = given[positionallyBound..<positional]
+    for argument in given[positional...] {
+      guard let label = argument.label else { continue }  // the parser puts positional arguments first
+      guard let index = parameters.firstIndex(where: { $0.name == label && !$0.isVariadic }) else {
+        let names = parameters.filter { !$0.isVariadic }.map(\.name)
+        throw EvaluationError(
+          "\(builtin.name)() has no parameter `\(label)`", at: argument.range,
+          hint: closestName(to: label, in: names).map { "did you mean `\($0)`? The signature is \(builtin.signature)" }
+            ?? "the signature is \(builtin.signature)")
+      }
+      guard index >= positionallyBound else {
+        throw EvaluationError(
+          "\(builtin.name)() got `\(label)` twice", at: argument.range, hint: "the signature is \(builtin.signature)")
       }
     }
     for parameter in parameters where parameter.defaultText == nil && !parameter.isVariadic && argument(parameter.name) == nil {
@@ -71,7 +69,10 @@ public struct CallArguments {
 
   /// The argument bound to the parameter `name`, if one was given.
   private func argument(_ name: String) -> Argument? {
-    bound.first { $0.parameter == name }?.argument
+    if let index = parameters.firstIndex(where: { $0.name == name }), index < positionallyBound {
+      return given[index]
+    }
+    return given.last { $0.label == name }
   }
 
   /// Whether the argument was given (and is not `None`).
@@ -131,7 +132,7 @@ public struct CallArguments {
   /// With `allowingInferred`, one size may be -1 (reshape).
   func shape(_ name: String, allowingInferred: Bool = false) throws(EvaluationError) -> [Int] {
     let parts: [Argument]
-    if let argument = argument(name) { parts = [argument] } else { parts = variadic }
+    if let argument = argument(name) { parts = [argument] } else { parts = Array(variadic) }
     var shape: [Int] = []
     for part in parts {
       let sizes = try Conversion.integers(part.value, at: part.range, purpose: "the shape of \(callee)()")
