@@ -79,9 +79,7 @@ extension Interpreter {
   func checkSessionSize(at range: SourceRange) throws(EvaluationError) {
     // Counting a value held by two names twice gives an upper bound without a set of seen values:
     // enough, after nearly every statement, to tell that the session is within its limit.
-    var upperBound = 0
-    for case .tensor(let v) in globals.values { upperBound += v.value.count * MemoryLayout<Double>.size }
-    guard upperBound > sessionByteLimit else { return }
+    guard globalBytesUpperBound > sessionByteLimit else { return }
     let bytes = sessionBytes
     guard bytes <= sessionByteLimit else {
       throw EvaluationError(

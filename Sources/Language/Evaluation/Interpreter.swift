@@ -38,9 +38,14 @@ public final class Interpreter {
 
   /// How to take back what the running top-level statement did to `globals`: each name's
   /// value before the statement first changed it (nil: it did not exist), or the whole table
-  /// when the statement replaced it (`:clear`). `nil` between statements. A statement that
-  /// succeeds never copies the table; one that fails is undone from here.
-  @exclusivity(unchecked) private var undoLog: [UndoEntry]?
+  /// when the statement replaced it (`:clear`). A statement that succeeds never copies the
+  /// table; one that fails is undone from here. Emptied after each statement, keeping its capacity.
+  @exclusivity(unchecked) private var undoLog: [UndoEntry] = []
+  /// Whether a top-level statement is running, so that changes to the globals are noted in ``undoLog``.
+  @exclusivity(unchecked) private var isNotingChanges = false
+  /// The bytes of the tensors the globals hold, a value held by two names counted twice; kept
+  /// up to date as they change, so that checking the session's size after a statement is free.
+  @exclusivity(unchecked) private(set) var globalBytesUpperBound = 0
 
   private enum UndoEntry {
     case variable(String, Value?)
@@ -105,34 +110,50 @@ public final class Interpreter {
 
   /// Sets a global, noting its old value the first time the running statement changes it.
   private func setGlobal(_ name: String, _ value: Value) {
+    let old = globals.updateValue(value, forKey: name)
+    globalBytesUpperBound += Self.bytes(of: value) - Self.bytes(of: old)
     // A linear search: a statement changes a few names, and a loop changes the same ones again.
-    let isNoted = undoLog?.contains { if case .variable(name, _) = $0 { true } else { false } } ?? true
-    if !isNoted { undoLog?.append(.variable(name, globals[name])) }
-    globals[name] = value
+    if isNotingChanges, !undoLog.contains(where: { if case .variable(name, _) = $0 { true } else { false } }) {
+      undoLog.append(.variable(name, old))
+    }
   }
 
   /// Replaces every global at once, noting the old table for the running statement.
   private func replaceGlobals(_ table: [String: Value]) {
-    undoLog?.append(.table(globals))
+    if isNotingChanges { undoLog.append(.table(globals)) }
     globals = table
+    recountGlobalBytes()
   }
 
   /// Takes back the running statement's changes to the globals, newest first.
   private func undoStatement() {
-    for entry in (undoLog ?? []).reversed() {
+    for entry in undoLog.reversed() {
       switch entry {
       case let .variable(name, value): globals[name] = value
       case .table(let table): globals = table
       }
     }
+    recountGlobalBytes()
+  }
+
+  private func recountGlobalBytes() {
+    globalBytesUpperBound = globals.values.reduce(0) { $0 + Self.bytes(of: $1) }
+  }
+
+  /// The bytes of a tensor's elements; nothing for other values.
+  private static func bytes(of value: Value?) -> Int {
+    if case .tensor(let v)? = value { v.value.count * MemoryLayout<Double>.size } else { 0 }
   }
 
   // MARK: - Statements
 
   private func runTopLevel(_ statement: Statement) -> Record {
     let savedRandom = random
-    undoLog = []
-    defer { undoLog = nil }
+    isNotingChanges = true
+    defer {
+      isNotingChanges = false
+      undoLog.removeAll(keepingCapacity: true)
+    }
     notes = []
     let line = source.line(of: statement.range.start)
     let text = source[statement.range]

@@ -80,6 +80,7 @@ extension Parser {
 
   /// The names on the left of `=`: one name, or names separated by commas.
   func assignmentTargets(_ target: Expr) throws(SyntaxError) -> [Name] {
+    if case .name(let name) = target.kind { return [Name(name, range: target.range)] }
     var elements = [target]
     if case .tuple(let items) = target.kind, !items.isEmpty { elements = items }
     var names: [Name] = []
