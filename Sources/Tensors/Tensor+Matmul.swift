@@ -19,11 +19,13 @@ extension Tensor {
     }
     let batch = try Shape.broadcast(a.batch, b.batch)
     var outShape = batch
+    outShape.reserveCapacity(batch.count + 2)
     if lhs.rank > 1 { outShape.append(a.rows) }
     if rhs.rank > 1 { outShape.append(b.cols) }
     let m = a.rows, n = b.cols, k = a.cols
     let batchCount = Shape.product(batch)
-    let count = try Shape.elementCount(batch + [m, n])
+    // A vector operand has no row (or column) axis in the output, and then m (or n) is 1.
+    let count = try Shape.elementCount(outShape)
     // An empty sum is 0; otherwise every element is written below (BLAS with beta = 0 ignores what is there).
     guard m > 0 && n > 0 && k > 0 else { return Tensor(uncheckedShape: outShape, scalars: [Double](repeating: 0, count: count)) }
     var result = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
@@ -95,26 +97,27 @@ private struct MatrixOperand {
   let storedRows: Int
   let storedCols: Int
   let transposed: Bool
-  /// The shape as the product sees it, for error messages.
-  let logicalShape: [Int]
+  /// The tensor's own shape.
+  private let shape: [Int]
 
   init(_ tensor: Tensor, transposed: Bool, isLeft: Bool) {
-    let shape = tensor.shape
+    shape = tensor.shape
     if shape.count == 1 {
       // A vector is a row on the left and a column on the right; stored either way.
       storedRows = isLeft ? 1 : shape[0]
       storedCols = isLeft ? shape[0] : 1
       self.transposed = false
       batch = []
-      logicalShape = shape
     } else {
       storedRows = shape[shape.count - 2]
       storedCols = shape[shape.count - 1]
       self.transposed = transposed
       batch = Array(shape.dropLast(2))
-      logicalShape = transposed ? batch + [storedCols, storedRows] : shape
     }
   }
+
+  /// The shape as the product sees it, for error messages.
+  var logicalShape: [Int] { transposed ? batch + [storedCols, storedRows] : shape }
 
   var rows: Int { transposed ? storedCols : storedRows }
   var cols: Int { transposed ? storedRows : storedCols }

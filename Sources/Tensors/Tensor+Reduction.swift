@@ -8,6 +8,17 @@ extension Tensor {
   public func reduced(
     _ kind: ReductionKind, axes: [Int]? = nil, keepDims: Bool = false
   ) throws(TensorError) -> Tensor {
+    let initial: Double
+    switch kind {
+    case .sum, .mean: initial = 0
+    case .max: initial = -.infinity
+    case .min: initial = .infinity
+    }
+    if axes == nil && !keepDims {
+      // Everything to one number (`sum(L)`, `mean(y)`), without working out axes and shapes.
+      if (kind == .max || kind == .min) && count == 0 { throw .emptyReduction(operation: kind.rawValue) }
+      return Tensor(uncheckedShape: [], scalars: [reducedToOne(kind, initial: initial)])
+    }
     let reducedAxes = try axes.map { (list: [Int]) throws(TensorError) in
       try Shape.normalize(axes: list, rank: rank)
     } ?? Array(0..<rank)
@@ -16,12 +27,6 @@ extension Tensor {
     let reducedCount = reducedAxes.reduce(1) { $0 * shape[$1] }
     if (kind == .max || kind == .min) && reducedCount == 0 && count == 0 && Shape.product(keptShape) > 0 {
       throw .emptyReduction(operation: kind.rawValue)
-    }
-    let initial: Double
-    switch kind {
-    case .sum, .mean: initial = 0
-    case .max: initial = -.infinity
-    case .min: initial = .infinity
     }
     let outShape = keepDims ? keptShape : (0..<rank).filter { !reducedAxes.contains($0) }.map { shape[$0] }
     if reducedAxes.count == rank {

@@ -14,6 +14,11 @@ struct ReshapingTests {
     #expect(try m.reduced(.min) == Tensor(1))
     #expect(throws: TensorError.axisOutOfRange(axis: 2, rank: 2)) { try m.reduced(.sum, axes: [2]) }
     #expect(throws: TensorError.emptyReduction(operation: "max")) { try Tensor.zeros([2, 0]).reduced(.max, axes: [1]) }
+    // The whole tensor to one number: as NumPy, an empty sum is 0 and an empty max an error.
+    #expect(throws: TensorError.emptyReduction(operation: "min")) { try Tensor.zeros([2, 0]).reduced(.min) }
+    #expect(try Tensor.zeros([2, 0]).reduced(.sum) == Tensor(0))
+    #expect(try m.reduced(.max, keepDims: true) == (try Tensor(rows: [[6]])))
+    #expect(try m.reduced(.mean).shape == [])
   }
 
   @Test func transposeAndReshape() throws {
