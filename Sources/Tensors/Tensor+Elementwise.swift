@@ -17,13 +17,12 @@ extension Tensor {
   @inline(__always)
   public func mapRuns(_ kernel: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) -> Tensor {
     let count = scalars.count
-    let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+    let result = [Double].written(count: count) { out in
       scalars.withUnsafeBufferPointer { x in
         Parallel.forEachChunk(of: count) { run in
           kernel(UnsafeBufferPointer(rebasing: x[run]), UnsafeMutableBufferPointer(rebasing: out[run]))
         }
       }
-      initialized = count
     }
     return Tensor(uncheckedShape: shape, scalars: result)
   }
@@ -45,7 +44,7 @@ extension Tensor {
   ) throws(TensorError) -> Tensor {
     let shape = try Shape.broadcast(lhs.shape, rhs.shape)
     let count = try Shape.elementCount(shape)
-    let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+    let result = [Double].written(count: count) { out in
       lhs.scalars.withUnsafeBufferPointer { a in
         rhs.scalars.withUnsafeBufferPointer { b in
           if lhs.shape == rhs.shape {
@@ -97,7 +96,6 @@ extension Tensor {
           }
         }
       }
-      initialized = count
     }
     return Tensor(uncheckedShape: shape, scalars: result)
   }
@@ -109,7 +107,7 @@ extension Tensor {
     let shape = try Shape.broadcast(Shape.broadcast(condition.shape, lhs.shape), rhs.shape)
     let count = try Shape.elementCount(shape)
     let loop = StridedLoop(shape: shape, operands: [condition.shape, lhs.shape, rhs.shape])
-    let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+    let result = [Double].written(count: count) { out in
       condition.scalars.withUnsafeBufferPointer { c in
         lhs.scalars.withUnsafeBufferPointer { a in
           rhs.scalars.withUnsafeBufferPointer { b in
@@ -125,7 +123,6 @@ extension Tensor {
           }
         }
       }
-      initialized = count
     }
     return Tensor(uncheckedShape: shape, scalars: result)
   }

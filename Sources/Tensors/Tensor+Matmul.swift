@@ -28,11 +28,9 @@ extension Tensor {
     let count = try Shape.elementCount(outShape)
     // An empty sum is 0; otherwise every element is written below (BLAS with beta = 0 ignores what is there).
     guard m > 0 && n > 0 && k > 0 else { return Tensor(uncheckedShape: outShape, scalars: [Double](repeating: 0, count: count)) }
-    var result = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-
-    lhs.scalars.withUnsafeBufferPointer { pa in
-      rhs.scalars.withUnsafeBufferPointer { pb in
-        result.withUnsafeMutableBufferPointer { pc in
+    let result = [Double].written(count: count) { pc in
+      lhs.scalars.withUnsafeBufferPointer { pa in
+        rhs.scalars.withUnsafeBufferPointer { pb in
           guard let baseA = pa.baseAddress, let baseB = pb.baseAddress, let baseC = pc.baseAddress else { return }
           // A stack of untransposed left matrices against one right matrix is one tall product.
           if b.batch.isEmpty && !transposeLHS && a.batch == batch {

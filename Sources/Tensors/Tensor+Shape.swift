@@ -65,7 +65,7 @@ extension Tensor {
   func read(as shape: [Int], strides: [Int]) -> Tensor {
     let count = Shape.product(shape)
     let loop = StridedLoop(shape: shape, strides: [strides])
-    let result = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+    let result = [Double].written(count: count) { out in
       scalars.withUnsafeBufferPointer { x in
         Parallel.forEachChunk(of: loop.rowCount, itemSize: loop.rowLength) { rows in
           loop.forEachRow(in: rows) { output, bases, length, steps in
@@ -79,7 +79,6 @@ extension Tensor {
           }
         }
       }
-      initialized = count
     }
     return Tensor(uncheckedShape: shape, scalars: result)
   }

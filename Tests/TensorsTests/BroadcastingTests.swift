@@ -49,3 +49,15 @@ struct BroadcastingTests {
     #expect(throws: TensorError.negativeDimension([2, -1])) { try Tensor.zeros([2, -1]) }
   }
 }
+
+@Suite("Result buffers")
+struct ResultBufferTests {
+  /// Small results are written on the stack and copied, large ones in place: both hold what was written.
+  @Test(arguments: [0, 1, 63, 64, 65, 1000])
+  func writtenArraysHoldEveryElement(count: Int) {
+    let array = [Double].written(count: count) { buffer in
+      for i in 0..<count { buffer[i] = Double(i) * 0.5 }
+    }
+    #expect(array == (0..<count).map { Double($0) * 0.5 })
+  }
+}
