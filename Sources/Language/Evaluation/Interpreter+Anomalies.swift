@@ -43,13 +43,13 @@ extension Interpreter {
 
   /// Runs a top-level statement under the anomaly detector when anomaly mode is on.
   func detectingAnomalies<T>(
-    in statement: Statement, _ body: () throws(EvaluationError) -> T
+    in statement: Statement, _ body: (Statement) throws(EvaluationError) -> T
   ) throws(EvaluationError) -> T {
-    guard let watch = anomalyWatch else { return try body() }
+    guard let watch = anomalyWatch else { return try body(statement) }
     watch.reset()
     defer { watch.reset() }
     do throws(EvaluationError) {
-      let result = try watch.detector.watch(body)
+      let result = try watch.detector.watch { () throws(EvaluationError) in try body(statement) }
       if let anomaly = watch.error(fallback: statement.range) { throw anomaly }
       return result
     } catch where !error.isInterruption && !watch.isReported(by: error) {

@@ -85,7 +85,11 @@ public final class Interpreter {
     source = text
     switch parsed {
     case .success(let statements):
-      return statements.map(runTopLevel)
+      // By index: iterating the array would copy each statement out of it first.
+      var records: [Record] = []
+      records.reserveCapacity(statements.count)
+      for index in statements.indices { records.append(runTopLevel(statements[index])) }
+      return records
     case .failure(let error):
       let line = text.line(of: error.range.start)
       return [Record(line: line, source: text.line(line), outcome: .failure(error.diagnostic), notes: [])]
@@ -161,7 +165,10 @@ public final class Interpreter {
     blockOutputs = []
     defer { completedIteration = nil }
     do {
-      var outcome = try detectingAnomalies(in: statement) { () throws(EvaluationError) in try execute(statement, topLevel: true) }
+      // The statement reaches `execute` as the closure's argument, not captured: a capture copies it.
+      var outcome = try detectingAnomalies(in: statement) { (statement) throws(EvaluationError) in
+        try execute(statement, topLevel: true)
+      }
       if case .nothing = outcome, !blockOutputs.isEmpty {
         outcome = .command(CommandOutput(
           text: blockOutputs.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n"), data: .array(blockOutputs.map(\.data))))
