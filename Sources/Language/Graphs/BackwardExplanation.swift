@@ -135,7 +135,7 @@ public struct BackwardExplanation {
     }
     return [
       "shapes: \(walk.name(of: a)).T \(Shape.text([k, m])) @ \(dy) \(Shape.text([m, n])) -> \(Shape.text([k, n])), the shape of \(walk.name(of: b)).",
-      "it keeps the \(n) columns of \(dy): each column of \(walk.name(of: b)) gets its own gradient (a batch axis is kept).",
+      "it keeps the \(n) columns of \(dy): each column of \(walk.name(of: b)) gets its own gradient, so when columns are examples the batch axis is kept.",
     ]
   }
 }
