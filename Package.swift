@@ -35,7 +35,7 @@ let package = Package(
     // `make bench`: the benchmark suite against NumPy (bench/reference.py), built in release mode.
     .executableTarget(name: "BackstepBench", dependencies: ["Language", "Autodiff", "Tensors", "CBLAS"]),
     // `make fuzz` builds this with libFuzzer; otherwise it replays inputs given as files.
-    .executableTarget(name: "BackstepFuzz", dependencies: ["Shell", "Tensors"]),
+    .executableTarget(name: "BackstepFuzz", dependencies: ["Shell", "Autodiff", "Tensors"]),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["Fixtures"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensors"]),
     .testTarget(name: "LanguageTests", dependencies: ["Language", "Autodiff", "Tensors"]),

@@ -53,6 +53,7 @@ public final class Rule: Sendable {
   /// or was itself computed.
   public func apply(_ inputs: [Variable], _ attributes: Attributes = .none) throws(TensorError) -> Variable {
     let value = try forward(Operands(inputs), attributes)
+    try GraphMemory.admit(elements: value.scalars.count)
     if AnomalyDetector.isWatching {
       AnomalyDetector.current?.inspectForward(self, inputs: inputs, output: value)
     }

@@ -32,6 +32,7 @@ public final class Variable {
     self.attributes = .none
     self.inputs = []
     self.requiresGradient = requiresGradient
+    GraphMemory.add(elements: value.scalars.count)
   }
 
   /// A constant: a leaf that never receives a gradient.
@@ -50,6 +51,7 @@ public final class Variable {
     self.attributes = attributes
     self.inputs = inputs
     self.requiresGradient = requiresGradient
+    GraphMemory.add(elements: value.scalars.count)
   }
 
   /// The same value cut from its graph: a leaf that records nothing.
@@ -64,6 +66,7 @@ public final class Variable {
   // Release long chains without recursion: a chain of 100,000 ops would
   // otherwise free itself through 100,000 nested deinits and overflow the stack.
   deinit {
+    GraphMemory.remove(elements: value.scalars.count)
     guard !inputs.isEmpty else { return }
     var pending = inputs
     inputs = []

@@ -5,14 +5,16 @@
 // build gives a replayer that runs the files named on its command line, which
 // is how a crash found by the fuzzer becomes a reproducible case.
 
+import Autodiff
 import Foundation
 import Shell
 import Tensors
 
 /// Runs one input through a fresh session in both output modes.
 func exercise(_ text: String) {
-  // Small tensors only: the fuzzer looks for crashes, not for memory exhaustion.
+  // Small tensors and graphs only: the fuzzer looks for crashes, not for memory exhaustion.
   Shape.byteLimit = 1 << 24
+  GraphMemory.limit = 1 << 28
   for json in [false, true] {
     let session = Session(options: .init(json: json)) { _ in }
     session.interpreter.allowsFileAccess = false

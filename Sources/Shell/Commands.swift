@@ -1,3 +1,4 @@
+import Autodiff
 import Foundation
 import Language
 import Tensors
@@ -43,7 +44,7 @@ enum Commands {
     Command(name: "restore", usage: ":restore FILE", summary: "Brings back the tensors of an .npz archive (from :save or np.savez) as variables.") {
       session, arguments throws(EvaluationError) in try restore(session, arguments)
     },
-    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one: max_tensor_bytes N, max_session_bytes N, progress on|off, trace on|off, anomaly on|off.") {
+    Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one: max_tensor_bytes N, max_session_bytes N, max_graph_bytes N, progress on|off, trace on|off, anomaly on|off.") {
       session, arguments throws(EvaluationError) in try settings(session, arguments.text, range: arguments.range)
     },
     Command(name: "quit", usage: ":quit", summary: "Leaves Backstep (Ctrl-D does too).") {
@@ -95,13 +96,15 @@ enum Commands {
       let text = """
         max_tensor_bytes = \(Shape.byteLimit) (\(Shape.bytesText(Double(Shape.byteLimit))))
         max_session_bytes = \(session.interpreter.sessionByteLimit) (\(Shape.bytesText(Double(session.interpreter.sessionByteLimit))))
+        max_graph_bytes = \(GraphMemory.limit) (\(Shape.bytesText(Double(GraphMemory.limit))); graphs hold \(Shape.bytesText(Double(GraphMemory.bytes))) now)
         progress = \(onOff(session.options.progress))
         trace = \(onOff(session.options.trace))
         anomaly = \(onOff(session.interpreter.detectsAnomalies))
         """
       return CommandOutput(text: text, data: .object([
         ("max_tensor_bytes", .number(Double(Shape.byteLimit))),
-        ("max_session_bytes", .number(Double(session.interpreter.sessionByteLimit))), ("progress", .bool(session.options.progress)),
+        ("max_session_bytes", .number(Double(session.interpreter.sessionByteLimit))),
+        ("max_graph_bytes", .number(Double(GraphMemory.limit))), ("progress", .bool(session.options.progress)),
         ("trace", .bool(session.options.trace)), ("anomaly", .bool(session.interpreter.detectsAnomalies)),
       ]))
     }
@@ -125,6 +128,12 @@ enum Commands {
       }
       session.interpreter.sessionByteLimit = bytes
       return CommandOutput(text: "max_session_bytes = \(bytes) (\(Shape.bytesText(Double(bytes))))")
+    case "max_graph_bytes":
+      guard let bytes = Int(words[1]), bytes > 0 else {
+        throw EvaluationError("max_graph_bytes must be a positive number of bytes", at: range)
+      }
+      GraphMemory.limit = bytes
+      return CommandOutput(text: "max_graph_bytes = \(bytes) (\(Shape.bytesText(Double(bytes))))")
     case "progress":
       session.options.progress = try flag()
       return CommandOutput(text: "progress = \(words[1])")
@@ -136,7 +145,7 @@ enum Commands {
       return CommandOutput(text: "anomaly = \(words[1])")
     default:
       throw EvaluationError(
-        "unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes, max_session_bytes, progress, trace, anomaly")
+        "unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes, max_session_bytes, max_graph_bytes, progress, trace, anomaly")
     }
   }
 

@@ -22,6 +22,8 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
   case ragged(depth: Int)
   /// A tensor larger than the configured limit, refused before allocating.
   case tooLarge(shape: [Int], bytes: Double, limit: Int)
+  /// A value that would take what the live graphs hold past their limit (`GraphMemory`).
+  case graphTooLarge(bytes: Double, limit: Int)
 
   public var description: String {
     switch self {
@@ -63,6 +65,8 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
       return "ragged nested list: the lists at depth \(depth) differ in length"
     case let .tooLarge(shape, bytes, limit):
       return "a tensor of shape \(Shape.text(shape)) needs \(Shape.bytesText(bytes)), over the limit of \(Shape.bytesText(Double(limit)))"
+    case let .graphTooLarge(bytes, limit):
+      return "the values kept by computation graphs would reach \(Shape.bytesText(bytes)), over the limit of \(Shape.bytesText(Double(limit)))"
     }
   }
 }

@@ -27,6 +27,18 @@ func renderedError(_ source: String, in interpreter: Interpreter = Interpreter()
 
 @Suite("Evaluating statements")
 struct EvaluatorTests {
+  @Test func detachKeepsTheValuesAndStopsTheGradient() throws {
+    let interpreter = Interpreter()
+    // y = c * x with c = detach(3x): the gradient is c alone (3x), not 6x as through both factors.
+    run("x = [1.0, 2.0]; c = detach(x * 3); y = sum(c * x)", in: interpreter)
+    #expect(try tensor("c", in: interpreter) == Tensor([3, 6]))
+    #expect(try tensor("grad(y, x)", in: interpreter) == Tensor([3, 6]))
+    #expect(try tensor("grad(sum(detach(x) * x), x)", in: interpreter) == Tensor([1, 2]))
+    // Detached data is cut from its graph: nothing reaches x from it.
+    let records = run("g = grad(sum(detach(x * x)), x)", in: interpreter)
+    #expect(records.last?.notes.first?.hasPrefix("`sum(detach(x * x))` does not depend on `x`") == true, "\(records)")
+  }
+
   @Test func precedenceFollowsPython() throws {
     #expect(try tensor("-2**2") == Tensor(-4))
     #expect(try tensor("2**3**2") == Tensor(512))

@@ -145,6 +145,28 @@ struct CommandLineTests {
     #expect(run.status == 0)
   }
 
+  /// A loop that chains every iteration into one graph stops at the graphs' memory limit with an
+  /// error, instead of exhausting the machine; what it built is freed, and `detach` keeps only data.
+  /// (In its own process: the limit and the count are process-wide.)
+  @Test func graphsStopAtTheirMemoryLimit() throws {
+    let script = """
+      :set max_graph_bytes 50000000
+      x = randn(1000, 1000);
+      for i in 0..<20 { x = x * 1.0 }
+      for i in 0..<20 { x = detach(x * 1.0) }
+      :set
+      """
+    let run = try BackstepBinary.run(["-e", script])
+    #expect(run.stdout.contains("""
+      error: the values kept by computation graphs would reach 53.4 MiB, over the limit of 47.7 MiB (in iteration i = 5)
+       --> line 3:25
+      """), "\(run)")
+    #expect(run.stdout.contains("keep only the data with x = detach(x). `:set max_graph_bytes N` changes the limit"))
+    // The failed loop left x and the count as they were; the detached loop kept one value at a time.
+    #expect(run.stdout.contains("max_graph_bytes = 50000000 (47.7 MiB; graphs hold 7.63 MiB now)"), "\(run)")
+    #expect(run.status == 1)
+  }
+
   @Test func aFailedStatementExitsOneAndTheRestStillRuns() throws {
     let run = try BackstepBinary.run(["-e", "a = 1; nope; b = a + 1"])
     #expect(run.stdout == """

@@ -26,6 +26,12 @@ extension BuiltinTable {
       }
       return try differentiate(a, output: y, seed: seed, createGraph: recorded)
     },
+    Builtin("detach", [P("x", .tensor)], .gradient,
+            summary: "x's values as new data, cut from the graph that computed them (PyTorch's detach, JAX's "
+              + "stop_gradient): no gradient flows back through it, and the graph behind it can be freed.",
+            example: "detach(x * 2)") { a throws(EvaluationError) in
+      .tensor(try a.tensor("x").detached)
+    },
   ]
 
   /// The gradient of `output` with respect to the argument `x`: one tensor, or a list or tuple of them

@@ -45,6 +45,9 @@ public struct EvaluationError: Error, Sendable, Equatable {
     switch error {
     case .tooLarge:
       "the limit guards the machine's memory; `:set max_tensor_bytes N` changes it"
+    case .graphTooLarge:
+      "a graph keeps every value its result was computed from: a loop such as `x = x * 2` chains all its "
+        + "iterations into one; keep only the data with x = detach(x). `:set max_graph_bytes N` changes the limit"
     case .axisOutOfRange(_, let rank):
       rank == 0 ? "a number has no axes"
         : rank == 1 ? "its only axis is 0 (or -1)"
