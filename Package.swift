@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way:
-//   backstep → Shell → Language → Autodiff → Tensors → CBLAS
+//   backstep → Shell → Language → Autodiff → Tensors → CBLAS, CZlib
 //   Shell → CReadline
 let package = Package(
   name: "Backstep",
@@ -24,7 +24,12 @@ let package = Package(
       name: "CReadline",
       providers: [.apt(["libreadline-dev"])]
     ),
-    .target(name: "Tensors", dependencies: ["CBLAS"]),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
+    .target(name: "Tensors", dependencies: ["CBLAS", "CZlib"]),
     .target(name: "Autodiff", dependencies: ["Tensors"]),
     .target(name: "Language", dependencies: ["Autodiff", "Tensors"]),
     .target(name: "Shell", dependencies: ["Language", "Autodiff", "Tensors", "CReadline"]),

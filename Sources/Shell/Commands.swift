@@ -41,7 +41,7 @@ enum Commands {
     Command(name: "save", usage: ":save FILE", summary: "Writes every tensor variable (values, not graphs) to an .npz archive that np.load reads.") {
       session, arguments throws(EvaluationError) in try save(session, arguments)
     },
-    Command(name: "restore", usage: ":restore FILE", summary: "Brings back the tensors of an .npz archive (from :save or np.savez) as variables.") {
+    Command(name: "restore", usage: ":restore FILE", summary: "Brings back the tensors of an .npz archive (from :save, np.savez or np.savez_compressed) as variables.") {
       session, arguments throws(EvaluationError) in try restore(session, arguments)
     },
     Command(name: "set", usage: ":set [NAME VALUE]", summary: "Shows the settings, or changes one: max_tensor_bytes N, max_session_bytes N, max_graph_bytes N, progress on|off, trace on|off, anomaly on|off.") {

@@ -26,11 +26,40 @@ struct NPZTests {
     #expect(entries[1].tensor == Tensor([0, 2, 1]))
   }
 
-  @Test func compressedArchivesGiveAClearError() throws {
-    let error = Self.error(decoding: try Fixture.bytes("savez_compressed.npz"))
-    #expect(error == .compressedEntry(name: "x.npy", method: 8))
-    #expect(error?.description
-      == "`x.npy` is compressed (np.savez_compressed writes such archives); Backstep reads uncompressed ones, as np.savez writes them")
+  @Test func archivesWrittenByNpSavezCompressedLoad() throws {
+    // Deflated entries, inflated through zlib; the values are NumPy's (make_fixtures.py).
+    let small = try NPZ.decode(try Fixture.bytes("savez_compressed.npz"))
+    #expect(small == [NPZ.Entry(name: "x", tensor: Tensor([0, 1, 2]))])
+    let mixed = try NPZ.decode(try Fixture.bytes("savez_compressed_mixed.npz"))
+    #expect(mixed.map(\.name) == ["W", "labels", "flag"])
+    #expect(mixed[0].tensor.shape == [40, 30])
+    #expect(mixed[0].tensor.scalars == (0..<1200).map { Double($0) / 7 })
+    #expect(mixed[1].tensor == Tensor([3, 1, 4, 1, 5]))
+    #expect(mixed[2].tensor == Tensor(1))
+  }
+
+  /// The archive with its first directory record's field at `offset` (from the record's start) replaced.
+  static func patchingDirectory(_ file: [UInt8], at offset: Int, with bytes: [UInt8]) -> [UInt8] {
+    var patched = file
+    let signature: [UInt8] = [0x50, 0x4B, 0x01, 0x02]
+    guard let record = (0..<(file.count - 4)).first(where: { Array(file[$0..<($0 + 4)]) == signature }) else { return file }
+    patched.replaceSubrange((record + offset)..<(record + offset + bytes.count), with: bytes)
+    return patched
+  }
+
+  @Test func otherCompressionMethodsAndDamagedDataGiveClearErrors() throws {
+    let file = try Fixture.bytes("savez_compressed.npz")
+    // Method 12 (bzip2) in the directory record.
+    let bzip2 = Self.error(decoding: Self.patchingDirectory(file, at: 10, with: [12, 0]))
+    #expect(bzip2 == .compressedEntry(name: "x.npy", method: 12))
+    #expect(bzip2?.description == "`x.npy` is stored with compression method 12; "
+      + "Backstep reads entries stored as np.savez and np.savez_compressed write them (stored or deflated)")
+    // A declared size more than DEFLATE can expand to is refused before anything is allocated.
+    let huge = Self.error(decoding: Self.patchingDirectory(file, at: 24, with: [0xFF, 0xFF, 0xFF, 0x7F]))
+    #expect(huge == .badArchive("`x.npy` declares 2147483647 bytes, more than its compressed data can hold"))
+    // A declared size that is not what the data inflates to.
+    let short = Self.error(decoding: Self.patchingDirectory(file, at: 24, with: [10, 0, 0, 0]))
+    #expect(short == .badArchive("the compressed data of `x.npy` is damaged"))
   }
 
   @Test func writeThenReadKeepsNamesShapesAndBits() throws {

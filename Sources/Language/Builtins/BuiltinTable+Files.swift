@@ -2,11 +2,11 @@ import Autodiff
 import Tensors
 
 extension BuiltinTable {
-  /// NumPy's files: `load` reads what `np.save` and `np.savez` write, `save` writes what `np.load` reads.
+  /// NumPy's files: `load` reads what `np.save`, `np.savez` and `np.savez_compressed` write, `save` writes what `np.load` reads.
   static let files: [Builtin] = [
     Builtin("load", [P("path", .string), P("name", .string, default: "None")], .files,
             summary: "A tensor from NumPy's .npy file (float32, integer and bool files become float64), "
-              + "or the array called name in an .npz archive.",
+              + "or the array called name in an .npz archive (np.savez or np.savez_compressed).",
             example: "save(eye(2), \"/tmp/backstep-eye.npy\"); load(\"/tmp/backstep-eye.npy\")") { a throws(EvaluationError) in
       let path = try a.string("path")
       try a.interpreter.checkFileAccess(at: a.callRange)
@@ -76,7 +76,7 @@ extension BuiltinTable {
 
   private static func loadHint(for path: String) -> String? {
     if path.hasSuffix(".npy") || path.hasSuffix(".npz") { return nil }
-    return "load() reads NumPy's .npy files (np.save) and .npz archives (np.savez)"
+    return "load() reads NumPy's .npy files (np.save) and .npz archives (np.savez, np.savez_compressed)"
   }
 }
 

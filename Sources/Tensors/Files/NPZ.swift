@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Reading follows the central directory at the end of the archive (zip64 records
 /// included, as NumPy always writes them) and checks each entry's CRC-32.
-/// Entries must be stored uncompressed, as `np.savez` stores them; an entry
-/// compressed by `np.savez_compressed` is refused with a clear error. Writing
-/// stores the entries uncompressed, stamped 1980-01-01 00:00 as NumPy stamps them.
+/// Entries may be stored, as `np.savez` stores them, or deflated, as
+/// `np.savez_compressed` does (inflated through zlib). Writing stores the entries
+/// uncompressed, stamped 1980-01-01 00:00 as NumPy stamps them.
 public enum NPZ {
   /// One array of an archive: its name (the entry's name without `.npy`) and its value.
   public struct Entry: Sendable, Equatable {
@@ -40,14 +40,16 @@ public enum NPZ {
     let directory = try ZipDirectory(raw)
     var entries: [Entry] = []
     for record in directory.records where !record.name.hasSuffix("/") {
-      let bytes = try record.contents(in: raw)
-      guard CRC32.checksum(bytes) == record.crc else { throw .checksumMismatch(name: record.name) }
       let name = record.name.hasSuffix(".npy") ? String(record.name.dropLast(4)) : record.name
-      do {
-        entries.append(Entry(name: name, tensor: try NPY.decode(bytes)))
-      } catch {
-        throw .entry(name: record.name, error)
+      let tensor = try record.withContents(in: raw) { (bytes) throws(NumPyFileError) -> Tensor in
+        guard CRC32.checksum(bytes) == record.crc else { throw .checksumMismatch(name: record.name) }
+        do throws(NumPyFileError) {
+          return try NPY.decode(bytes)
+        } catch {
+          throw .entry(name: record.name, error)
+        }
       }
+      entries.append(Entry(name: name, tensor: tensor))
     }
     return entries
   }

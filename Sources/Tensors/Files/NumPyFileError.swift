@@ -25,7 +25,7 @@ public indirect enum NumPyFileError: Error, Equatable, Sendable, CustomStringCon
   case notArchive
   /// A zip archive whose directory or headers do not hold together.
   case badArchive(String)
-  /// An entry stored with compression (np.savez_compressed) or another method.
+  /// An entry compressed by a method other than DEFLATE (which np.savez_compressed uses, and is read).
   case compressedEntry(name: String, method: Int)
   /// An entry whose bytes do not match the CRC-32 the archive records.
   case checksumMismatch(name: String)
@@ -57,9 +57,8 @@ public indirect enum NumPyFileError: Error, Equatable, Sendable, CustomStringCon
     case let .badArchive(detail):
       "the .npz archive is damaged: \(detail)"
     case let .compressedEntry(name, method):
-      method == 8
-        ? "`\(name)` is compressed (np.savez_compressed writes such archives); Backstep reads uncompressed ones, as np.savez writes them"
-        : "`\(name)` is stored with compression method \(method); Backstep reads uncompressed entries, as np.savez writes them"
+      "`\(name)` is stored with compression method \(method); Backstep reads entries stored as np.savez "
+        + "and np.savez_compressed write them (stored or deflated)"
     case let .checksumMismatch(name):
       "`\(name)` is damaged: its bytes do not match the archive's CRC-32 checksum"
     case let .entry(name, error):

@@ -16,11 +16,14 @@ struct ZipDirectory {
     let uncompressedSize: Int
     let localHeaderOffset: Int
 
-    /// The entry's stored bytes, found through its local header.
-    func contents(in raw: UnsafeRawBufferPointer) throws(NumPyFileError) -> UnsafeRawBufferPointer {
+    /// Calls `body` with the entry's bytes, found through its local header: in place when
+    /// stored, inflated when compressed (`np.savez_compressed`).
+    func withContents<T>(
+      in raw: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(NumPyFileError) -> T
+    ) throws(NumPyFileError) -> T {
       guard flags & 1 == 0 else { throw .badArchive("`\(name)` is encrypted") }
-      guard method == 0 else { throw .compressedEntry(name: name, method: method) }
-      guard compressedSize == uncompressedSize else {
+      guard method == 0 || method == 8 else { throw .compressedEntry(name: name, method: method) }
+      guard method == 8 || compressedSize == uncompressedSize else {
         throw .badArchive("`\(name)` is stored uncompressed but its two sizes differ")
       }
       let reader = ByteReader(raw)
@@ -34,7 +37,24 @@ struct ZipDirectory {
       guard let bytes = reader.slice(from: start, count: compressedSize) else {
         throw .entry(name: name, .truncatedData(needed: compressedSize, available: Swift.max(0, raw.count - start)))
       }
-      return bytes
+      guard method == 8 else { return try body(bytes) }
+      // The declared size is checked before anything is allocated: DEFLATE expands at most
+      // 1032-fold, and an entry holds one tensor (within the size limit) and its header.
+      guard uncompressedSize / 1032 <= compressedSize else {
+        throw .badArchive("`\(name)` declares \(uncompressedSize) bytes, more than its compressed data can hold")
+      }
+      guard Double(uncompressedSize) <= Double(Shape.byteLimit) + Double(1 << 20) else {
+        throw .entry(name: name, .tensor(.tooLarge(shape: [], bytes: Double(uncompressedSize), limit: Shape.byteLimit)))
+      }
+      let inflated = try Inflate.bytes(of: bytes, size: uncompressedSize, name: name)
+      let result: Result<T, NumPyFileError> = inflated.withUnsafeBytes { inflated in
+        do throws(NumPyFileError) {
+          return .success(try body(inflated))
+        } catch {
+          return .failure(error)
+        }
+      }
+      return try result.get()
     }
   }
 

@@ -40,6 +40,8 @@ np.save("structured.npy", np.zeros(2, dtype=[("a", "<f8"), ("b", "<i4")]))
 # A session as np.savez writes it (stored entries), and one compressed.
 np.savez("savez.npz", x=np.array([[1.0, 2.0, 3.0]]), labels=np.array([0, 2, 1]))
 np.savez_compressed("savez_compressed.npz", x=np.arange(3.0))
+np.savez_compressed("savez_compressed_mixed.npz", W=np.arange(1200.0).reshape(40, 30) / 7,
+                    labels=np.array([3, 1, 4, 1, 5]), flag=np.array(True))
 
 # Sums as NumPy adds them (pairwise_sum), for ReductionTests: runs of each length around
 # its block sizes, their sums, and the row and column sums of a matrix. In a folder of
