@@ -13,6 +13,7 @@ enum Help {
         -x  +x                unary minus binds looser than **: -2**2 is -4
         **                    power, right-associative: 2**3**2 is 2**9
         x.T x.shape x[i, 1:3, ::2, None, ...] f(a, key=value)
+        x.sum(axis=1)         a built-in as a method: sum(x, axis=1), as in NumPy
       """),
     ("statements", """
       Statements:

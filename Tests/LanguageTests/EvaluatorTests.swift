@@ -27,6 +27,37 @@ func renderedError(_ source: String, in interpreter: Interpreter = Interpreter()
 
 @Suite("Evaluating statements")
 struct EvaluatorTests {
+  @Test func builtInsAreMethodsOfTheirFirstArgumentAsInNumPy() throws {
+    let interpreter = Interpreter()
+    run("x = [[1.0, 2.0], [3.0, 4.0]]", in: interpreter)
+    #expect(try tensor("x.sum(axis=1)", in: interpreter) == Tensor([3, 7]))
+    #expect(try tensor("x.T.mean(0)", in: interpreter) == Tensor([1.5, 3.5]))
+    #expect(try tensor("x.reshape(4, 1)", in: interpreter).shape == [4, 1])
+    #expect(try tensor("x.max()", in: interpreter) == Tensor(4))
+    // The same graph as the function call: gradients flow through methods.
+    #expect(try tensor("grad(x.exp().sum(), x)", in: interpreter) == (try tensor("exp(x)", in: interpreter)))
+    // Errors point at the receiver when it is the bad argument.
+    #expect(renderedError("y = [1.0, 2.0]; y.sum(axis=3)").contains("axis 3 is out of range"))
+    #expect(renderedError("x = [1.0]; x.sum").hasPrefix("error: `.sum` is a method: call it"))
+  }
+
+  @Test(arguments: [
+    ("x = np.array([1, 2])", "error: `np.array`: Backstep has no modules; its functions are built in",
+     "hint: write the values as a list: [[1, 2], [3, 4]]"),
+    ("y = torch.tanh([1.0])", "error: `torch.tanh`: Backstep has no modules; its functions are built in",
+     "hint: write `tanh(…)`: tanh(x)"),
+    ("import numpy as np", "error: Backstep has no `import`: its functions are built in", "hint: write sum(x)"),
+    ("print([1])", "error: unknown function `print`", "hint: a value is shown when its expression stands on its own line"),
+    ("len([1])", "error: unknown function `len`", "hint: x.shape[0] is the length of the first axis"),
+    ("x = [1.0]; x.grad", "error: a tensor has no attribute `.grad`", "hint: gradients are values here: dx = grad(L, x)"),
+    ("L = sum([1.0]); L.backward()", "error: a tensor has no attribute `.backward`", "hint: grad(L, x) computes the gradient"),
+  ])
+  func numPyAndPyTorchHabitsGetAHint(source: String, message: String, hint: String) {
+    let rendered = renderedError(source)
+    #expect(rendered.hasPrefix(message), "\(rendered)")
+    #expect(rendered.contains("\n" + hint), "\(rendered)")
+  }
+
   @Test func detachKeepsTheValuesAndStopsTheGradient() throws {
     let interpreter = Interpreter()
     // y = c * x with c = detach(3x): the gradient is c alone (3x), not 6x as through both factors.

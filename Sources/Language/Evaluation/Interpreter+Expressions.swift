@@ -185,6 +185,7 @@ extension Interpreter {
   // MARK: - Attributes, calls, subscripts
 
   private func evaluateAttribute(_ base: Expr, _ name: String, nameRange: SourceRange) throws(EvaluationError) -> Value {
+    try checkModule(base, name, nameRange: nameRange)
     let value = try evaluate(base)
     let x = try Conversion.tensor(value, at: base.range, purpose: "`.\(name)`")
     switch name {
@@ -199,23 +200,53 @@ extension Interpreter {
     case "size":
       return .number(Double(x.value.count))
     default:
+      if Habits.attributeHint(name) == nil, Self.method(named: name) != nil {
+        throw EvaluationError(
+          "`.\(name)` is a method: call it", at: nameRange, hint: "write \(source[base.range]).\(name)() or \(name)(\(source[base.range]))")
+      }
       throw EvaluationError(
         "a tensor has no attribute `.\(name)`", at: nameRange,
-        hint: closestName(to: name, in: ["T", "shape", "ndim", "size"]).map { "did you mean `.\($0)`?" }
-          ?? "tensors have .T, .shape, .ndim and .size")
+        hint: Habits.attributeHint(name)
+          ?? closestName(to: name, in: ["T", "shape", "ndim", "size"]).map { "did you mean `.\($0)`?" }
+          ?? "tensors have .T, .shape, .ndim and .size, and the built-ins as methods: x.sum(axis=1)")
     }
+  }
+
+  /// The built-in that `x.name(…)` calls with `x` first, as NumPy's and PyTorch's methods do:
+  /// one whose first parameter is a tensor (`x.sum(axis=1)`, `x.reshape(3, 1)`, `x.detach()`).
+  /// (`grad` and `vjp` are not methods: `x.grad` is PyTorch's stored gradient, which `Habits` explains.)
+  static func method(named name: String) -> Function? {
+    guard let builtin = builtins[name], builtin.category != .gradient || name == "detach",
+      let first = builtin.parameters.first, first.kind == .tensor, !first.isVariadic
+    else { return nil }
+    return builtinFunctions[name]
+  }
+
+  /// Throws for `np.sum`, `torch.randn`…: a module the learner did not define, whose functions are built in here.
+  private func checkModule(_ base: Expr, _ name: String, nameRange: SourceRange) throws(EvaluationError) {
+    guard case .name(let module) = base.kind, Habits.modules.contains(module), lookup(module) == nil else { return }
+    throw EvaluationError(
+      "`\(module).\(name)`: Backstep has no modules; its functions are built in", at: base.range.to(nameRange),
+      hint: Habits.moduleFunctionHint(name))
   }
 
   private func evaluateCall(_ callee: Expr, _ arguments: [Argument], range: SourceRange) throws(EvaluationError) -> Value {
     let calleeValue: Value
+    // `x.sum(axis=1)` calls sum with x first; the receiver's value and place lead the arguments.
+    var receiver: CallArguments.Argument? = nil
     if case .name(let name) = callee.kind {
       guard let value = lookup(name) ?? Self.builtinFunctions[name].map(Value.function) else {
         let functions = Array(Self.builtins.keys) + globals.compactMap { if case .function = $0.value { $0.key } else { nil } }
         throw EvaluationError(
           "unknown function `\(name)`", at: callee.range,
-          hint: closestName(to: name, in: functions).map { "did you mean `\($0)`?" } ?? "`:help` lists the built-ins")
+          hint: closestName(to: name, in: functions).map { "did you mean `\($0)`?" }
+            ?? Habits.functionHint(name) ?? "`:help` lists the built-ins")
       }
       calleeValue = value
+    } else if case let .attribute(base, name, nameRange) = callee.kind, let method = Self.method(named: name) {
+      try checkModule(base, name, nameRange: nameRange)
+      receiver = CallArguments.Argument(label: nil, value: try evaluate(base), range: base.range)
+      calleeValue = .function(method)
     } else {
       calleeValue = try evaluate(callee)
     }
@@ -223,8 +254,11 @@ extension Interpreter {
       throw EvaluationError(
         "`\(source[callee.range])` is \(calleeValue.kindDescription), not a function", at: callee.range)
     }
-    let given = try arguments.map { (argument: Argument) throws(EvaluationError) in
-      CallArguments.Argument(label: argument.label, value: try evaluate(argument.value), range: argument.value.range)
+    var given: [CallArguments.Argument] = []
+    given.reserveCapacity(arguments.count + (receiver == nil ? 0 : 1))
+    if let receiver { given.append(receiver) }
+    for argument in arguments {
+      given.append(CallArguments.Argument(label: argument.label, value: try evaluate(argument.value), range: argument.value.range))
     }
     try checkInterruption(at: range)
     var call = CallArguments(callee: function.name, callRange: range, given: given, interpreter: self)

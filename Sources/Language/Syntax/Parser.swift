@@ -176,6 +176,11 @@ public struct Parser {
     if token.kind.is(.assign) {
       return misplacedAssign()
     }
+    if let previous, previous.kind == .identifier, ["import", "from"].contains(source[previous.range]) {
+      return SyntaxError(
+        "Backstep has no `\(source[previous.range])`: its functions are built in", at: previous.range,
+        hint: "write sum(x), tanh(x), randn(3, 4) as they are; `:help` lists them all")
+    }
     if let stray = strayCloser() {
       return stray
     }

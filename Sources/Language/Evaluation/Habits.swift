@@ -1,0 +1,43 @@
+/// What learners bring from NumPy, PyTorch and Python that Backstep spells another way, and
+/// the hint that says how: `np.sum(x)`, `print(x)`, `len(x)`, `L.backward()`, `x.grad`.
+///
+/// Methods themselves are understood: `x.sum(axis=1)` is `sum(x, axis=1)` for every built-in
+/// whose first parameter is a tensor (see `Interpreter.method(named:)`).
+enum Habits {
+  /// Names of the modules whose functions Backstep has built in.
+  static let modules: Set<String> = ["np", "numpy", "torch", "tf", "jnp", "jax", "F", "nn", "math", "scipy"]
+
+  /// The hint for `module.name(...)`, a module function written the NumPy or PyTorch way.
+  static func moduleFunctionHint(_ name: String) -> String {
+    if ["array", "tensor", "asarray", "as_tensor", "from_numpy"].contains(name) {
+      return "write the values as a list: [[1, 2], [3, 4]]"
+    }
+    if let builtin = Interpreter.builtins[name] {
+      return "write `\(name)(…)`: \(builtin.signature)"
+    }
+    return "`:help` lists the built-ins"
+  }
+
+  /// A hint for a call to an unknown function with this name, where Python has one.
+  static func functionHint(_ name: String) -> String? {
+    switch name {
+    case "print": "a value is shown when its expression stands on its own line: write `x`"
+    case "len": "x.shape[0] is the length of the first axis"
+    case "range": "loops are written `for i in 0..<n { … }`"
+    case "float", "int": "every number is a float64 already; floor, ceil and round give whole numbers"
+    case "array", "tensor": "write the values as a list: [[1, 2], [3, 4]]"
+    default: nil
+    }
+  }
+
+  /// A hint for an attribute a tensor has in PyTorch or NumPy but not here.
+  static func attributeHint(_ name: String) -> String? {
+    switch name {
+    case "grad": "gradients are values here: dx = grad(L, x)"
+    case "backward": "grad(L, x) computes the gradient; `:backward L` shows the backward pass step by step"
+    case "item", "numpy", "tolist": "a tensor with one element already prints as a number"
+    case "dtype": "every tensor holds float64 values"
+    default: nil
+    }
+  }
+}
