@@ -178,15 +178,25 @@ struct DiagnosticRenderingTests {
     #expect(render(diagnostic, in: SourceText("")) == "error: empty\n --> line 1:1\n1 |\n  | ^")
   }
 
-  @Test func augmentedAssignmentIsExplained() {
+  @Test func augmentedAssignmentUpdatesOneNameInAStatementOfItsOwn() {
     #expect(
-      renderedSyntaxError("w += lr * dw") == """
-        error: expected an expression after `+`
-         --> line 1:4
-        1 | w += lr * dw
-          |    ^
-        hint: there is no `+=`; write `x = x + ...`
+      renderedSyntaxError("h, c += 1") == """
+        error: `+=` updates one name; cannot update several names
+         --> line 1:1
+        1 | h, c += 1
+          | ^~~~
+        hint: write it out, as in `y = (h, c) + ...`
         """)
+    #expect(
+      renderedSyntaxError("y = f(w -= 1)") == """
+        error: `-=` updates a name, in a statement of its own
+         --> line 1:9
+        1 | y = f(w -= 1)
+          |         ^
+        hint: write `w -= ...` on its own line
+        """)
+    #expect(renderedSyntaxError("x[0] *= 2").hasPrefix("error: `*=` updates one name; cannot update a subscript"))
+    #expect(renderedSyntaxError("w += ").hasPrefix("error: expected an expression after `=`"))
   }
 
   @Test func bracesAreNotLiterals() {

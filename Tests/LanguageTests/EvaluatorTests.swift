@@ -27,6 +27,20 @@ func renderedError(_ source: String, in interpreter: Interpreter = Interpreter()
 
 @Suite("Evaluating statements")
 struct EvaluatorTests {
+  @Test func augmentedAssignmentsUpdateAndTrainLikeTheirLongForm() throws {
+    let interpreter = Interpreter()
+    run("x = [1.0, 2.0]; x += 1; x *= [2.0, 3.0]; x **= 2", in: interpreter)
+    #expect(try tensor("x", in: interpreter) == Tensor([16, 81]))
+    // `W -= lr * dW` is an optimizer step, stored as data like `W = W - lr * dW`.
+    run("W = [1.0, -2.0]; for i in 0..<50 { L = sum(W * W); W -= 0.1 * grad(L, W) }", in: interpreter)
+    guard case .tensor(let w)? = interpreter.lookup("W") else {
+      Issue.record("W is not a tensor")
+      return
+    }
+    #expect(w.isLeaf)
+    #expect(abs(w.value.scalars[0] - (0..<50).reduce(1.0) { p, _ in p * 0.8 }) < 1e-12)
+  }
+
   @Test func builtInsAreMethodsOfTheirFirstArgumentAsInNumPy() throws {
     let interpreter = Interpreter()
     run("x = [[1.0, 2.0], [3.0, 4.0]]", in: interpreter)

@@ -92,6 +92,9 @@ public enum BinaryOperator: String, CaseIterable, Sendable {
 
   /// Whether this is one of `< <= > >= == !=`, which do not chain.
   public var isComparison: Bool { precedence == .comparison }
+
+  /// Whether this is one of `+ - * / @ **`, which combine with `=` into an augmented assignment.
+  public var isArithmetic: Bool { precedence >= .additive }
 }
 
 extension Expr {

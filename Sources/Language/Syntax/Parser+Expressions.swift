@@ -44,7 +44,7 @@ extension Parser {
     let saved = depth
     defer { depth = saved }
     var lhs = try parsePrefixed(tighterThan: bound)
-    while let op = currentBinaryOperator, bound.map({ op.precedence > $0 }) ?? true {
+    while let op = currentBinaryOperator, bound.map({ op.precedence > $0 }) ?? true, !atAugmentedAssignment {
       let opToken = try advance()
       if !op.isComparison {
         try nest(at: opToken.range, chain: true)
@@ -78,6 +78,14 @@ extension Parser {
     try skipNewlinesAfterOperator()
     let operand = try parseOperators(tighterThan: op == .not ? .not : .unary)
     return Expr(.unary(op, operand), range: opToken.range.to(operand.range))
+  }
+
+  /// Whether the current token is an arithmetic operator written right before `=`, as in
+  /// `w -= lr * dw`: an augmented assignment, which ends the expression on its left.
+  var atAugmentedAssignment: Bool {
+    guard case .symbol(let symbol) = token.kind, let op = symbol.binaryOperator, op.isArithmetic else { return false }
+    let bytes = source.utf8, end = token.range.end
+    return end < bytes.count && bytes[end] == UInt8(ascii: "=") && (end + 1 == bytes.count || bytes[end + 1] != UInt8(ascii: "="))
   }
 
   /// The error for `a < b < c`, with a hint that spells the learner's own operands out.

@@ -169,11 +169,7 @@ extension Parser {
   /// The error when an expression should start at the current token.
   func expectedExpression() -> SyntaxError {
     if let previous, previous.kind.isOperator {
-      let spelling = source[previous.range]
-      let augmented = token.kind.is(.assign) && previous.range.end == token.range.start
-      return unexpected(
-        "expected an expression after `\(spelling)`",
-        hint: augmented ? "there is no `\(spelling)=`; write `x = x \(spelling) ...`" : nil)
+      return unexpected("expected an expression after `\(source[previous.range])`")
     }
     if token.kind == .endOfInput, let opener = openBrackets.last {
       return expectedClosing(opener)

@@ -66,9 +66,12 @@ extension Parser {
     }
   }
 
-  /// `x = e`, `h, c = e`, or an expression on its own.
+  /// `x = e`, `h, c = e`, `x += e`, or an expression on its own.
   mutating func parseAssignmentOrExpression() throws(SyntaxError) -> Statement {
     let target = try parseExpressionList()
+    if atAugmentedAssignment {
+      return try parseAugmentedAssignment(of: target)
+    }
     guard token.kind.is(.assign) else {
       return Statement(.expression(target), range: target.range)
     }
@@ -76,6 +79,25 @@ extension Parser {
     try advance()
     let value = try parseExpressionList()
     return Statement(.assign(targets: targets, value: value), range: target.range.to(value.range))
+  }
+
+  /// `w -= lr * dw`, which is `w = w - lr * dw`, as in Python (`+ - * / @ **` combine with `=`).
+  mutating func parseAugmentedAssignment(of target: Expr) throws(SyntaxError) -> Statement {
+    guard case .symbol(let symbol) = token.kind, let op = symbol.binaryOperator else {
+      throw SyntaxError("internal error: `\(source[token.range])` is not an operator", at: token.range)
+    }
+    let opToken = try advance()
+    let spelling = "\(op.symbol)="
+    guard case .name(let name) = target.kind else {
+      let what = if case .tuple = target.kind { "several names" } else { target.describedAsTarget }
+      throw SyntaxError(
+        "`\(spelling)` updates one name; cannot update \(what)", at: target.range,
+        hint: "write it out, as in `y = \(target.sourceText) \(op.symbol) ...`")
+    }
+    try advance()  // the `=`
+    let value = try parseExpression()
+    let combined = Expr(.binary(op, target, value, operatorRange: opToken.range), range: target.range.to(value.range))
+    return Statement(.assign(targets: [Name(name, range: target.range)], value: combined), range: target.range.to(value.range))
   }
 
   /// The names on the left of `=`: one name, or names separated by commas.

@@ -152,11 +152,21 @@ public struct Parser {
     if token.kind.is(.assign) {
       return misplacedAssign()
     }
+    if atAugmentedAssignment {
+      return augmentedAssignmentInside()
+    }
     let closing =
       opener.kind == .symbol(.leftParen) ? ")" : opener.kind == .symbol(.leftBracket) ? "]" : "}"
     let location = source.location(of: opener.range.start)
     return unexpected(
       "expected `\(closing)` to close `\(source[opener.range])` at line \(location)", hint: hint)
+  }
+
+  /// `f(w += 1)`: an augmented assignment where an expression goes on.
+  func augmentedAssignmentInside() -> SyntaxError {
+    let spelling = "\(source[token.range])="
+    return unexpected(
+      "`\(spelling)` updates a name, in a statement of its own", hint: "write `w \(spelling) ...` on its own line")
   }
 
   /// "unexpected `=`; did you mean `==`?"
@@ -175,6 +185,9 @@ public struct Parser {
   func unexpectedAfterStatement() -> SyntaxError {
     if token.kind.is(.assign) {
       return misplacedAssign()
+    }
+    if atAugmentedAssignment {
+      return augmentedAssignmentInside()
     }
     if let previous, previous.kind == .identifier, ["import", "from"].contains(source[previous.range]) {
       return SyntaxError(
