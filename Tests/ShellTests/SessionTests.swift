@@ -159,6 +159,9 @@ struct SessionTests {
     #expect(t.session.completions(for: "we", lineBefore: "x = ") == ["weights"])
     #expect(t.session.completions(for: "resh", lineBefore: "") == ["reshape"])
     #expect(t.session.completions(for: ":he", lineBefore: "") == [":help"])
+    #expect(t.session.completions(for: "weights.su", lineBefore: "y = ") == ["weights.sum"])
+    #expect(t.session.completions(for: "x.T.sh", lineBefore: "") == ["x.T.shape"])
+    #expect(t.session.completions(for: "0.5", lineBefore: "") == [])
   }
 
   @Test func historyIsWrittenAtomicallyAndCapped() throws {

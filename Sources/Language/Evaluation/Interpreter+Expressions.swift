@@ -207,10 +207,16 @@ extension Interpreter {
       throw EvaluationError(
         "a tensor has no attribute `.\(name)`", at: nameRange,
         hint: Habits.attributeHint(name)
-          ?? closestName(to: name, in: ["T", "shape", "ndim", "size"]).map { "did you mean `.\($0)`?" }
+          ?? closestName(to: name, in: Self.tensorAttributes).map { "did you mean `.\($0)`?" }
           ?? "tensors have .T, .shape, .ndim and .size, and the built-ins as methods: x.sum(axis=1)")
     }
   }
+
+  /// The attributes of a tensor: `x.T`, `x.shape`, `x.ndim`, `x.size`.
+  public static let tensorAttributes = ["T", "shape", "ndim", "size"]
+
+  /// The built-ins that are also methods (`x.sum()`), by name.
+  public static let methodNames: [String] = builtins.keys.filter { method(named: $0) != nil }.sorted()
 
   /// The built-in that `x.name(…)` calls with `x` first, as NumPy's and PyTorch's methods do:
   /// one whose first parameter is a tensor (`x.sum(axis=1)`, `x.reshape(3, 1)`, `x.detach()`).
