@@ -6,7 +6,7 @@ enum Help {
   static let topics: [(name: String, text: String)] = [
     ("operators", """
       Operators, loosest first (Python's table):
-        or, and, not          on true/false and single numbers
+        or, and, not          on true/false (or True/False) and single numbers
         < <= > >= == !=       element-wise comparisons, 0/1 results (no gradient)
         + -                   element-wise, broadcasting
         * / @                 * and / element-wise; @ the matrix product

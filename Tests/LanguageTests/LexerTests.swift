@@ -68,6 +68,8 @@ struct LexerTests {
       try kinds("true false None for in if else def return and or not w_1 _x")
         == Token.Keyword.allCases.map { .keyword($0) } + [.identifier, .identifier])
     #expect(try names("true w_1 None _x é2") == ["w_1", "_x", "é2"])
+    // Python's spellings of the booleans are the same keywords.
+    #expect(try kinds("True False Truth") == [.keyword(.true), .keyword(.false), .identifier])
   }
 
   @Test func stringsResolveEscapes() throws {

@@ -321,7 +321,8 @@ extension Interpreter {
         if case .tensor(let t) = v, t.value.rank > 0 {
           throw EvaluationError(
             "indexing with a tensor of indices is not supported here", at: e.range,
-            hint: "use gather(x, idx, axis) or take_along_axis(x, idx, axis)")
+            hint: "for indices, gather(x, idx, axis) or take_along_axis(x, idx, axis); for a 0/1 mask, which would "
+              + "select a varying number of elements, keep the shape: where(mask, x, 0) or x * mask")
         }
         return .index(try Conversion.integer(v, at: e.range, purpose: "an index"))
       case let .slice(start, stop, step):

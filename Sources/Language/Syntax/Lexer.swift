@@ -175,8 +175,8 @@ public struct Lexer: Sendable {
   /// Every keyword's spelling as bytes, filed under its first byte.
   private static let keywordsByFirstByte: [[([UInt8], Token.Keyword)]] = {
     var table = [[([UInt8], Token.Keyword)]](repeating: [], count: 256)
-    for keyword in Token.Keyword.allCases {
-      let spelling = Array(keyword.rawValue.utf8)
+    for (text, keyword) in Token.Keyword.spellings {
+      let spelling = Array(text.utf8)
       table[Int(spelling[0])].append((spelling, keyword))
     }
     return table
