@@ -65,6 +65,8 @@ struct EvaluatorTests {
     ("len([1])", "error: unknown function `len`", "hint: x.shape[0] is the length of the first axis"),
     ("x = [1.0]; x.grad", "error: a tensor has no attribute `.grad`", "hint: gradients are values here: dx = grad(L, x)"),
     ("L = sum([1.0]); L.backward()", "error: a tensor has no attribute `.backward`", "hint: grad(L, x) computes the gradient"),
+    ("x = [1.0, 2.0]; x.view(2, 1)", "error: a tensor has no attribute `.view`", "hint: PyTorch's view is reshape here"),
+    ("x = [1.0, 2.0]; x.size()", "error: `x.size` is a number, not a function", "hint: `.size` is an attribute"),
   ])
   func numPyAndPyTorchHabitsGetAHint(source: String, message: String, hint: String) {
     let rendered = renderedError(source)

@@ -37,6 +37,12 @@ enum Habits {
     case "backward": "grad(L, x) computes the gradient; `:backward L` shows the backward pass step by step"
     case "item", "numpy", "tolist": "a tensor with one element already prints as a number"
     case "dtype": "every tensor holds float64 values"
+    case "view": "PyTorch's view is reshape here: x.reshape(3, 1)"
+    case "unsqueeze": "PyTorch's unsqueeze is expand_dims here: x.expand_dims(0)"
+    case "permute": "PyTorch's permute is transpose here: x.transpose((1, 0))"
+    case "flatten", "ravel": "x.reshape(-1) flattens"
+    case "t": "x.T transposes"
+    case "mm": "x @ y is the matrix product"
     default: nil
     }
   }

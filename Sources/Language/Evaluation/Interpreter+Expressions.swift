@@ -257,8 +257,13 @@ extension Interpreter {
       calleeValue = try evaluate(callee)
     }
     guard case .function(let function) = calleeValue else {
+      var hint: String? = nil
+      if case .attribute(_, let name, _) = callee.kind, Self.tensorAttributes.contains(name) {
+        hint = "`.\(name)` is an attribute: write it without parentheses"
+          + (name == "size" ? " (it counts the elements, as NumPy's; PyTorch's x.size() is x.shape)" : "")
+      }
       throw EvaluationError(
-        "`\(source[callee.range])` is \(calleeValue.kindDescription), not a function", at: callee.range)
+        "`\(source[callee.range])` is \(calleeValue.kindDescription), not a function", at: callee.range, hint: hint)
     }
     var given: [CallArguments.Argument] = []
     given.reserveCapacity(arguments.count + (receiver == nil ? 0 : 1))
