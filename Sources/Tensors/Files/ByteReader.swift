@@ -1,3 +1,5 @@
+import Foundation
+
 /// Little-endian reads from a byte buffer that return `nil` instead of reading past its end.
 ///
 /// Every read of a file goes through here, so a truncated or lying file can
@@ -54,5 +56,20 @@ struct ByteReader {
 extension Array where Element == UInt8 {
   mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
     Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+  }
+}
+
+extension ContiguousBytes {
+  /// Calls `body` with the bytes, passing its typed error through `withUnsafeBytes` (which
+  /// rethrows untyped errors only).
+  func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws(NumPyFileError) -> T) throws(NumPyFileError) -> T {
+    let result: Result<T, NumPyFileError> = withUnsafeBytes { raw in
+      do throws(NumPyFileError) {
+        return .success(try body(raw))
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
   }
 }

@@ -14,14 +14,7 @@ public enum NPY {
   /// Every read is bounds-checked and the size is checked against
   /// `Shape.byteLimit` before any allocation: a damaged file gives an error.
   public static func decode(_ data: some ContiguousBytes) throws(NumPyFileError) -> Tensor {
-    let result: Result<Tensor, NumPyFileError> = data.withUnsafeBytes { raw in
-      do throws(NumPyFileError) {
-        return .success(try decode(raw))
-      } catch {
-        return .failure(error)
-      }
-    }
-    return try result.get()
+    try data.withBytes { (raw) throws(NumPyFileError) in try decode(raw) }
   }
 
   static func decode(_ raw: UnsafeRawBufferPointer) throws(NumPyFileError) -> Tensor {

@@ -22,14 +22,7 @@ public enum NPZ {
 
   /// The arrays of an archive, in the order of its directory.
   public static func decode(_ data: some ContiguousBytes) throws(NumPyFileError) -> [Entry] {
-    let result: Result<[Entry], NumPyFileError> = data.withUnsafeBytes { raw in
-      do throws(NumPyFileError) {
-        return .success(try decode(raw))
-      } catch {
-        return .failure(error)
-      }
-    }
-    return try result.get()
+    try data.withBytes { (raw) throws(NumPyFileError) in try decode(raw) }
   }
 
   static func decode(_ raw: UnsafeRawBufferPointer) throws(NumPyFileError) -> [Entry] {

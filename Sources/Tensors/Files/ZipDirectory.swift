@@ -47,14 +47,7 @@ struct ZipDirectory {
         throw .entry(name: name, .tensor(.tooLarge(shape: [], bytes: Double(uncompressedSize), limit: Shape.byteLimit)))
       }
       let inflated = try Inflate.bytes(of: bytes, size: uncompressedSize, name: name)
-      let result: Result<T, NumPyFileError> = inflated.withUnsafeBytes { inflated in
-        do throws(NumPyFileError) {
-          return .success(try body(inflated))
-        } catch {
-          return .failure(error)
-        }
-      }
-      return try result.get()
+      return try inflated.withBytes(body)
     }
   }
 
