@@ -6,7 +6,7 @@ import Tensors
 enum RecordRendering {
   /// The text the shell prints for a record (no trailing newline; empty when there is nothing to show).
   static func text(_ record: Record, source: SourceText, style: Style) -> String {
-    var lines: [String] = []
+    var lines = record.printed
     switch record.outcome {
     case .value where record.isSilenced, .assignment where record.isSilenced:
       break
@@ -84,6 +84,7 @@ enum RecordRendering {
       ])))
     }
     if !record.notes.isEmpty { members.append(("notes", .array(record.notes.map(JSON.string)))) }
+    if !record.printed.isEmpty { members.append(("printed", .array(record.printed.map(JSON.string)))) }
     return .object(members)
   }
 

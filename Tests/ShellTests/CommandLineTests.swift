@@ -167,6 +167,29 @@ struct CommandLineTests {
     #expect(run.status == 1)
   }
 
+  /// `print` writes a line per call, before the statement's own result; in a loop, one per iteration,
+  /// and what was printed before an error stays printed.
+  @Test func printWritesItsLinesBeforeTheResult() throws {
+    let script = """
+      for i in 0..<3 { print("step", i, [i, i ** 2]) }
+      L = 0.5; print("L is", L); L
+      for i in 0..<3 { print(i); nope }
+      """
+    let run = try BackstepBinary.run(["-e", script])
+    #expect(run.stdout.hasPrefix("""
+      step 0.0 [0. 0.]
+      step 1.0 [1. 1.]
+      step 2.0 [2. 4.]
+      L : () = 0.5
+      L is 0.5
+      0.5
+      0.0
+      error: unknown name `nope` (in iteration i = 0)
+      """), "\(run)")
+    let json = try BackstepBinary.run(["--json", "-e", "for i in 0..<2 { print(i * 2) }"])
+    #expect(json.stdout == #"{"line": 1, "source": "for i in 0..<2 { print(i * 2) }", "printed": ["0.0", "2.0"]}"# + "\n", "\(json)")
+  }
+
   @Test func aFailedStatementExitsOneAndTheRestStillRuns() throws {
     let run = try BackstepBinary.run(["-e", "a = 1; nope; b = a + 1"])
     #expect(run.stdout == """

@@ -56,6 +56,7 @@ public struct Builtin: Sendable {
     case gradient = "Gradients"
     case random = "Random numbers"
     case files = "Files"
+    case output = "Showing values"
   }
 
   public let name: String

@@ -4,6 +4,17 @@ import Tensors
 extension BuiltinTable {
   /// NumPy's files: `load` reads what `np.save`, `np.savez` and `np.savez_compressed` write, `save` writes what `np.load` reads.
   static let files: [Builtin] = [
+    Builtin("print", [P("values", .any, variadic: true)], .output,
+            summary: "Shows the values on one line, separated by spaces, as Python's print does; in a loop, one line "
+              + "per iteration. A tensor shows as NumPy's str, a string without its quotes.",
+            example: "for i in 0..<3 { print(\"step\", i, i ** 2) }") { a throws(EvaluationError) in
+      // A list literal is shown as the tensor it stands for, as everywhere else.
+      let values = try a.allArguments.map { (argument) throws(EvaluationError) in
+        try a.interpreter.materialize(argument.value, at: argument.range)
+      }
+      a.interpreter.printed.append(values.map(Self.printedText).joined(separator: " "))
+      return .none
+    },
     Builtin("load", [P("path", .string), P("name", .string, default: "None")], .files,
             summary: "A tensor from NumPy's .npy file (float32, integer and bool files become float64), "
               + "or the array called name in an .npz archive (np.savez or np.savez_compressed).",
@@ -72,6 +83,15 @@ extension BuiltinTable {
         hint: entries.isEmpty ? "the archive is empty" : "it holds: \(names)")
     }
     return entry.tensor
+  }
+
+  /// A value as `print` shows it: a number as NumPy prints a float64, a tensor as its `str`, a string bare.
+  private static func printedText(of value: Value) -> String {
+    switch value {
+    case .tensor(let v): v.value.rank == 0 ? Tensor.formatScalar(v.value.scalars[0]) : v.value.formatted()
+    case .string(let text): text
+    default: value.literalText
+    }
   }
 
   private static func loadHint(for path: String) -> String? {

@@ -1,5 +1,5 @@
 /// What learners bring from NumPy, PyTorch and Python that Backstep spells another way, and
-/// the hint that says how: `np.sum(x)`, `print(x)`, `len(x)`, `L.backward()`, `x.grad`.
+/// the hint that says how: `np.sum(x)`, `len(x)`, `L.backward()`, `x.grad`.
 ///
 /// Methods themselves are understood: `x.sum(axis=1)` is `sum(x, axis=1)` for every built-in
 /// whose first parameter is a tensor (see `Interpreter.method(named:)`).
@@ -21,7 +21,6 @@ enum Habits {
   /// A hint for a call to an unknown function with this name, where Python has one.
   static func functionHint(_ name: String) -> String? {
     switch name {
-    case "print": "a value is shown when its expression stands on its own line: write `x`"
     case "len": "x.shape[0] is the length of the first axis"
     case "range": "loops are written `for i in 0..<n { … }`"
     case "float", "int": "every number is a float64 already; floor, ceil and round give whole numbers"

@@ -58,6 +58,8 @@ public final class Interpreter {
   @exclusivity(unchecked) var source = SourceText("")
   /// Notes gathered while evaluating the current statement.
   @exclusivity(unchecked) var notes: [String] = []
+  /// What `print` wrote while the current statement ran.
+  var printed: [String] = []
   /// Whether `grad` has handed out a gradient yet: until then no assignment can be an
   /// optimizer step, and the graph need not be searched for one.
   var hasHandedOutGradients = false
@@ -159,6 +161,7 @@ public final class Interpreter {
       undoLog.removeAll(keepingCapacity: true)
     }
     notes = []
+    printed = []
     let line = source.line(of: statement.range.start)
     let text = source[statement.range]
     completedIteration = nil
@@ -174,7 +177,8 @@ public final class Interpreter {
           text: blockOutputs.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n"), data: .array(blockOutputs.map(\.data))))
       }
       try checkSessionSize(at: statement.range)
-      return Record(line: line, source: text, outcome: outcome, notes: notes, isSilenced: endsWithSemicolon(statement))
+      return Record(
+        line: line, source: text, outcome: outcome, notes: notes, isSilenced: endsWithSemicolon(statement), printed: printed)
     } catch {
       frames = []
       if error.isInterruption, let completed = completedIteration {
@@ -186,7 +190,7 @@ public final class Interpreter {
         undoStatement()
         random = savedRandom
       }
-      return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: notes)
+      return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: notes, printed: printed)
     }
   }
 

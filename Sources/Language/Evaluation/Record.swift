@@ -9,13 +9,18 @@ public struct Record {
   public let notes: [String]
   /// The statement ended its line with `;`: its value is not shown (as in IPython).
   public let isSilenced: Bool
+  /// The lines `print` wrote while the statement ran (each iteration of a loop its own), shown before its result.
+  public let printed: [String]
 
-  public init(line: Int, source: String, outcome: Outcome, notes: [String], isSilenced: Bool = false) {
+  public init(
+    line: Int, source: String, outcome: Outcome, notes: [String], isSilenced: Bool = false, printed: [String] = []
+  ) {
     self.line = line
     self.source = source
     self.outcome = outcome
     self.notes = notes
     self.isSilenced = isSilenced
+    self.printed = printed
   }
 }
 
