@@ -19,6 +19,11 @@ static inline void backstep_suppress_filename_completion(void) {
   rl_attempted_completion_over = 1;
 }
 
+/// What readline types after a unique completion (a space unless told otherwise, each time).
+static inline void backstep_set_completion_append(char character) {
+  rl_completion_append_character = character;
+}
+
 static inline void backstep_set_word_breaks(const char *breaks) {
   rl_basic_word_break_characters = (char *)breaks;
 }
