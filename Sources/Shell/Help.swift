@@ -24,7 +24,7 @@ enum Help {
         :command args         a shell command (see below)
         a = 1; b = 2          several statements on a line
         # comment             to the end of the line
-        for i in 0..<3 { … }  loops (0..2 includes 2); if c { … } else { … }
+        for i in 0..<3 { … }  loops (0..2 includes 2; range(3) too); if c { … } else { … }
         def f(a, b) = expr    functions; def f(a) { …; return expr }
       A statement with an open ( [ or { goes on over the next lines.
       A failed statement changes nothing: every variable stays as it was.

@@ -144,15 +144,16 @@ struct DiagnosticRenderingTests {
         """)
   }
 
-  @Test func pythonStyleForLoopGetsAHint() {
+  @Test func pythonRangeWithAStepGetsAHint() {
     #expect(
-      renderedSyntaxError("for i in range(10) {}") == """
-        error: expected `..<` or `..` in the range of a `for` loop
-         --> line 1:20
-        1 | for i in range(10) {}
-          |                    ^
-        hint: Backstep has no `range(n)`; write `for i in 0..<n { ... }` (n excluded) or `for i in 0..n { ... }` (n included)
+      renderedSyntaxError("for i in range(0, 10, 2) {}") == """
+        error: a `for` loop takes range(n) or range(a, b)
+         --> line 1:10
+        1 | for i in range(0, 10, 2) {}
+          |          ^~~~~~~~~~~~~~~
+        hint: for other steps, compute from the loop variable: `for k in 0..<n { i = a + k * step; … }`
         """)
+    #expect(renderedSyntaxError("for i in n {}").hasPrefix("error: expected `..<` or `..` in the range of a `for` loop"))
   }
 
   @Test func unterminatedStringPointsAtItsQuote() {

@@ -62,6 +62,7 @@ struct EvaluatorTests {
      "hint: write `tanh(…)`: tanh(x)"),
     ("import numpy as np", "error: Backstep has no `import`: its functions are built in", "hint: write sum(x)"),
     ("len([1])", "error: unknown function `len`", "hint: x.shape[0] is the length of the first axis"),
+    ("x = range(3)", "error: unknown function `range`", "hint: arange(n) gives the values 0, 1, …, n-1"),
     ("x = [1.0]; x.grad", "error: a tensor has no attribute `.grad`", "hint: gradients are values here: dx = grad(L, x)"),
     ("L = sum([1.0]); L.backward()", "error: a tensor has no attribute `.backward`", "hint: grad(L, x) computes the gradient"),
     ("x = [1.0, 2.0]; x.view(2, 1)", "error: a tensor has no attribute `.view`", "hint: PyTorch's view is reshape here"),

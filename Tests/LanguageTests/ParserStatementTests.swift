@@ -44,6 +44,18 @@ struct ParserStatementTests {
     #expect(body[0].range == SourceRange(start: 17, end: 23))
   }
 
+  @Test func pythonRangesAreLoopRanges() throws {
+    // `for i in range(n)` is `for i in 0..<n`, `range(a, b)` is `a..<b`.
+    #expect(
+      try parsedStatements("for i in range(n) { x }") == [
+        Statement(.forLoop(variable: "i", start: .number(0), end: .name("n"), inclusive: false, body: [Statement(.expression(.name("x")))]))
+      ])
+    #expect(
+      try parsedStatements("for i in range(2, n + 1) {}") == [
+        Statement(.forLoop(variable: "i", start: .number(2), end: .binary(.add, .name("n"), .number(1)), inclusive: false, body: []))
+      ])
+  }
+
   @Test func tupleAssignment() throws {
     let statements = try parsedStatements("h, c = step(x, h, c)")
     #expect(
@@ -210,7 +222,7 @@ struct ParserStatementTests {
     ("else { }", "`else` without a matching `if`", 1),
     ("for 1 in x", "expected a loop variable name after `for`", 5),
     ("for i = 0", "expected `in` after the loop variable `i`", 7),
-    ("for i in range(3) { }", "expected `..<` or `..` in the range of a `for` loop", 19),
+    ("for i in range(0, 9, 3) { }", "a `for` loop takes range(n) or range(a, b)", 10),
     ("for i in 0...3 { }", "unexpected `...` in the range of a `for` loop", 11),
     ("def (x) = x", "expected a function name after `def`", 5),
     ("def f x", "expected `(` after the function name `f`", 7),

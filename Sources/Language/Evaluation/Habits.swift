@@ -22,7 +22,7 @@ enum Habits {
   static func functionHint(_ name: String) -> String? {
     switch name {
     case "len": "x.shape[0] is the length of the first axis"
-    case "range": "loops are written `for i in 0..<n { … }`"
+    case "range": "arange(n) gives the values 0, 1, …, n-1; a loop takes `for i in range(n) { … }` or `0..<n`"
     case "float", "int": "every number is a float64 already; floor, ceil and round give whole numbers"
     case "array", "tensor": "write the values as a list: [[1, 2], [3, 4]]"
     default: nil

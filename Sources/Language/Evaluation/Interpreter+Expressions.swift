@@ -245,8 +245,8 @@ extension Interpreter {
         let functions = Array(Self.builtins.keys) + globals.compactMap { if case .function = $0.value { $0.key } else { nil } }
         throw EvaluationError(
           "unknown function `\(name)`", at: callee.range,
-          hint: closestName(to: name, in: functions).map { "did you mean `\($0)`?" }
-            ?? Habits.functionHint(name) ?? "`:help` lists the built-ins")
+          hint: Habits.functionHint(name)
+            ?? closestName(to: name, in: functions).map { "did you mean `\($0)`?" } ?? "`:help` lists the built-ins")
       }
       calleeValue = value
     } else if case let .attribute(base, name, nameRange) = callee.kind, let method = Self.method(named: name) {

@@ -120,7 +120,7 @@ extension Parser {
     return names
   }
 
-  /// `for i in 0..<n { ... }` or `for i in 0..n { ... }`.
+  /// `for i in 0..<n { ... }`, `for i in 0..n { ... }`, or Python's `for i in range(n) { ... }`.
   mutating func parseFor() throws(SyntaxError) -> Statement {
     let forToken = try advance()
     let example =
@@ -134,25 +134,31 @@ extension Parser {
       throw unexpected("expected `in` after the loop variable `\(name)`", hint: example)
     }
     try advance()
-    let start = try parseExpression()
-    let inclusive: Bool
+    let first = try parseExpression()
+    let range: (start: Expr, end: Expr, inclusive: Bool)
     switch token.kind {
-    case .symbol(.halfOpenRange): inclusive = false
-    case .symbol(.closedRange): inclusive = true
+    case .symbol(.halfOpenRange), .symbol(.closedRange):
+      let inclusive = token.kind.is(.closedRange)
+      try advance()
+      range = (first, try parseExpression(), inclusive)
     case .symbol(.ellipsis):
       throw unexpected("unexpected `...` in the range of a `for` loop", hint: example)
     default:
-      var hint = example
-      if case .call(let callee, _) = start.kind, callee == .name("range") {
-        hint = "Backstep has no `range(n)`; " + example
+      guard case .call(let callee, let arguments) = first.kind, callee == .name("range") else {
+        throw unexpected("expected `..<` or `..` in the range of a `for` loop", hint: example)
       }
-      throw unexpected("expected `..<` or `..` in the range of a `for` loop", hint: hint)
+      // Python's `range(n)` and `range(a, b)` are `0..<n` and `a..<b`.
+      guard (1...2).contains(arguments.count), arguments.allSatisfy({ $0.label == nil }) else {
+        throw SyntaxError(
+          "a `for` loop takes range(n) or range(a, b)", at: first.range,
+          hint: "for other steps, compute from the loop variable: `for k in 0..<n { i = a + k * step; … }`")
+      }
+      let start = arguments.count == 2 ? arguments[0].value : Expr(.number(0), range: first.range)
+      range = (start, arguments[arguments.count - 1].value, false)
     }
-    try advance()
-    let end = try parseExpression()
     let (body, closer) = try parseBlock(after: "the range of a `for` loop")
     return Statement(
-      .forLoop(variable: variable, start: start, end: end, inclusive: inclusive, body: body),
+      .forLoop(variable: variable, start: range.start, end: range.end, inclusive: range.inclusive, body: body),
       range: forToken.range.to(closer.range))
   }
 
