@@ -117,7 +117,8 @@ public final class Session {
       write(RecordRendering.json(record, source: source).serialized() + "\n")
     } else {
       let text = RecordRendering.text(record, source: source, style: options.style)
-      if !text.isEmpty { write(text + "\n") }
+      // Empty text shows nothing, unless it is a line `print()` wrote.
+      if !text.isEmpty || !record.printed.isEmpty { write(text + "\n") }
     }
   }
 

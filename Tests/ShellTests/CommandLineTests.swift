@@ -172,6 +172,7 @@ struct CommandLineTests {
   @Test func printWritesItsLinesBeforeTheResult() throws {
     let script = """
       for i in 0..<3 { print("step", i, [i, i ** 2]) }
+      print()
       L = 0.5; print("L is", L); L
       for i in 0..<3 { print(i); nope }
       """
@@ -180,6 +181,7 @@ struct CommandLineTests {
       step 0.0 [0. 0.]
       step 1.0 [1. 1.]
       step 2.0 [2. 4.]
+
       L : () = 0.5
       L is 0.5
       0.5
