@@ -1,7 +1,7 @@
 import Tensors
 
 /// The parameters of a convolution, read from and written to a rule's attributes
-/// with the language's keyword names: `stride`, `padding`, `output_padding`, `kernel_size`.
+/// with the language's keyword names: `stride`, `padding`, `output_padding`, `groups`, `kernel_size`.
 ///
 /// Defaults are left out of the attributes, and one value stands for all axes, so a
 /// graph reads back as the learner wrote it: `conv2d(x, w, stride=2, padding="same")`.
@@ -10,17 +10,21 @@ public struct ConvolutionOptions: Sendable, Hashable {
   public var padding: ConvolutionPadding
   /// Extra rows/columns at the end of a transposed convolution's output (0 ≤ output_padding < stride).
   public var outputPadding: [Int]
+  /// Independent channel groups: output group g sees only input group g (PyTorch's `groups`).
+  public var groups: Int
 
-  public init(stride: [Int] = [1], padding: ConvolutionPadding = .explicit([0]), outputPadding: [Int] = [0]) {
+  public init(stride: [Int] = [1], padding: ConvolutionPadding = .explicit([0]), outputPadding: [Int] = [0], groups: Int = 1) {
     self.stride = stride
     self.padding = padding
     self.outputPadding = outputPadding
+    self.groups = groups
   }
 
   /// The options an application of a rule was made with.
   public init(_ attributes: Attributes) {
     stride = Self.integers(attributes["stride"]) ?? [1]
     outputPadding = Self.integers(attributes["output_padding"]) ?? [0]
+    groups = attributes.int("groups") ?? 1
     switch attributes["padding"] {
     case .string("same")?: padding = .same
     case .string("valid")?: padding = .valid
@@ -41,6 +45,7 @@ public struct ConvolutionOptions: Sendable, Hashable {
     case .same: entries.append(("padding", .string("same")))
     }
     if outputPadding.contains(where: { $0 != 0 }) { entries.append(("output_padding", Self.attribute(outputPadding))) }
+    if groups != 1 { entries.append(("groups", .int(groups))) }
     return entries
   }
 
@@ -64,7 +69,8 @@ public struct ConvolutionOptions: Sendable, Hashable {
   func forward(_ rank: Int, input: [Int], weight: [Int]) throws(TensorError) -> ConvolutionGeometry {
     try OperandError.checking { () throws(OperandError) in
       try ConvolutionGeometry(
-        operation: "conv\(rank)d", spatialRank: rank, input: input, weight: weight, stride: stride, padding: padding)
+        operation: "conv\(rank)d", spatialRank: rank, input: input, weight: weight, stride: stride, padding: padding,
+        groups: groups)
     }
   }
 
@@ -73,7 +79,7 @@ public struct ConvolutionOptions: Sendable, Hashable {
     try OperandError.checking { () throws(OperandError) in
       try ConvolutionGeometry(
         operation: "conv_transpose\(rank)d", spatialRank: rank, gradient: gradient, weight: weight, stride: stride,
-        padding: padding, outputPadding: outputPadding)
+        padding: padding, outputPadding: outputPadding, groups: groups)
     }
   }
 
@@ -82,7 +88,7 @@ public struct ConvolutionOptions: Sendable, Hashable {
     try OperandError.checking { () throws(OperandError) in
       try ConvolutionGeometry(
         operation: "conv\(rank)d_weight", spatialRank: rank, input: input, gradient: gradient, kernelSize: kernelSize,
-        stride: stride, padding: padding)
+        stride: stride, padding: padding, groups: groups)
     }
   }
 }

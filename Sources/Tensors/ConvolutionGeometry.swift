@@ -10,11 +10,13 @@ public enum ConvolutionPadding: Sendable, Hashable {
 }
 
 /// The sizes of one convolution, checked against each other:
-/// x (N, C, *input) ⋆ w (O, C, *kernel) → y (N, O, *output), PyTorch's layout.
+/// x (N, C, *input) ⋆ w (O, C/groups, *kernel) → y (N, O, *output), PyTorch's layout.
 ///
 /// For every spatial axis `output = (input + before + after - kernel) / stride + 1`
-/// (rounded down). One geometry describes the forward, the input gradient
-/// (transposed convolution) and the filter gradient: they share their sizes.
+/// (rounded down). With `groups` G, the channels split into G groups, and output channel
+/// group g sees only input channel group g (G = C: one filter per channel, "depthwise").
+/// One geometry describes the forward, the input gradient (transposed convolution) and
+/// the filter gradient: they share their sizes.
 public struct ConvolutionGeometry: Sendable, Equatable {
   public let batch: Int
   public let inChannels: Int
@@ -27,18 +29,20 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   /// Zeros added after each spatial axis.
   public let padAfter: [Int]
   public let outputSize: [Int]
+  /// How many independent channel groups (1: every output channel sees every input channel).
+  public let groups: Int
 
   /// x (N, C, *input).
   public var inputShape: [Int] { [batch, inChannels] + inputSize }
-  /// w (O, C, *kernel).
-  public var weightShape: [Int] { [outChannels, inChannels] + kernelSize }
+  /// w (O, C/groups, *kernel).
+  public var weightShape: [Int] { [outChannels, inChannels / groups] + kernelSize }
   /// y (N, O, *output).
   public var outputShape: [Int] { [batch, outChannels] + outputSize }
   /// The number of spatial axes (1 for conv1d, 2 for conv2d).
   public var spatialRank: Int { inputSize.count }
-  /// Multiply-adds of the forward: every output element sums C·∏kernel products.
+  /// Multiply-adds of the forward: every output element sums (C/groups)·∏kernel products.
   public var multiplyAdds: Double {
-    Double(Shape.product(outputShape)) * Double(inChannels * Shape.product(kernelSize))
+    Double(Shape.product(outputShape)) * Double(inChannels / groups * Shape.product(kernelSize))
   }
 
   /// Layouts in messages: x (N, C, L) or (N, C, H, W), w (O, C, K) or (O, C, kh, kw), dy (N, O, …).
@@ -60,15 +64,18 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 
   // MARK: - The forward
 
-  /// The geometry of `conv(x, w, stride, padding)`, or an error naming the shapes.
+  /// The geometry of `conv(x, w, stride, padding, groups)`, or an error naming the shapes.
   public init(
-    operation: String, spatialRank rank: Int, input x: [Int], weight w: [Int], stride: [Int], padding: ConvolutionPadding
+    operation: String, spatialRank rank: Int, input x: [Int], weight w: [Int], stride: [Int], padding: ConvolutionPadding,
+    groups: Int = 1
   ) throws(OperandError) {
     try Self.checkRanks(operation, [("x", x), ("w", w)], rank: rank)
-    guard w[1] == x[1] else {
+    try Self.checkGroups(operation, groups, inChannels: x[1], outChannels: w[0])
+    guard try Self.channels(operation, w[1], groups: groups) == x[1] else {
+      let expected = groups == 1 ? "\(w[1])" : "\(w[1]) per group, \(w[1] * groups) in all"
       throw OperandError(
-        "\(operation): x has \(x[1]) channels (shape \(Shape.text(x))) but w expects \(w[1]) (shape \(Shape.text(w))): "
-          + "w is (out_channels, in_channels, \(rank == 1 ? "K" : "kh, kw"))",
+        "\(operation): x has \(x[1]) channels (shape \(Shape.text(x))) but w expects \(expected) (shape \(Shape.text(w))): "
+          + "w is (out_channels, in_channels\(groups == 1 ? "" : " / groups"), \(rank == 1 ? "K" : "kh, kw"))",
         fallback: .matmulMismatch(lhs: [w[0], Shape.product(Array(w[1...]))], rhs: [Shape.product(Array(x[1...])), 1]))
     }
     let kernel = Array(w[2...])
@@ -76,13 +83,13 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     let (before, after) = try Self.resolve(operation, padding, kernel: kernel, stride: strides)
     try self.init(
       operation: operation, batch: x[0], inChannels: x[1], outChannels: w[0], inputSize: Array(x[2...]),
-      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after)
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups)
   }
 
   /// Checks that the padded input holds the kernel and computes the output size.
   init(
     operation: String, batch: Int, inChannels: Int, outChannels: Int, inputSize: [Int], kernelSize: [Int],
-    stride: [Int], padBefore: [Int], padAfter: [Int]
+    stride: [Int], padBefore: [Int], padAfter: [Int], groups: Int
   ) throws(OperandError) {
     var output: [Int] = []
     for axis in inputSize.indices {
@@ -110,6 +117,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     self.padBefore = padBefore
     self.padAfter = padAfter
     self.outputSize = output
+    self.groups = groups
   }
 
   // MARK: - The backward operations
@@ -119,9 +127,11 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   /// that a stride maps to one output size.
   public init(
     operation: String, spatialRank rank: Int, gradient dy: [Int], weight w: [Int], stride: [Int],
-    padding: ConvolutionPadding, outputPadding: [Int]
+    padding: ConvolutionPadding, outputPadding: [Int], groups: Int = 1
   ) throws(OperandError) {
     try Self.checkRanks(operation, [("dy", dy), ("w", w)], rank: rank)
+    let inChannels = try Self.channels(operation, w[1], groups: groups)
+    try Self.checkGroups(operation, groups, inChannels: inChannels, outChannels: w[0])
     guard w[0] == dy[1] else {
       throw OperandError(
         "\(operation): dy has \(dy[1]) channels (shape \(Shape.text(dy))) but w has \(w[0]) output channels "
@@ -149,16 +159,17 @@ public struct ConvolutionGeometry: Sendable, Equatable {
       size.append(length)
     }
     try self.init(
-      operation: operation, batch: dy[0], inChannels: w[1], outChannels: w[0], inputSize: size,
-      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after)
+      operation: operation, batch: dy[0], inChannels: inChannels, outChannels: w[0], inputSize: size,
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups)
   }
 
   /// The geometry of the filter gradient `conv_weight(x, dy, kernel_size, …)`.
   public init(
     operation: String, spatialRank rank: Int, input x: [Int], gradient dy: [Int], kernelSize: [Int], stride: [Int],
-    padding: ConvolutionPadding
+    padding: ConvolutionPadding, groups: Int = 1
   ) throws(OperandError) {
     try Self.checkRanks(operation, [("x", x), ("dy", dy)], rank: rank)
+    try Self.checkGroups(operation, groups, inChannels: x[1], outChannels: dy[1])
     guard dy[0] == x[0] else {
       throw OperandError(
         "\(operation): x \(Shape.text(x)) and dy \(Shape.text(dy)) have different batch sizes",
@@ -169,7 +180,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     let (before, after) = try Self.resolve(operation, padding, kernel: kernel, stride: strides)
     try self.init(
       operation: operation, batch: x[0], inChannels: x[1], outChannels: dy[1], inputSize: Array(x[2...]),
-      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after)
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups)
     guard outputSize == Array(dy[2...]) else {
       throw OperandError(
         "\(operation): x \(Shape.text(x)) with kernel \(Shape.text(kernel)) gives outputs of size \(Shape.text(outputSize)), "
@@ -192,6 +203,27 @@ public struct ConvolutionGeometry: Sendable, Equatable {
         "\(operation): \(name) needs 1 or \(rank) values, got \(values.count)", fallback: .tooManyIndices(given: values.count, rank: rank))
     }
     return values
+  }
+
+  /// The input channels of `groups` groups of `perGroup` channels each.
+  static func channels(_ operation: String, _ perGroup: Int, groups: Int) throws(OperandError) -> Int {
+    let (channels, overflow) = perGroup.multipliedReportingOverflow(by: groups)
+    guard groups >= 1, !overflow else {
+      throw OperandError("\(operation): groups must be at least 1 and not absurdly large, got \(groups)", fallback: .negativeDimension([groups]))
+    }
+    return channels
+  }
+
+  /// Checks that `groups` is at least 1 and divides both channel counts.
+  static func checkGroups(_ operation: String, _ groups: Int, inChannels: Int, outChannels: Int) throws(OperandError) {
+    guard groups >= 1 else {
+      throw OperandError("\(operation): groups must be at least 1, got \(groups)", fallback: .negativeDimension([groups]))
+    }
+    guard inChannels % groups == 0, outChannels % groups == 0 else {
+      throw OperandError(
+        "\(operation): groups=\(groups) must divide the \(inChannels) input channels and the \(outChannels) output channels",
+        fallback: .reshape(from: [inChannels, outChannels], to: [groups]))
+    }
   }
 
   static func checkedStride(_ operation: String, _ stride: [Int], rank: Int) throws(OperandError) -> [Int] {

@@ -6,25 +6,26 @@ import CBLAS
 // The input gradient multiplies by the filter matrix transposed and adds the
 // columns back into place (col2im); the filter gradient is dy times the columns
 // transposed, accumulated over the batch by dgemm itself (beta = 1).
-// A 1-d convolution runs as a 2-d one of height 1.
+// With groups, each group's block of filter rows meets its own block of column rows:
+// one product per group. A 1-d convolution runs as a 2-d one of height 1.
 // Measured (release, 2 cores, OpenBLAS): 3.5–7.5 GFLOP/s against 0.6–1.2 for direct
 // loops over the same buffers (one strided axpy per filter tap), 4–13× faster, on
 // shapes from (32, 1, 28, 28)⋆(8, 1, 3, 3) to (4, 64, 16, 16)⋆(64, 64, 3, 3).
 
 extension Tensor {
-  /// PyTorch's `conv1d`/`conv2d` (a cross-correlation): x (N, C, *in) ⋆ w (O, C, *k) → (N, O, *out).
+  /// PyTorch's `conv1d`/`conv2d` (a cross-correlation): x (N, C, *in) ⋆ w (O, C/groups, *k) → (N, O, *out).
   ///
   /// ```
-  /// y[n,o,i,j] = Σ_{c,p,q} x_pad[n, c, i·sh + p, j·sw + q] · w[o,c,p,q]
+  /// y[n,o,i,j] = Σ_{c in o's group, p, q} x_pad[n, c, i·sh + p, j·sw + q] · w[o, c mod C/groups, p, q]
   /// ```
   public static func convolution(
-    _ x: Tensor, _ w: Tensor, stride: [Int] = [1], padding: ConvolutionPadding = .valid
+    _ x: Tensor, _ w: Tensor, stride: [Int] = [1], padding: ConvolutionPadding = .valid, groups: Int = 1
   ) throws(TensorError) -> Tensor {
     let rank = Swift.min(2, Swift.max(1, x.rank - 2))
     let g = try OperandError.checking { () throws(OperandError) in
       try ConvolutionGeometry(
         operation: "conv\(rank)d", spatialRank: rank, input: x.shape, weight: w.shape,
-        stride: stride, padding: padding)
+        stride: stride, padding: padding, groups: groups)
     }
     return try convolution(x, w, geometry: g)
   }
@@ -35,9 +36,12 @@ extension Tensor {
     let plane = PlanarGeometry(g)
     return try plane.perExample(x, w, resultShape: g.outputShape) { x0, w0, y0, c0, n in
       plane.im2col(x0 + n * plane.inputVolume, into: c0)
-      cblas_dgemm(
-        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(g.outChannels), Int32(plane.outputArea), Int32(plane.rows),
-        1, w0, Int32(plane.rows), c0, Int32(plane.outputArea), 0, y0 + n * plane.outputVolume, Int32(plane.outputArea))
+      for group in 0..<plane.groups {
+        cblas_dgemm(
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(plane.groupOutChannels), Int32(plane.outputArea), Int32(plane.groupRows),
+          1, w0 + plane.filterBlock(group), Int32(plane.groupRows), c0 + plane.columnBlock(group), Int32(plane.outputArea),
+          0, y0 + n * plane.outputVolume + plane.outputBlock(group), Int32(plane.outputArea))
+      }
     }
   }
 
@@ -51,9 +55,12 @@ extension Tensor {
     try g.expect(dy, g.outputShape, w, g.weightShape)
     let plane = PlanarGeometry(g)
     return try plane.perExample(dy, w, resultShape: g.inputShape) { g0, w0, x0, c0, n in
-      cblas_dgemm(
-        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(plane.rows), Int32(plane.outputArea), Int32(g.outChannels),
-        1, w0, Int32(plane.rows), g0 + n * plane.outputVolume, Int32(plane.outputArea), 0, c0, Int32(plane.outputArea))
+      for group in 0..<plane.groups {
+        cblas_dgemm(
+          CblasRowMajor, CblasTrans, CblasNoTrans, Int32(plane.groupRows), Int32(plane.outputArea), Int32(plane.groupOutChannels),
+          1, w0 + plane.filterBlock(group), Int32(plane.groupRows), g0 + n * plane.outputVolume + plane.outputBlock(group),
+          Int32(plane.outputArea), 0, c0 + plane.columnBlock(group), Int32(plane.outputArea))
+      }
       plane.col2im(c0, into: x0 + n * plane.inputVolume)
     }
   }
@@ -69,9 +76,12 @@ extension Tensor {
     // dgemm adds each example's product into dw (beta = 1): the sum over the batch.
     return try plane.perExample(x, dy, resultShape: g.weightShape) { x0, g0, w0, c0, n in
       plane.im2col(x0 + n * plane.inputVolume, into: c0)
-      cblas_dgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(g.outChannels), Int32(plane.rows), Int32(plane.outputArea),
-        1, g0 + n * plane.outputVolume, Int32(plane.outputArea), c0, Int32(plane.outputArea), 1, w0, Int32(plane.rows))
+      for group in 0..<plane.groups {
+        cblas_dgemm(
+          CblasRowMajor, CblasNoTrans, CblasTrans, Int32(plane.groupOutChannels), Int32(plane.groupRows), Int32(plane.outputArea),
+          1, g0 + n * plane.outputVolume + plane.outputBlock(group), Int32(plane.outputArea), c0 + plane.columnBlock(group),
+          Int32(plane.outputArea), 1, w0 + plane.filterBlock(group), Int32(plane.groupRows))
+      }
     }
   }
 }
@@ -94,6 +104,7 @@ private struct PlanarGeometry {
   let outHeight: Int, outWidth: Int
   let outChannels: Int
   let batch: Int
+  let groups: Int
 
   init(_ g: ConvolutionGeometry) {
     let lift = { (values: [Int], fill: Int) in values.count == 1 ? [fill, values[0]] : values }
@@ -102,6 +113,7 @@ private struct PlanarGeometry {
     channels = g.inChannels
     outChannels = g.outChannels
     batch = g.batch
+    groups = g.groups
     (height, width) = (input[0], input[1])
     (kernelHeight, kernelWidth) = (kernel[0], kernel[1])
     (strideY, strideX) = (stride[0], stride[1])
@@ -111,6 +123,14 @@ private struct PlanarGeometry {
 
   /// Rows of the column matrix: one per (channel, kernel row, kernel column).
   var rows: Int { channels * kernelHeight * kernelWidth }
+  /// The column rows of one group's input channels, and the output channels of one group.
+  var groupRows: Int { rows / groups }
+  var groupOutChannels: Int { outChannels / groups }
+  /// Where group `group` starts in the filter matrix (O, C/groups·kh·kw), the column matrix
+  /// (C·kh·kw, Ho·Wo) and one example's output (O, Ho·Wo).
+  func filterBlock(_ group: Int) -> Int { group * groupOutChannels * groupRows }
+  func columnBlock(_ group: Int) -> Int { group * groupRows * outputArea }
+  func outputBlock(_ group: Int) -> Int { group * groupOutChannels * outputArea }
   var outputArea: Int { outHeight * outWidth }
   var inputVolume: Int { channels * height * width }
   var outputVolume: Int { outChannels * outputArea }

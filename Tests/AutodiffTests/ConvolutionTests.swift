@@ -2,10 +2,12 @@ import Testing
 import Tensors
 @testable import Autodiff
 
-/// Direct loops for PyTorch's conv2d (cross-correlation), with separate zeros before and after.
-private func naiveConv2d(_ x: Tensor, _ w: Tensor, stride: [Int], before: [Int], after: [Int]) throws -> Tensor {
+/// Direct loops for PyTorch's conv2d (cross-correlation), with separate zeros before and after;
+/// with `groups`, output channel f sums over the input channels of its group only.
+private func naiveConv2d(_ x: Tensor, _ w: Tensor, stride: [Int], before: [Int], after: [Int], groups: Int = 1) throws -> Tensor {
   let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
+  let (perGroup, outPerGroup) = (c / groups, o / groups)
   let ho = (h + before[0] + after[0] - kh) / stride[0] + 1, wo = (wd + before[1] + after[1] - kw) / stride[1] + 1
   var y = try Tensor.zeros([n, o, ho, wo])
   for b in 0..<n {
@@ -13,12 +15,13 @@ private func naiveConv2d(_ x: Tensor, _ w: Tensor, stride: [Int], before: [Int],
       for i in 0..<ho {
         for j in 0..<wo {
           var total = 0.0
-          for ch in 0..<c {
+          let group = f / outPerGroup
+          for ch in group * perGroup..<(group + 1) * perGroup {
             for p in 0..<kh {
               for q in 0..<kw {
                 let (r, s) = (i * stride[0] + p - before[0], j * stride[1] + q - before[1])
                 guard r >= 0, r < h, s >= 0, s < wd else { continue }
-                total += x[flat: ((b * c + ch) * h + r) * wd + s] * w[flat: ((f * c + ch) * kh + p) * kw + q]
+                total += x[flat: ((b * c + ch) * h + r) * wd + s] * w[flat: ((f * perGroup + ch - group * perGroup) * kh + p) * kw + q]
               }
             }
           }
@@ -116,6 +119,52 @@ struct ConvolutionTests {
     #expect(abs(dot(y, dy) - dot(x, transposed)) < 1e-9)
     let filter = try Tensor.convolutionFilterGradient(x, dy, geometry: g)
     #expect(abs(dot(y, dy) - dot(w, filter)) < 1e-9)
+  }
+
+  /// Groups: each output channel sums over its own group's input channels (checked against direct loops),
+  /// and the two backward ops stay the adjoints of the forward.
+  @Test(arguments: [(2, [1, 1], [0, 0]), (3, [2, 1], [1, 0]), (6, [1, 2], [1, 1])])
+  func groupsSplitTheChannels(groups: Int, stride: [Int], padding: [Int]) throws {
+    var generator = RandomGenerator(seed: 11)
+    let x = try generator.normal([2, 6, 5, 6]), w = try generator.normal([6, 6 / groups, 3, 2])
+    let options = ConvolutionOptions(stride: stride, padding: .explicit(padding), groups: groups)
+    let g = try options.forward(2, input: x.shape, weight: w.shape)
+    let y = try Tensor.convolution(x, w, geometry: g)
+    expectClose(y, try naiveConv2d(x, w, stride: stride, before: padding, after: padding, groups: groups))
+    let dy = try generator.normal(g.outputShape)
+    var transposedOptions = options
+    transposedOptions.outputPadding = g.outputPadding
+    let dx = try Rule.convTranspose2d.evaluate([dy, w], Attributes(transposedOptions.attributes))
+    #expect(abs(dot(y, dy) - dot(x, dx)) < 1e-9)
+    let dw = try Tensor.convolutionFilterGradient(x, dy, geometry: g)
+    #expect(dw.shape == w.shape)
+    #expect(abs(dot(y, dy) - dot(w, dw)) < 1e-9)
+  }
+
+  /// One filter per signal, PyTorch's way: conv1d with groups=N over the signals as channels is batch_xcorr.
+  @Test func depthwiseConv1dIsBatchXcorr() throws {
+    var generator = RandomGenerator(seed: 12)
+    let signals = try generator.normal([4, 9]), filters = try generator.normal([4, 3])
+    let y = try Tensor.convolution(try signals.reshaped([1, 4, 9]), try filters.reshaped([4, 1, 3]), groups: 4)
+    expectClose(try y.reshaped([4, 7]), try Tensor.batchCrossCorrelation(signals, filters))
+  }
+
+  @Test func groupsThatDoNotDivideTheChannelsAreErrors() throws {
+    #expect(operandMessage { () throws(OperandError) in
+      try ConvolutionGeometry(operation: "conv1d", spatialRank: 1, input: [1, 6, 5], weight: [4, 2, 3], stride: [1], padding: .valid, groups: 3)
+    } == "conv1d: groups=3 must divide the 6 input channels and the 4 output channels")
+    #expect(operandMessage { () throws(OperandError) in
+      try ConvolutionGeometry(operation: "conv1d", spatialRank: 1, input: [1, 6, 5], weight: [4, 2, 3], stride: [1], padding: .valid, groups: 2)
+    } == "conv1d: x has 6 channels (shape (1, 6, 5)) but w expects 2 per group, 4 in all (shape (4, 2, 3)): "
+      + "w is (out_channels, in_channels / groups, K)")
+    #expect(operandMessage { () throws(OperandError) in
+      try ConvolutionGeometry(operation: "conv1d", spatialRank: 1, input: [1, 6, 5], weight: [4, 2, 3], stride: [1], padding: .valid, groups: 0)
+    } == "conv1d: groups must be at least 1, got 0")
+    #expect(operandMessage { () throws(OperandError) in
+      try ConvolutionGeometry(
+        operation: "conv_transpose1d", spatialRank: 1, gradient: [1, 4, 3], weight: [4, 1 << 40, 3], stride: [1], padding: .valid,
+        outputPadding: [0], groups: 1 << 40)
+    } == "conv_transpose1d: groups must be at least 1 and not absurdly large, got 1099511627776")
   }
 
   /// The explanation's claim: dx is the full convolution of dy with the flipped filter.

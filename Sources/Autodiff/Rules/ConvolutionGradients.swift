@@ -59,10 +59,12 @@ extension Rule {
         ? [
           Sample(shapes: [[2, 3, 3], [3, 2, 2]]),
           Sample(shapes: [[1, 2, 3], [2, 2, 3]], Attributes(ConvolutionOptions(stride: [2], padding: .explicit([1]), outputPadding: [1]).attributes)),
+          Sample(shapes: [[2, 4, 3], [4, 3, 2]], Attributes(ConvolutionOptions(groups: 2).attributes)),
         ]
         : [
           Sample(shapes: [[1, 2, 2, 3], [2, 3, 2, 2]]),
           Sample(shapes: [[1, 2, 2, 2], [2, 1, 3, 2]], Attributes(ConvolutionOptions(stride: [2, 1], padding: .explicit([1, 0]), outputPadding: [1, 0]).attributes)),
+          Sample(shapes: [[1, 4, 2, 2], [4, 1, 2, 2]], Attributes(ConvolutionOptions(groups: 2).attributes)),
         ],
       notation: .call(name),
       forward: { inputs, attributes throws(TensorError) in
@@ -111,6 +113,7 @@ extension Rule {
           Sample(shapes: [[2, 2, 5], [2, 3, 3]], Attributes([("kernel_size", .int(3))])),
           Sample(shapes: [[1, 2, 6], [1, 2, 3]],
                  Attributes([("kernel_size", .int(3))] + ConvolutionOptions(stride: [2], padding: .explicit([1])).attributes)),
+          Sample(shapes: [[2, 4, 5], [2, 6, 4]], Attributes([("kernel_size", .int(2))] + ConvolutionOptions(groups: 2).attributes)),
         ]
         : [
           Sample(shapes: [[1, 2, 4, 4], [1, 3, 3, 2]], Attributes([("kernel_size", .ints([2, 3]))])),
