@@ -1,7 +1,7 @@
 import Tensors
 
 /// The parameters of a convolution, read from and written to a rule's attributes
-/// with the language's keyword names: `stride`, `padding`, `output_padding`, `groups`, `kernel_size`.
+/// with the language's keyword names: `stride`, `padding`, `output_padding`, `groups`, `dilation`, `kernel_size`.
 ///
 /// Defaults are left out of the attributes, and one value stands for all axes, so a
 /// graph reads back as the learner wrote it: `conv2d(x, w, stride=2, padding="same")`.
@@ -12,12 +12,18 @@ public struct ConvolutionOptions: Sendable, Hashable {
   public var outputPadding: [Int]
   /// Independent channel groups: output group g sees only input group g (PyTorch's `groups`).
   public var groups: Int
+  /// The spacing of the kernel's taps (PyTorch's `dilation`; 1: next to each other).
+  public var dilation: [Int]
 
-  public init(stride: [Int] = [1], padding: ConvolutionPadding = .explicit([0]), outputPadding: [Int] = [0], groups: Int = 1) {
+  public init(
+    stride: [Int] = [1], padding: ConvolutionPadding = .explicit([0]), outputPadding: [Int] = [0], groups: Int = 1,
+    dilation: [Int] = [1]
+  ) {
     self.stride = stride
     self.padding = padding
     self.outputPadding = outputPadding
     self.groups = groups
+    self.dilation = dilation
   }
 
   /// The options an application of a rule was made with.
@@ -25,6 +31,7 @@ public struct ConvolutionOptions: Sendable, Hashable {
     stride = Self.integers(attributes["stride"]) ?? [1]
     outputPadding = Self.integers(attributes["output_padding"]) ?? [0]
     groups = attributes.int("groups") ?? 1
+    dilation = Self.integers(attributes["dilation"]) ?? [1]
     switch attributes["padding"] {
     case .string("same")?: padding = .same
     case .string("valid")?: padding = .valid
@@ -46,6 +53,7 @@ public struct ConvolutionOptions: Sendable, Hashable {
     }
     if outputPadding.contains(where: { $0 != 0 }) { entries.append(("output_padding", Self.attribute(outputPadding))) }
     if groups != 1 { entries.append(("groups", .int(groups))) }
+    if dilation.contains(where: { $0 != 1 }) { entries.append(("dilation", Self.attribute(dilation))) }
     return entries
   }
 
@@ -70,7 +78,7 @@ public struct ConvolutionOptions: Sendable, Hashable {
     try OperandError.checking { () throws(OperandError) in
       try ConvolutionGeometry(
         operation: "conv\(rank)d", spatialRank: rank, input: input, weight: weight, stride: stride, padding: padding,
-        groups: groups)
+        groups: groups, dilation: dilation)
     }
   }
 
@@ -79,7 +87,7 @@ public struct ConvolutionOptions: Sendable, Hashable {
     try OperandError.checking { () throws(OperandError) in
       try ConvolutionGeometry(
         operation: "conv_transpose\(rank)d", spatialRank: rank, gradient: gradient, weight: weight, stride: stride,
-        padding: padding, outputPadding: outputPadding, groups: groups)
+        padding: padding, outputPadding: outputPadding, groups: groups, dilation: dilation)
     }
   }
 
@@ -88,15 +96,15 @@ public struct ConvolutionOptions: Sendable, Hashable {
     try OperandError.checking { () throws(OperandError) in
       try ConvolutionGeometry(
         operation: "conv\(rank)d_weight", spatialRank: rank, input: input, gradient: gradient, kernelSize: kernelSize,
-        stride: stride, padding: padding, groups: groups)
+        stride: stride, padding: padding, groups: groups, dilation: dilation)
     }
   }
 }
 
 extension ConvolutionGeometry {
   /// The `output_padding` that makes a transposed convolution give back this geometry's input size:
-  /// the rows at the end that the stride stepped over, `(input + pads - kernel) mod stride`.
+  /// the rows at the end that the stride stepped over, `(input + pads - extent) mod stride`.
   public var outputPadding: [Int] {
-    inputSize.indices.map { (inputSize[$0] + padBefore[$0] + padAfter[$0] - kernelSize[$0]) % stride[$0] }
+    inputSize.indices.map { (inputSize[$0] + padBefore[$0] + padAfter[$0] - extent($0)) % stride[$0] }
   }
 }

@@ -12,8 +12,9 @@ public enum ConvolutionPadding: Sendable, Hashable {
 /// The sizes of one convolution, checked against each other:
 /// x (N, C, *input) ⋆ w (O, C/groups, *kernel) → y (N, O, *output), PyTorch's layout.
 ///
-/// For every spatial axis `output = (input + before + after - kernel) / stride + 1`
-/// (rounded down). With `groups` G, the channels split into G groups, and output channel
+/// For every spatial axis `output = (input + before + after - extent) / stride + 1`
+/// (rounded down), where a kernel of size k dilated by d spans `extent = (k - 1)·d + 1`
+/// (its taps d apart). With `groups` G, the channels split into G groups, and output channel
 /// group g sees only input channel group g (G = C: one filter per channel, "depthwise").
 /// One geometry describes the forward, the input gradient (transposed convolution) and
 /// the filter gradient: they share their sizes.
@@ -31,6 +32,11 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   public let outputSize: [Int]
   /// How many independent channel groups (1: every output channel sees every input channel).
   public let groups: Int
+  /// The spacing of the kernel's taps along each spatial axis (1: next to each other).
+  public let dilation: [Int]
+
+  /// How far the kernel reaches along `axis`: its taps and the gaps between them.
+  public func extent(_ axis: Int) -> Int { (kernelSize[axis] - 1) * dilation[axis] + 1 }
 
   /// x (N, C, *input).
   public var inputShape: [Int] { [batch, inChannels] + inputSize }
@@ -67,7 +73,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   /// The geometry of `conv(x, w, stride, padding, groups)`, or an error naming the shapes.
   public init(
     operation: String, spatialRank rank: Int, input x: [Int], weight w: [Int], stride: [Int], padding: ConvolutionPadding,
-    groups: Int = 1
+    groups: Int = 1, dilation: [Int] = [1]
   ) throws(OperandError) {
     try Self.checkRanks(operation, [("x", x), ("w", w)], rank: rank)
     try Self.checkGroups(operation, groups, inChannels: x[1], outChannels: w[0])
@@ -80,16 +86,17 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
     let kernel = Array(w[2...])
     let strides = try Self.checkedStride(operation, stride, rank: rank)
-    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, stride: strides)
+    let dilations = try Self.checkedDilation(operation, dilation, rank: rank)
+    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, dilation: dilations, stride: strides)
     try self.init(
       operation: operation, batch: x[0], inChannels: x[1], outChannels: w[0], inputSize: Array(x[2...]),
-      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups)
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups, dilation: dilations)
   }
 
   /// Checks that the padded input holds the kernel and computes the output size.
   init(
     operation: String, batch: Int, inChannels: Int, outChannels: Int, inputSize: [Int], kernelSize: [Int],
-    stride: [Int], padBefore: [Int], padAfter: [Int], groups: Int
+    stride: [Int], padBefore: [Int], padAfter: [Int], groups: Int, dilation: [Int]
   ) throws(OperandError) {
     var output: [Int] = []
     for axis in inputSize.indices {
@@ -99,14 +106,22 @@ public struct ConvolutionGeometry: Sendable, Equatable {
           fallback: .negativeDimension(kernelSize))
       }
       let padded = inputSize[axis] + padBefore[axis] + padAfter[axis]
-      guard padded >= kernelSize[axis] else {
+      let (reach, overflow) = (kernelSize[axis] - 1).multipliedReportingOverflow(by: dilation[axis])
+      guard !overflow, reach < Int.max - padded else {
+        throw OperandError("\(operation): the kernel \(Shape.text(kernelSize)) is too large", fallback: .negativeDimension(kernelSize))
+      }
+      let extent = reach + 1
+      guard padded >= extent else {
         let shown = Shape.text(inputSize) + (padBefore == [Int](repeating: 0, count: padBefore.count) && padAfter == padBefore
           ? "" : " padded by \(Shape.text(padBefore)) before and \(Shape.text(padAfter)) after")
+        let kernel = dilation.allSatisfy({ $0 == 1 })
+          ? "the kernel \(Shape.text(kernelSize))"
+          : "the kernel \(Shape.text(kernelSize)) dilated by \(Shape.text(dilation))"
         throw OperandError(
-          "\(operation): the kernel \(Shape.text(kernelSize)) is larger than the input \(shown)",
-          fallback: .negativeDimension([batch, outChannels] + [padded - kernelSize[axis]]))
+          "\(operation): \(kernel) is larger than the input \(shown)",
+          fallback: .negativeDimension([batch, outChannels] + [padded - extent]))
       }
-      output.append((padded - kernelSize[axis]) / stride[axis] + 1)
+      output.append((padded - extent) / stride[axis] + 1)
     }
     self.batch = batch
     self.inChannels = inChannels
@@ -118,6 +133,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     self.padAfter = padAfter
     self.outputSize = output
     self.groups = groups
+    self.dilation = dilation
   }
 
   // MARK: - The backward operations
@@ -127,7 +143,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   /// that a stride maps to one output size.
   public init(
     operation: String, spatialRank rank: Int, gradient dy: [Int], weight w: [Int], stride: [Int],
-    padding: ConvolutionPadding, outputPadding: [Int], groups: Int = 1
+    padding: ConvolutionPadding, outputPadding: [Int], groups: Int = 1, dilation: [Int] = [1]
   ) throws(OperandError) {
     try Self.checkRanks(operation, [("dy", dy), ("w", w)], rank: rank)
     let inChannels = try Self.channels(operation, w[1], groups: groups)
@@ -140,16 +156,22 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
     let kernel = Array(w[2...])
     let strides = try Self.checkedStride(operation, stride, rank: rank)
+    let dilations = try Self.checkedDilation(operation, dilation, rank: rank)
     let extra = try Self.expand(operation, "output_padding", outputPadding, rank: rank)
     for axis in 0..<rank where extra[axis] < 0 || extra[axis] >= strides[axis] {
       throw OperandError(
         "\(operation): output_padding \(Shape.text(extra)) must be at least 0 and smaller than the stride \(Shape.text(strides))",
         fallback: .negativeDimension(extra))
     }
-    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, stride: strides)
+    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, dilation: dilations, stride: strides)
     var size: [Int] = []
     for axis in 0..<rank {
-      let length = (dy[axis + 2] - 1) * strides[axis] - before[axis] - after[axis] + kernel[axis] + extra[axis]
+      let (reach, overflow) = (kernel[axis] - 1).multipliedReportingOverflow(by: dilations[axis])
+      guard !overflow, reach < 1 << 40, dy[axis + 2] < 1 << 40 else {
+        throw OperandError("\(operation): the kernel \(Shape.text(kernel)) or dy \(Shape.text(dy)) is too large", fallback: .negativeDimension(kernel))
+      }
+      let extent = reach + 1
+      let length = (dy[axis + 2] - 1) * strides[axis] - before[axis] - after[axis] + extent + extra[axis]
       guard length >= 1, dy[axis + 2] >= 1 else {
         throw OperandError(
           "\(operation): dy \(Shape.text(dy)) with kernel \(Shape.text(kernel)), stride \(Shape.text(strides)) "
@@ -160,13 +182,13 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
     try self.init(
       operation: operation, batch: dy[0], inChannels: inChannels, outChannels: w[0], inputSize: size,
-      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups)
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups, dilation: dilations)
   }
 
   /// The geometry of the filter gradient `conv_weight(x, dy, kernel_size, …)`.
   public init(
     operation: String, spatialRank rank: Int, input x: [Int], gradient dy: [Int], kernelSize: [Int], stride: [Int],
-    padding: ConvolutionPadding, groups: Int = 1
+    padding: ConvolutionPadding, groups: Int = 1, dilation: [Int] = [1]
   ) throws(OperandError) {
     try Self.checkRanks(operation, [("x", x), ("dy", dy)], rank: rank)
     try Self.checkGroups(operation, groups, inChannels: x[1], outChannels: dy[1])
@@ -177,10 +199,11 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
     let kernel = try Self.expand(operation, "kernel_size", kernelSize, rank: rank)
     let strides = try Self.checkedStride(operation, stride, rank: rank)
-    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, stride: strides)
+    let dilations = try Self.checkedDilation(operation, dilation, rank: rank)
+    let (before, after) = try Self.resolve(operation, padding, kernel: kernel, dilation: dilations, stride: strides)
     try self.init(
       operation: operation, batch: x[0], inChannels: x[1], outChannels: dy[1], inputSize: Array(x[2...]),
-      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups)
+      kernelSize: kernel, stride: strides, padBefore: before, padAfter: after, groups: groups, dilation: dilations)
     guard outputSize == Array(dy[2...]) else {
       throw OperandError(
         "\(operation): x \(Shape.text(x)) with kernel \(Shape.text(kernel)) gives outputs of size \(Shape.text(outputSize)), "
@@ -226,6 +249,14 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
   }
 
+  static func checkedDilation(_ operation: String, _ dilation: [Int], rank: Int) throws(OperandError) -> [Int] {
+    let dilations = try expand(operation, "dilation", dilation, rank: rank)
+    guard dilations.allSatisfy({ $0 >= 1 }) else {
+      throw OperandError("\(operation): dilation must be at least 1, got \(Shape.text(dilations))", fallback: .zeroStep)
+    }
+    return dilations
+  }
+
   static func checkedStride(_ operation: String, _ stride: [Int], rank: Int) throws(OperandError) -> [Int] {
     let strides = try expand(operation, "stride", stride, rank: rank)
     guard strides.allSatisfy({ $0 >= 1 }) else {
@@ -236,7 +267,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 
   /// Zeros before and after each spatial axis.
   static func resolve(
-    _ operation: String, _ padding: ConvolutionPadding, kernel: [Int], stride: [Int]
+    _ operation: String, _ padding: ConvolutionPadding, kernel: [Int], dilation: [Int], stride: [Int]
   ) throws(OperandError) -> ([Int], [Int]) {
     switch padding {
     case .valid:
@@ -254,8 +285,10 @@ public struct ConvolutionGeometry: Sendable, Equatable {
           "\(operation): padding=\"same\" needs stride 1 (as in PyTorch), got stride \(Shape.text(stride))",
           fallback: .zeroStep)
       }
-      let before = kernel.map { ($0 - 1) / 2 }
-      return (before, zip(kernel, before).map { $0 - 1 - $1 })
+      // The kernel's reach, taps and gaps, less one: what "same" pads in all along an axis.
+      let total = zip(kernel, dilation).map { ($0 - 1).multipliedReportingOverflow(by: $1).partialValue }
+      let before = total.map { $0 / 2 }
+      return (before, zip(total, before).map { $0 - $1 })
     }
   }
 }

@@ -100,6 +100,7 @@ private struct PlanarGeometry {
   let height: Int, width: Int
   let kernelHeight: Int, kernelWidth: Int
   let strideY: Int, strideX: Int
+  let dilationY: Int, dilationX: Int
   let padY: Int, padX: Int
   let outHeight: Int, outWidth: Int
   let outChannels: Int
@@ -109,7 +110,7 @@ private struct PlanarGeometry {
   init(_ g: ConvolutionGeometry) {
     let lift = { (values: [Int], fill: Int) in values.count == 1 ? [fill, values[0]] : values }
     let input = lift(g.inputSize, 1), kernel = lift(g.kernelSize, 1), stride = lift(g.stride, 1)
-    let pad = lift(g.padBefore, 0), output = lift(g.outputSize, 1)
+    let pad = lift(g.padBefore, 0), output = lift(g.outputSize, 1), dilation = lift(g.dilation, 1)
     channels = g.inChannels
     outChannels = g.outChannels
     batch = g.batch
@@ -117,6 +118,7 @@ private struct PlanarGeometry {
     (height, width) = (input[0], input[1])
     (kernelHeight, kernelWidth) = (kernel[0], kernel[1])
     (strideY, strideX) = (stride[0], stride[1])
+    (dilationY, dilationX) = (dilation[0], dilation[1])
     (padY, padX) = (pad[0], pad[1])
     (outHeight, outWidth) = (output[0], output[1])
   }
@@ -136,7 +138,8 @@ private struct PlanarGeometry {
   var outputVolume: Int { outChannels * outputArea }
   var isNonEmpty: Bool { rows > 0 && outputArea > 0 && outChannels > 0 }
 
-  /// Copies every receptive field of one image (C, H, W) into a column: (C·kh·kw, Ho·Wo), zeros for padding.
+  /// Copies every receptive field of one image (C, H, W) into a column: (C·kh·kw, Ho·Wo), zeros for padding;
+  /// the taps of a dilated kernel are `dilation` pixels apart.
   func im2col(_ x: UnsafePointer<Double>, into columns: UnsafeMutablePointer<Double>) {
     var row = columns
     for c in 0..<channels {
@@ -145,14 +148,14 @@ private struct PlanarGeometry {
         for q in 0..<kernelWidth {
           for i in 0..<outHeight {
             let line = row + i * outWidth
-            let y = i * strideY + p - padY
+            let y = i * strideY + p * dilationY - padY
             guard y >= 0 && y < height else {
               line.update(repeating: 0, count: outWidth)
               continue
             }
             let source = image + y * width
             for j in 0..<outWidth {
-              let x = j * strideX + q - padX
+              let x = j * strideX + q * dilationX - padX
               line[j] = x >= 0 && x < width ? source[x] : 0
             }
           }
@@ -170,11 +173,11 @@ private struct PlanarGeometry {
       for p in 0..<kernelHeight {
         for q in 0..<kernelWidth {
           for i in 0..<outHeight {
-            let y = i * strideY + p - padY
+            let y = i * strideY + p * dilationY - padY
             guard y >= 0 && y < height else { continue }
             let line = row + i * outWidth, target = image + y * width
             for j in 0..<outWidth {
-              let x = j * strideX + q - padX
+              let x = j * strideX + q * dilationX - padX
               if x >= 0 && x < width { target[x] += line[j] }
             }
           }

@@ -3,12 +3,16 @@ import Tensors
 @testable import Autodiff
 
 /// Direct loops for PyTorch's conv2d (cross-correlation), with separate zeros before and after;
-/// with `groups`, output channel f sums over the input channels of its group only.
-private func naiveConv2d(_ x: Tensor, _ w: Tensor, stride: [Int], before: [Int], after: [Int], groups: Int = 1) throws -> Tensor {
+/// with `groups`, output channel f sums over the input channels of its group only; with
+/// `dilation`, the kernel's taps are that many pixels apart.
+private func naiveConv2d(
+  _ x: Tensor, _ w: Tensor, stride: [Int], before: [Int], after: [Int], groups: Int = 1, dilation: [Int] = [1, 1]
+) throws -> Tensor {
   let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
   let (perGroup, outPerGroup) = (c / groups, o / groups)
-  let ho = (h + before[0] + after[0] - kh) / stride[0] + 1, wo = (wd + before[1] + after[1] - kw) / stride[1] + 1
+  let (reachY, reachX) = ((kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1)
+  let ho = (h + before[0] + after[0] - reachY) / stride[0] + 1, wo = (wd + before[1] + after[1] - reachX) / stride[1] + 1
   var y = try Tensor.zeros([n, o, ho, wo])
   for b in 0..<n {
     for f in 0..<o {
@@ -19,7 +23,7 @@ private func naiveConv2d(_ x: Tensor, _ w: Tensor, stride: [Int], before: [Int],
           for ch in group * perGroup..<(group + 1) * perGroup {
             for p in 0..<kh {
               for q in 0..<kw {
-                let (r, s) = (i * stride[0] + p - before[0], j * stride[1] + q - before[1])
+                let (r, s) = (i * stride[0] + p * dilation[0] - before[0], j * stride[1] + q * dilation[1] - before[1])
                 guard r >= 0, r < h, s >= 0, s < wd else { continue }
                 total += x[flat: ((b * c + ch) * h + r) * wd + s] * w[flat: ((f * perGroup + ch - group * perGroup) * kh + p) * kw + q]
               }
@@ -141,6 +145,27 @@ struct ConvolutionTests {
     #expect(abs(dot(y, dy) - dot(w, dw)) < 1e-9)
   }
 
+  /// Dilation: taps `dilation` apart, checked against direct loops and as adjoints; "same" padding keeps the size.
+  @Test(arguments: [([2, 1], [1, 1], [2, 0], 1), ([1, 3], [2, 1], [0, 3], 2), ([2, 2], [1, 2], [1, 1], 1)])
+  func dilationSpacesTheTaps(dilation: [Int], stride: [Int], padding: [Int], groups: Int) throws {
+    var generator = RandomGenerator(seed: 13)
+    let x = try generator.normal([2, 2, 8, 9]), w = try generator.normal([2, 2 / groups, 3, 2])
+    let options = ConvolutionOptions(stride: stride, padding: .explicit(padding), groups: groups, dilation: dilation)
+    let g = try options.forward(2, input: x.shape, weight: w.shape)
+    let y = try Tensor.convolution(x, w, geometry: g)
+    expectClose(y, try naiveConv2d(x, w, stride: stride, before: padding, after: padding, groups: groups, dilation: dilation))
+    let dy = try generator.normal(g.outputShape)
+    var transposedOptions = options
+    transposedOptions.outputPadding = g.outputPadding
+    let dx = try Rule.convTranspose2d.evaluate([dy, w], Attributes(transposedOptions.attributes))
+    #expect(dx.shape == x.shape)
+    #expect(abs(dot(y, dy) - dot(x, dx)) < 1e-9)
+    let dw = try Tensor.convolutionFilterGradient(x, dy, geometry: g)
+    #expect(abs(dot(y, dy) - dot(w, dw)) < 1e-9)
+    let same = try ConvolutionOptions(padding: .same, dilation: dilation).forward(2, input: x.shape, weight: [2, 2, 3, 2])
+    #expect(same.outputSize == [8, 9])
+  }
+
   /// One filter per signal, PyTorch's way: conv1d with groups=N over the signals as channels is batch_xcorr.
   @Test func depthwiseConv1dIsBatchXcorr() throws {
     var generator = RandomGenerator(seed: 12)
@@ -165,6 +190,12 @@ struct ConvolutionTests {
         operation: "conv_transpose1d", spatialRank: 1, gradient: [1, 4, 3], weight: [4, 1 << 40, 3], stride: [1], padding: .valid,
         outputPadding: [0], groups: 1 << 40)
     } == "conv_transpose1d: groups must be at least 1 and not absurdly large, got 1099511627776")
+    #expect(operandMessage { () throws(OperandError) in
+      try ConvolutionGeometry(operation: "conv1d", spatialRank: 1, input: [1, 1, 5], weight: [1, 1, 3], stride: [1], padding: .valid, dilation: [3])
+    } == "conv1d: the kernel (3,) dilated by (3,) is larger than the input (5,)")
+    #expect(operandMessage { () throws(OperandError) in
+      try ConvolutionGeometry(operation: "conv1d", spatialRank: 1, input: [1, 1, 5], weight: [1, 1, 3], stride: [1], padding: .valid, dilation: [0])
+    } == "conv1d: dilation must be at least 1, got (0,)")
   }
 
   /// The explanation's claim: dx is the full convolution of dy with the flipped filter.

@@ -51,7 +51,8 @@ extension Rule {
           the backward (dx) does. With a stride, input rows the windows never reach get a zero gradient; \
           padding="same" (stride 1 only) puts the extra zero of an even kernel at the end. With groups=G, w is \
           (O, C/G, …): output channels of group g sum over input channels of group g only, and so do both gradients \
-          (groups=C is a depthwise convolution: one filter per channel).
+          (groups=C is a depthwise convolution: one filter per channel). With dilation=d the taps are d apart: \
+          x[n, c, s·i + d·p - pad], and a kernel of K taps reaches (K - 1)·d + 1 inputs.
           """),
       cost: .custom { inputs, output, _ in
         let weight = inputs.count > 1 ? inputs[1] : []
@@ -64,12 +65,14 @@ extension Rule {
           Sample(shapes: [[1, 2, 6], [2, 2, 3]], Attributes(ConvolutionOptions(stride: [2], padding: .explicit([1])).attributes)),
           Sample(shapes: [[1, 1, 4], [2, 1, 2]], Attributes(ConvolutionOptions(padding: .same).attributes)),
           Sample(shapes: [[2, 4, 5], [6, 2, 2]], Attributes(ConvolutionOptions(groups: 2).attributes)),
+          Sample(shapes: [[1, 2, 7], [2, 2, 3]], Attributes(ConvolutionOptions(padding: .same, dilation: [2]).attributes)),
         ]
         : [
           Sample(shapes: [[1, 2, 4, 4], [2, 2, 2, 3]]),
           Sample(shapes: [[2, 1, 4, 3], [2, 1, 3, 2]], Attributes(ConvolutionOptions(stride: [2, 1], padding: .explicit([1, 0])).attributes)),
           Sample(shapes: [[1, 1, 3, 3], [1, 1, 2, 2]], Attributes(ConvolutionOptions(padding: .same).attributes)),
           Sample(shapes: [[1, 3, 3, 3], [3, 1, 2, 2]], Attributes(ConvolutionOptions(padding: .explicit([1]), groups: 3).attributes)),
+          Sample(shapes: [[1, 1, 5, 4], [2, 1, 2, 2]], Attributes(ConvolutionOptions(stride: [1, 2], dilation: [2, 1]).attributes)),
         ],
       notation: .call(name),
       forward: { inputs, attributes throws(TensorError) in

@@ -60,6 +60,7 @@ extension Rule {
           Sample(shapes: [[2, 3, 3], [3, 2, 2]]),
           Sample(shapes: [[1, 2, 3], [2, 2, 3]], Attributes(ConvolutionOptions(stride: [2], padding: .explicit([1]), outputPadding: [1]).attributes)),
           Sample(shapes: [[2, 4, 3], [4, 3, 2]], Attributes(ConvolutionOptions(groups: 2).attributes)),
+          Sample(shapes: [[1, 2, 3], [2, 1, 3]], Attributes(ConvolutionOptions(stride: [2], outputPadding: [1], dilation: [2]).attributes)),
         ]
         : [
           Sample(shapes: [[1, 2, 2, 3], [2, 3, 2, 2]]),
@@ -114,6 +115,7 @@ extension Rule {
           Sample(shapes: [[1, 2, 6], [1, 2, 3]],
                  Attributes([("kernel_size", .int(3))] + ConvolutionOptions(stride: [2], padding: .explicit([1])).attributes)),
           Sample(shapes: [[2, 4, 5], [2, 6, 4]], Attributes([("kernel_size", .int(2))] + ConvolutionOptions(groups: 2).attributes)),
+          Sample(shapes: [[1, 2, 7], [1, 1, 3]], Attributes([("kernel_size", .int(3))] + ConvolutionOptions(dilation: [2]).attributes)),
         ]
         : [
           Sample(shapes: [[1, 2, 4, 4], [1, 3, 3, 2]], Attributes([("kernel_size", .ints([2, 3]))])),

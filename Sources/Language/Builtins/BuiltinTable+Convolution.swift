@@ -33,17 +33,17 @@ extension BuiltinTable {
     return Builtin(
       "conv\(rank)d",
       [P("x", .tensor), P("w", .tensor), P("stride", .any, default: "1"), P("padding", .any, default: "0"),
-       P("groups", .integer, default: "1")],
+       P("groups", .integer, default: "1"), P("dilation", .any, default: "1")],
       .layers, rules: ["conv\(rank)d"],
       summary: "PyTorch's conv\(rank)d, a cross-correlation: x \(x) with filters w \(w); padding an integer, a tuple, \"valid\" or \"same\"; "
-        + "groups splits the channels into independent groups (groups=C: one filter per channel).",
+        + "groups splits the channels into independent groups (groups=C: one filter per channel); dilation spaces the filter's taps.",
       example: example
     ) { a throws(EvaluationError) in
       let x = try a.tensor("x"), w = try a.tensor("w"), options = try convolutionOptions(a)
       _ = try a.checkOperands { () throws(OperandError) in
         try ConvolutionGeometry(
           operation: "conv\(rank)d", spatialRank: rank, input: x.shape, weight: w.shape, stride: options.stride, padding: options.padding,
-          groups: options.groups)
+          groups: options.groups, dilation: options.dilation)
       }
       return .tensor(try a.check { () throws(TensorError) in try Variable.convolution(x, w, spatialRank: rank, options: options) })
     }
@@ -54,7 +54,7 @@ extension BuiltinTable {
     return Builtin(
       name,
       [P("dy", .tensor), P("w", .tensor), P("stride", .any, default: "1"), P("padding", .any, default: "0"),
-       P("output_padding", .any, default: "0"), P("groups", .integer, default: "1")],
+       P("output_padding", .any, default: "0"), P("groups", .integer, default: "1"), P("dilation", .any, default: "1")],
       .layers, rules: [name],
       summary: "The transposed convolution (PyTorch's \(name)): conv\(rank)d's input gradient for output gradient dy and filters w, "
         + "a full convolution of dy with the flipped filters.",
@@ -64,7 +64,7 @@ extension BuiltinTable {
       _ = try a.checkOperands { () throws(OperandError) in
         try ConvolutionGeometry(
           operation: name, spatialRank: rank, gradient: dy.shape, weight: w.shape, stride: options.stride,
-          padding: options.padding, outputPadding: options.outputPadding, groups: options.groups)
+          padding: options.padding, outputPadding: options.outputPadding, groups: options.groups, dilation: options.dilation)
       }
       return .tensor(try a.check { () throws(TensorError) in try Variable.transposedConvolution(dy, w, spatialRank: rank, options: options) })
     }
@@ -75,7 +75,7 @@ extension BuiltinTable {
     return Builtin(
       name,
       [P("x", .tensor), P("dy", .tensor), P("kernel_size", .any), P("stride", .any, default: "1"), P("padding", .any, default: "0"),
-       P("groups", .integer, default: "1")],
+       P("groups", .integer, default: "1"), P("dilation", .any, default: "1")],
       .layers, rules: [name],
       summary: "conv\(rank)d's filter gradient (PyTorch's torch.nn.grad.\(name)): the input x correlated with the output gradient dy, "
         + "summed over the batch.",
@@ -86,7 +86,7 @@ extension BuiltinTable {
       _ = try a.checkOperands { () throws(OperandError) in
         try ConvolutionGeometry(
           operation: name, spatialRank: rank, input: x.shape, gradient: dy.shape, kernelSize: kernel, stride: options.stride,
-          padding: options.padding, groups: options.groups)
+          padding: options.padding, groups: options.groups, dilation: options.dilation)
       }
       return .tensor(try a.check { () throws(TensorError) in
         try Variable.convolutionFilterGradient(x, dy, spatialRank: rank, kernelSize: kernel, options: options)
@@ -94,11 +94,12 @@ extension BuiltinTable {
     }
   }
 
-  /// stride, padding, output_padding and groups as given (those a built-in lacks keep their defaults).
+  /// stride, padding, output_padding, groups and dilation as given (those a built-in lacks keep their defaults).
   private static func convolutionOptions(_ a: CallArguments) throws(EvaluationError) -> ConvolutionOptions {
     var options = ConvolutionOptions()
     if a.has("stride") { options.stride = try a.integerList("stride") }
     if a.has("groups") { options.groups = try a.integer("groups") }
+    if a.has("dilation") { options.dilation = try a.integerList("dilation") }
     if a.has("output_padding") { options.outputPadding = try a.integerList("output_padding") }
     if let value = a.value("padding"), a.has("padding") {
       switch value {
