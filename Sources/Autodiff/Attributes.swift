@@ -40,6 +40,10 @@ public struct Attributes: Hashable, Sendable {
     if case .bool(let v)? = self[name] { v } else { false }
   }
 
+  public func string(_ name: String) -> String? {
+    if case .string(let v)? = self[name] { v } else { nil }
+  }
+
   public func index(_ name: String) -> [IndexItem]? {
     if case .index(let v)? = self[name] { v } else { nil }
   }

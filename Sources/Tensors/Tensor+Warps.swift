@@ -30,6 +30,13 @@ public enum SamplingCoordinates {
     return alignCorners ? spread : spread * Double(size - 1) / Double(size)
   }
 
+  /// A pixel coordinate held inside `[0, size - 1]`: padding_mode="border", where a point outside
+  /// reads the nearest edge pixel (PyTorch clamps the coordinate the same way). NaN stays NaN.
+  @inline(__always)
+  public static func clamped(_ pixel: Double, size: Int) -> Double {
+    pixel < 0 ? 0 : (pixel > Double(size - 1) ? Double(size - 1) : pixel)
+  }
+
   /// The integer below a coordinate, or `nil` when it is not finite or far outside any tensor.
   @inline(__always)
   static func corner(_ value: Double) -> Int? {
@@ -106,9 +113,10 @@ extension Tensor {
     return [input[0], input[1], grid[1], grid[2]]
   }
 
-  /// Bilinear sampling with zeros outside: output (n, c, i, j) interpolates the four pixels around
-  /// the point `grid[n,i,j]` of `input[n, c]`.
-  public static func gridSample(_ input: Tensor, _ grid: Tensor, alignCorners: Bool) throws(TensorError) -> Tensor {
+  /// Bilinear sampling: output (n, c, i, j) interpolates the four pixels around the point
+  /// `grid[n,i,j]` of `input[n, c]`, reading zeros outside the image, or with `border` the
+  /// nearest edge pixel (the point is clamped into the image first).
+  public static func gridSample(_ input: Tensor, _ grid: Tensor, alignCorners: Bool, border: Bool = false) throws(TensorError) -> Tensor {
     let shape = try OperandError.checking { () throws(OperandError) in try gridSampleShape(input: input.shape, grid: grid.shape) }
     let (channels, height, width) = (input.shape[1], input.shape[2], input.shape[3])
     let points = shape[2] * shape[3]
@@ -118,8 +126,12 @@ extension Tensor {
         result.withUnsafeMutableBufferPointer { out in
           for n in 0..<shape[0] {
             for point in 0..<points {
-              let ix = SamplingCoordinates.pixel(g[(n * points + point) * 2], size: width, alignCorners: alignCorners)
-              let iy = SamplingCoordinates.pixel(g[(n * points + point) * 2 + 1], size: height, alignCorners: alignCorners)
+              var ix = SamplingCoordinates.pixel(g[(n * points + point) * 2], size: width, alignCorners: alignCorners)
+              var iy = SamplingCoordinates.pixel(g[(n * points + point) * 2 + 1], size: height, alignCorners: alignCorners)
+              if border {
+                ix = SamplingCoordinates.clamped(ix, size: width)
+                iy = SamplingCoordinates.clamped(iy, size: height)
+              }
               guard let x0 = SamplingCoordinates.corner(ix), let y0 = SamplingCoordinates.corner(iy) else { continue }
               let fx = ix - Double(x0), fy = iy - Double(y0)
               for dy in 0...1 where y0 + dy >= 0 && y0 + dy < height {

@@ -18,6 +18,7 @@ import Tensors
 //               for xx, wx in ((x0, x0 + 1 - x), (x0 + 1, x - x0)):
 //                   if 0 <= yy < H and 0 <= xx < W: out[n, :, i, j] += wy * wx * inp[n, :, yy, xx]
 //       return out
+//   # padding_mode="border": the same after x = min(max(x, 0), W - 1); y = min(max(y, 0), H - 1)
 //   def affine_grid(theta, size, align=False):
 //       N, C, H, W = size
 //       base = lambda s: np.zeros(1) if s <= 1 else (np.linspace(-1, 1, s) * (1 if align else (s - 1) / s))
@@ -54,6 +55,22 @@ struct WarpTests {
     expectClose(try Tensor.gridSample(Self.image(), Self.points(), alignCorners: false), [5.5, 0, 1.68, 2.75, 5.32, 0.76])
     // With align_corners=True, (-1, -1) and (1, 1) are the centers of the corner pixels 0 and 11.
     expectClose(try Tensor.gridSample(Self.image(), Self.points(), alignCorners: true), [5.5, 0, 2.75, 11, 6.55, 5.18])
+  }
+
+  @Test func borderPaddingReadsTheNearestEdgePixel() throws {
+    // Points outside read the clamped edge: (1, 1) is pixel 11 itself, (1.2, 0.1) the right edge of row 1.3.
+    expectClose(
+      try Tensor.gridSample(Self.image(), Self.points(), alignCorners: false, border: true), [5.5, 0, 2.1, 11, 7.6, 7.6],
+      tolerance: 1e-12)
+    expectClose(
+      try Tensor.gridSample(Self.image(), Self.points(), alignCorners: true, border: true), [5.5, 0, 2.75, 11, 6.55, 7.4],
+      tolerance: 1e-12)
+    // A clamped coordinate passes the grid no gradient; the one inside does.
+    let image = Variable(try Self.image()), grid = Variable(try Tensor(shape: [1, 1, 1, 2], scalars: [1.5, 0.2]))
+    let loss = try Variable.gridSample(image, grid, border: true).reduced(.sum)
+    let dgrid = try gradients(of: loss, wrt: [grid])[0].value
+    #expect(dgrid.scalars[0] == 0)
+    #expect(abs(dgrid.scalars[1] - 4 * 1.5) < 1e-12)  // down a row adds 4, and dy/dgrid_y = H/2
   }
 
   @Test func affineGridMatchesPyTorchsFormula() throws {

@@ -76,7 +76,8 @@ extension Rule {
       return [try Variable.affineGrid(c.upstream, size: [dgrid[0], 1, dgrid[1], dgrid[2]], alignCorners: c.attributes.bool("align_corners"))]
     })
 
-  /// `grid_sample(input, grid, align_corners=false)`: bilinear, zeros outside; (N, C, H, W), (N, Ho, Wo, 2) → (N, C, Ho, Wo).
+  /// `grid_sample(input, grid, align_corners=false, padding_mode="zeros")`: bilinear, zeros (or the border) outside;
+  /// (N, C, H, W), (N, Ho, Wo, 2) → (N, C, Ho, Wo).
   public static let gridSample = Rule(
     name: "grid_sample",
     formulas: [
@@ -102,7 +103,9 @@ extension Rule {
       pitfall: """
         grid[..., 0] is x (the width, column) and grid[..., 1] is y (the row): the reverse of array indexing. \
         The gradient to the grid has kinks where a point crosses a pixel (integer coordinates), and is zero \
-        for points whose four neighbours are all outside the image.
+        for points whose four neighbours are all outside the image. With padding_mode="border" a point outside \
+        reads the nearest edge pixel instead of zeros: the output no longer fades to 0 at the edge, but the \
+        point is clamped there, so it gets no gradient outside the image either.
         """),
     cost: .custom { inputs, output, _ in
       let n = Double(Shape.product(output))
@@ -111,10 +114,12 @@ extension Rule {
     samples: [
       Sample(shapes: [[1, 2, 3, 3], [1, 2, 2, 2]]),
       Sample(shapes: [[2, 1, 3, 4], [2, 2, 1, 2]], Attributes([("align_corners", .bool(true))])),
+      Sample(shapes: [[1, 2, 3, 3], [1, 3, 2, 2]], Attributes([("padding_mode", .string("border"))])),
     ],
     notation: .call("grid_sample"),
     forward: { x, attributes throws(TensorError) in
-      try Tensor.gridSample(x[0], x[1], alignCorners: attributes.bool("align_corners"))
+      try Tensor.gridSample(
+        x[0], x[1], alignCorners: attributes.bool("align_corners"), border: attributes.string("padding_mode") == "border")
     },
     backward: { c throws(TensorError) in try gridSampleBackward(c) })
 
@@ -122,13 +127,19 @@ extension Rule {
   private static func gridSampleBackward(_ c: BackwardContext) throws(TensorError) -> [Variable?] {
     let (input, grid, dy) = (c.inputs[0], c.inputs[1], c.upstream)
     let (height, width) = (input.shape[2], input.shape[3])
-    let align = c.attributes.bool("align_corners")
+    let align = c.attributes.bool("align_corners"), border = c.attributes.string("padding_mode") == "border"
     // Pixel coordinates (N, Ho, Wo), differentiable in the grid.
-    func pixel(_ axis: Int, size: Int) throws(TensorError) -> Variable {
+    // With padding_mode="border" the point is held at the edge: `inside` is 1 where it was not, and
+    // 0 where it was clamped, which passes the grid no gradient.
+    func pixel(_ axis: Int, size: Int) throws(TensorError) -> (coordinate: Variable, inside: Variable?) {
       let scaled = try (1 + grid.indexed([.ellipsis, .index(axis)])) * SamplingCoordinates.scale(size: size, alignCorners: align)
-      return align ? scaled : try scaled - .constant(0.5)
+      let unclamped = align ? scaled : try scaled - .constant(0.5)
+      guard border else { return (unclamped, nil) }
+      let low = try unclamped < .constant(0), high = try unclamped > .constant(Double(size - 1))
+      let clamped = try Variable.select(low, .constant(0), Variable.select(high, .constant(Double(size - 1)), unclamped))
+      return (clamped, try (1 - low) * (1 - high))
     }
-    let px = try pixel(0, size: width), py = try pixel(1, size: height)
+    let (px, insideX) = try pixel(0, size: width), (py, insideY) = try pixel(1, size: height)
     // The corners: integers, piecewise constant in the point (floor passes a zero gradient).
     let x0 = try px.floored(), y0 = try py.floored()
     let x1 = try 1 + x0, y1 = try 1 + y0
@@ -152,8 +163,12 @@ extension Rule {
       }
       let slopeX = try (v[0][1] - v[0][0]) * perChannel(wy[0]) + (v[1][1] - v[1][0]) * perChannel(wy[1])
       let slopeY = try (v[1][0] - v[0][0]) * perChannel(wx[0]) + (v[1][1] - v[0][1]) * perChannel(wx[1])
-      let dx = try (dy * slopeX).reduced(.sum, axes: [1]) * SamplingCoordinates.scale(size: width, alignCorners: align)
-      let dyCoordinate = try (dy * slopeY).reduced(.sum, axes: [1]) * SamplingCoordinates.scale(size: height, alignCorners: align)
+      var dx = try (dy * slopeX).reduced(.sum, axes: [1]) * SamplingCoordinates.scale(size: width, alignCorners: align)
+      var dyCoordinate = try (dy * slopeY).reduced(.sum, axes: [1]) * SamplingCoordinates.scale(size: height, alignCorners: align)
+      if let insideX, let insideY {
+        dx = try dx * insideX
+        dyCoordinate = try dyCoordinate * insideY
+      }
       dgrid = try Variable.stack([dx, dyCoordinate], axis: -1)
     }
     return [dinput, dgrid]
@@ -173,8 +188,13 @@ extension Variable {
     try Rule.affineGridBackward.apply([dgrid], alignCorners ? Attributes([("align_corners", .bool(true))]) : .none)
   }
 
-  /// PyTorch's `grid_sample` (bilinear, zeros outside).
-  public static func gridSample(_ input: Variable, _ grid: Variable, alignCorners: Bool = false) throws(TensorError) -> Variable {
-    try Rule.gridSample.apply([input, grid], alignCorners ? Attributes([("align_corners", .bool(true))]) : .none)
+  /// PyTorch's `grid_sample` (bilinear; zeros outside, or the nearest edge pixel with `border`).
+  public static func gridSample(
+    _ input: Variable, _ grid: Variable, alignCorners: Bool = false, border: Bool = false
+  ) throws(TensorError) -> Variable {
+    var entries: [(name: String, value: Attribute)] = []
+    if alignCorners { entries.append(("align_corners", .bool(true))) }
+    if border { entries.append(("padding_mode", .string("border"))) }
+    return try Rule.gridSample.apply([input, grid], Attributes(entries))
   }
 }

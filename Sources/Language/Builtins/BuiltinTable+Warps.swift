@@ -25,14 +25,24 @@ extension BuiltinTable {
       }
       return .tensor(try a.check { () throws(TensorError) in try Variable.affineGridBackward(dgrid, alignCorners: align) })
     },
-    Builtin("grid_sample", [P("input", .tensor), P("grid", .tensor), P("align_corners", .bool, default: "false")], .layers,
+    Builtin("grid_sample",
+            [P("input", .tensor), P("grid", .tensor), P("align_corners", .bool, default: "false"),
+             P("padding_mode", .string, default: "\"zeros\"")], .layers,
             rules: ["grid_sample"],
-            summary: "Reads input (N, C, H, W) at the points grid (N, Ho, Wo, 2), (x, y) in [-1, 1], by bilinear interpolation "
-              + "with zeros outside; gradients reach both.",
+            summary: "Reads input (N, C, H, W) at the points grid (N, Ho, Wo, 2), (x, y) in [-1, 1], by bilinear interpolation; "
+              + "outside the image it reads zeros, or with padding_mode=\"border\" the nearest edge pixel. Gradients reach both.",
             example: "grid_sample(reshape(arange(4), (1, 1, 2, 2)), [[[[0, 0], [0.5, -0.5]]]])") { a throws(EvaluationError) in
       let input = try a.tensor("input"), grid = try a.tensor("grid"), align = try a.bool("align_corners")
+      let mode = a.has("padding_mode") ? try a.string("padding_mode") : "zeros"
+      guard mode == "zeros" || mode == "border" else {
+        throw EvaluationError(
+          "padding_mode is \"zeros\" or \"border\", not \"\(mode)\"", at: a.range(of: "padding_mode"),
+          hint: mode == "reflection" ? "reflection is not available; \"border\" repeats the edge pixel" : nil)
+      }
       _ = try a.checkOperands { () throws(OperandError) in try Tensor.gridSampleShape(input: input.shape, grid: grid.shape) }
-      return .tensor(try a.check { () throws(TensorError) in try Variable.gridSample(input, grid, alignCorners: align) })
+      return .tensor(try a.check { () throws(TensorError) in
+        try Variable.gridSample(input, grid, alignCorners: align, border: mode == "border")
+      })
     },
     Builtin("pixel_gather", [P("input", .tensor), P("rows", .tensor), P("cols", .tensor)], .selection, rules: ["pixel_gather"],
             summary: "input (N, C, H, W) read at the pixels (floor(rows), floor(cols)), rows and cols (N, Ho, Wo); 0 outside. "
