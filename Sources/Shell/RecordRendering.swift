@@ -4,9 +4,10 @@ import Tensors
 
 /// How records look: as text for a person, or as one JSON object per line.
 enum RecordRendering {
-  /// The text the shell prints for a record (no trailing newline; empty when there is nothing to show).
-  static func text(_ record: Record, source: SourceText, style: Style) -> String {
-    var lines = record.printed
+  /// The text the shell prints for a record (no trailing newline; empty when there is nothing to show),
+  /// after the lines `print` wrote unless they were shown already.
+  static func text(_ record: Record, source: SourceText, style: Style, includingPrinted: Bool = true) -> String {
+    var lines = includingPrinted ? record.printed : []
     switch record.outcome {
     case .value where record.isSilenced, .assignment where record.isSilenced:
       break

@@ -55,6 +55,12 @@ public final class Session {
       try self.runCommand(call)
     }
     interpreter.loopProgress = { [unowned self] progress in self.progressBar.update(progress, enabled: self.options.progress) }
+    // Text output shows print's lines as they come, over the progress bar; --json keeps them in the records.
+    interpreter.printHandler = { [unowned self] line in
+      guard !self.options.json else { return }
+      self.progressBar.finish()
+      self.write(line + "\n")
+    }
   }
 
   /// Whether a statement is waiting for more lines.
@@ -89,18 +95,18 @@ public final class Session {
     run(SourceText(text, firstLine: pendingFirstLine))
   }
 
-  /// Runs complete source text and shows its records.
+  /// Runs complete source text and shows each statement's record as the statement ends.
   public func run(_ source: SourceText, parsed: Result<[Statement], SyntaxError>? = nil) {
     var events: [TraceEvent] = []
     if options.trace { interpreter.tracer = { events.append($0) } }
-    let records = interpreter.run(source, parsed: parsed ?? Result { () throws(SyntaxError) in try Parser.parse(source) })
-    interpreter.tracer = nil
-    progressBar.finish()
-    if options.trace && !events.isEmpty {
-      let output = Commands.traceOutput(events, verbose: false, style: options.style)
-      write(options.json ? RecordRendering.json(traceRecord(output, source: source), source: source).serialized() + "\n" : output.text + "\n")
-    }
-    for record in records {
+    defer { interpreter.tracer = nil }
+    interpreter.run(source, parsed: parsed ?? Result { () throws(SyntaxError) in try Parser.parse(source) }) { record in
+      progressBar.finish()
+      if options.trace && !events.isEmpty {
+        let output = Commands.traceOutput(events, verbose: false, style: options.style)
+        write(options.json ? RecordRendering.json(traceRecord(output, source: source), source: source).serialized() + "\n" : output.text + "\n")
+        events = []
+      }
       statementCount += 1
       if record.outcome.isFailure { failureCount += 1 }
       show(record, source: source)
@@ -116,9 +122,9 @@ public final class Session {
     if options.json {
       write(RecordRendering.json(record, source: source).serialized() + "\n")
     } else {
-      let text = RecordRendering.text(record, source: source, style: options.style)
-      // Empty text shows nothing, unless it is a line `print()` wrote.
-      if !text.isEmpty || !record.printed.isEmpty { write(text + "\n") }
+      // print's lines were shown as they were written.
+      let text = RecordRendering.text(record, source: source, style: options.style, includingPrinted: false)
+      if !text.isEmpty { write(text + "\n") }
     }
   }
 

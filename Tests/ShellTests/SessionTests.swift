@@ -25,6 +25,19 @@ final class Transcript {
 
 @Suite("The session")
 struct SessionTests {
+  /// print's lines reach the terminal while the statement runs (a training loop shows its losses as it
+  /// goes), before the statement's own result; the transcript keeps them in order too.
+  @Test func printWritesAsTheLoopRuns() {
+    var writes: [(text: String, statementsShown: Int)] = []
+    var session: Session!
+    session = Session { text in writes.append((text, session.statementCount)) }
+    session.feed("for i in 0..<2 { print(\"step\", i) }; x = 1", lineNumber: 1)
+    #expect(writes.map(\.text) == ["step 0.0\n", "step 1.0\n", "x : () = 1.0\n"])
+    // Both lines were written before the loop's record was shown, while the statement ran.
+    #expect(writes.prefix(2).allSatisfy { $0.statementsShown == 0 })
+    #expect(session.transcript.markdown(title: "t").contains("step 0.0\nstep 1.0"))
+  }
+
   /// The first session of the README.
   @Test func firstSessionReadsLikeTheREADME() {
     let t = Transcript()

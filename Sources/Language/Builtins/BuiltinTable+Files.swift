@@ -12,7 +12,9 @@ extension BuiltinTable {
       let values = try a.allArguments.map { (argument) throws(EvaluationError) in
         try a.interpreter.materialize(argument.value, at: argument.range)
       }
-      a.interpreter.printed.append(values.map(Self.printedText).joined(separator: " "))
+      let line = values.map(Self.printedText).joined(separator: " ")
+      a.interpreter.printed.append(line)
+      a.interpreter.printHandler?(line)
       return .none
     },
     Builtin("load", [P("path", .string), P("name", .string, default: "None")], .files,

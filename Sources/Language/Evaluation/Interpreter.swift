@@ -60,6 +60,9 @@ public final class Interpreter {
   @exclusivity(unchecked) var notes: [String] = []
   /// What `print` wrote while the current statement ran.
   var printed: [String] = []
+  /// Shows a line `print` wrote as soon as it is written (a terminal, so that a long loop's
+  /// prints appear as it runs); the line also stays in the statement's record.
+  public var printHandler: ((String) -> Void)?
   /// Whether `grad` has handed out a gradient yet: until then no assignment can be an
   /// optimizer step, and the graph need not be searched for one.
   var hasHandedOutGradients = false
@@ -84,17 +87,23 @@ public final class Interpreter {
 
   /// Runs source text already parsed (the shell parses each line once, to know whether it is complete).
   public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>) -> [Record] {
+    var records: [Record] = []
+    if case .success(let statements) = parsed { records.reserveCapacity(statements.count) }
+    run(text, parsed: parsed) { records.append($0) }
+    return records
+  }
+
+  /// Runs source text already parsed, handing each statement's record to `each` as soon as the
+  /// statement ends (a shell shows it then, before the next statement of the line runs).
+  public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>, each: (Record) -> Void) {
     source = text
     switch parsed {
     case .success(let statements):
       // By index: iterating the array would copy each statement out of it first.
-      var records: [Record] = []
-      records.reserveCapacity(statements.count)
-      for index in statements.indices { records.append(runTopLevel(statements[index])) }
-      return records
+      for index in statements.indices { each(runTopLevel(statements[index])) }
     case .failure(let error):
       let line = text.line(of: error.range.start)
-      return [Record(line: line, source: text.line(line), outcome: .failure(error.diagnostic), notes: [])]
+      each(Record(line: line, source: text.line(line), outcome: .failure(error.diagnostic), notes: []))
     }
   }
 
