@@ -79,7 +79,9 @@ extension Commands {
 
   /// Ops with kinks or steps at some inputs: relu at 0, max at ties, bilinear sampling at
   /// whole pixel coordinates, rounding and floored pixel positions at their steps.
-  static let kinkedOps: Set<String> = ["relu", "abs", "max", "min", "sign", "round", "floor", "ceil", "grid_sample", "pixel_gather"]
+  static let kinkedOps: Set<String> = [
+    "relu", "abs", "max", "min", "sign", "round", "floor", "ceil", "remainder", "grid_sample", "pixel_gather",
+  ]
 
   static func format(_ x: Double) -> String {
     x == 0 ? "0" : String(format: "%.1e", x)

@@ -135,6 +135,8 @@ extension Tensor {
   public static func - (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementDifference()) }
   public static func * (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementProduct()) }
   public static func / (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementQuotient()) }
+  /// `lhs % rhs` as Python and NumPy take it: the remainder has the divisor's sign (NaN for a zero divisor).
+  public static func % (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementRemainder()) }
   public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
 
   /// `lhs ** rhs`, element-wise with broadcasting.
@@ -195,6 +197,14 @@ struct ElementDifference: ElementFunction {
 
 struct ElementProduct: ElementFunction {
   @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x * y }
+}
+
+struct ElementRemainder: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double {
+    // fmod is exact; moved into the divisor's sign, as Python's % and np.mod do.
+    let r = fmod(x, y)
+    return r != 0 && (r < 0) != (y < 0) ? r + y : r
+  }
 }
 
 struct ElementQuotient: ElementFunction {

@@ -20,6 +20,16 @@ struct BroadcastingTests {
         == "shapes (4, 3) and (5, 1, 3) do not broadcast (axis -2: 4 vs 1)")
   }
 
+  @Test func remainderTakesTheDivisorsSignAsNumPyDoes() throws {
+    // np.mod([-1., 5.5, -7.25, 3.], [3., -2., 2., 0.]) is [2., -0.5, 0.75, nan].
+    let r = try Tensor([-1, 5.5, -7.25, 3]) % Tensor([3, -2, 2, 0])
+    #expect(Array(r.scalars.prefix(3)) == [2, -0.5, 0.75])
+    #expect(r.scalars[3].isNaN)
+    // Broadcast: np.mod(np.arange(-3., 3.).reshape(2, 3), [2., -2., 2.5]).
+    let m = try Tensor.arange(-3, 3).reshaped([2, 3]) % Tensor([2, -2, 2.5])
+    #expect(m.scalars == [1, 0, 1.5, 0, -1, 2])
+  }
+
   @Test func biasAddsAlongTheBatch() throws {
     let z = try Tensor(rows: [[1, 2, 3], [4, 5, 6]])
     let b = try Tensor(rows: [[10], [20]])

@@ -100,6 +100,31 @@ extension Rule {
               c.needsGradient[1] ? try (-(dy * y) / b).summed(toShape: b.shape) : nil]
     })
 
+  /// Element-wise remainder `a % b`, with the divisor's sign as in Python and NumPy.
+  public static let remainder = Rule(
+    name: "remainder",
+    formulas: ["da = dy", "db = -dy * floor(a / b)"],
+    explanation: Explanation(
+      indexNotation: "y[i] = a[i] % b[i] = a[i] - ⌊a[i] / b[i]⌋ · b[i]",
+      derivation: """
+        Between its jumps the quotient ⌊a/b⌋ is a constant q, so y = a - q·b: ∂y/∂a = 1 and ∂y/∂b = -q = -⌊a/b⌋. \
+        At a/b an integer y jumps (from near b back to 0) and has no derivative there. 
+        """ + broadcastingNote,
+      shapes: "da has the shape of a, db the shape of b.",
+      pitfall: """
+        The sign follows the divisor, as in Python and NumPy (-1 % 3 is 2), not C's fmod (-1). The gradient \
+        ignores the jumps: an angle wrapped with % learns as if it were not wrapped.
+        """),
+    cost: .perOutputElement(forward: 3, backward: 4),
+    samples: Sample.binary(.real, rhs: .awayFromZero),
+    notation: .infix("%"),
+    forward: { x, _ throws(TensorError) in try x[0] % x[1] },
+    backward: { c throws(TensorError) in
+      let (a, b, dy) = (c.inputs[0], c.inputs[1], c.upstream)
+      return [c.needsGradient[0] ? try dy.summed(toShape: a.shape) : nil,
+              c.needsGradient[1] ? try (-(dy * (a / b).floored())).summed(toShape: b.shape) : nil]
+    })
+
   /// Negation.
   public static let negate = Rule(
     name: "negative",

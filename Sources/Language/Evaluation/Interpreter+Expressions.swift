@@ -115,6 +115,7 @@ extension Interpreter {
       case .subtract: result = try a - b
       case .multiply: result = try a * b
       case .divide: result = try a / b
+      case .remainder: result = try a % b
       case .power: result = try a.power(b)
       case .matmul: result = try Variable.matmul(a, b)
       case .less: result = try a < b

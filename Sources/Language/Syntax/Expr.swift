@@ -72,6 +72,7 @@ public enum BinaryOperator: String, CaseIterable, Sendable {
   case subtract = "-"
   case multiply = "*"
   case divide = "/"
+  case remainder = "%"
   case matmul = "@"
   case power = "**"
 
@@ -85,7 +86,7 @@ public enum BinaryOperator: String, CaseIterable, Sendable {
     case .and: .and
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: .comparison
     case .add, .subtract: .additive
-    case .multiply, .divide, .matmul: .multiplicative
+    case .multiply, .divide, .remainder, .matmul: .multiplicative
     case .power: .power
     }
   }

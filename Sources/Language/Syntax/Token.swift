@@ -53,6 +53,7 @@ public struct Token: Equatable, Sendable {
     case minus = "-"
     case star = "*"
     case slash = "/"
+    case percent = "%"
     case power = "**"
     case at = "@"
     case assign = "="
@@ -94,6 +95,7 @@ public struct Token: Equatable, Sendable {
       case .minus: .subtract
       case .star: .multiply
       case .slash: .divide
+      case .percent: .remainder
       case .power: .power
       case .at: .matmul
       case .equal: .equal
