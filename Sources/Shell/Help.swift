@@ -9,7 +9,7 @@ enum Help {
         or, and, not          on true/false (or True/False) and single numbers
         < <= > >= == !=       element-wise comparisons, 0/1 results (no gradient)
         + -                   element-wise, broadcasting
-        * / % @               * / and % (remainder) element-wise; @ the matrix product
+        * / // % @            element-wise (// floors, % is the remainder); @ the matrix product
         -x  +x                unary minus binds looser than **: -2**2 is -4
         **                    power, right-associative: 2**3**2 is 2**9
         x.T x.shape x[i, 1:3, ::2, None, ...] f(a, key=value)

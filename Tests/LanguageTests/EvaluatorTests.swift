@@ -27,6 +27,15 @@ func renderedError(_ source: String, in interpreter: Interpreter = Interpreter()
 
 @Suite("Evaluating statements")
 struct EvaluatorTests {
+  @Test func floorDivisionAndRemainderAreNumPys() throws {
+    // np.array([7., -7., 7.5]) // [2., 2., -2.] is [3., -4., -4.]; % gives [1., 1., -0.5].
+    #expect(try tensor("[7.0, -7.0, 7.5] // [2.0, 2.0, -2.0]") == Tensor([3, -4, -4]))
+    #expect(try tensor("[7.0, -7.0, 7.5] % [2.0, 2.0, -2.0]") == Tensor([1, 1, -0.5]))
+    // a == (a // b) * b + a % b, and // passes no gradient (it is floor(a / b)).
+    #expect(try tensor("a = [7.0, -7.0, 7.5]; b = [2.0, 2.0, -2.0]; (a // b) * b + a % b - a") == Tensor([0, 0, 0]))
+    #expect(try tensor("x = [1.5]; grad(sum(x // 1 + x), x)") == Tensor([1]))
+  }
+
   @Test func augmentedAssignmentsUpdateAndTrainLikeTheirLongForm() throws {
     let interpreter = Interpreter()
     run("x = [1.0, 2.0]; x += 1; x *= [2.0, 3.0]; x **= 2", in: interpreter)

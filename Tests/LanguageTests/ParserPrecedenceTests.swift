@@ -20,6 +20,7 @@ struct ParserPrecedenceTests {
     ("a - b - c", "(- (- a b) c)"),
     ("a / b * c", "(* (/ a b) c)"),
     ("a + b % c * d", "(+ a (* (% b c) d))"),
+    ("a // b - c", "(- (// a b) c)"),
     ("a @ b @ c", "(@ (@ a b) c)"),
     ("x @ w + b", "(+ (@ x w) b)"),
     ("(a + b) * c", "(* (+ a b) c)"),

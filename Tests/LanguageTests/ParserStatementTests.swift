@@ -28,7 +28,7 @@ struct ParserStatementTests {
       try parsedStatements("w -= lr * dw") == [
         Statement(.assign(targets: ["w"], value: .binary(.subtract, .name("w"), .binary(.multiply, .name("lr"), .name("dw")))))
       ])
-    for op in [BinaryOperator.add, .subtract, .multiply, .divide, .remainder, .matmul, .power] {
+    for op in [BinaryOperator.add, .subtract, .multiply, .divide, .remainder, .floorDivide, .matmul, .power] {
       #expect(
         try parsedStatements("x \(op.symbol)= 2") == [Statement(.assign(targets: ["x"], value: .binary(op, .name("x"), .number(2))))])
     }

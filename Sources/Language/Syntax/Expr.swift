@@ -73,6 +73,7 @@ public enum BinaryOperator: String, CaseIterable, Sendable {
   case multiply = "*"
   case divide = "/"
   case remainder = "%"
+  case floorDivide = "//"
   case matmul = "@"
   case power = "**"
 
@@ -86,7 +87,7 @@ public enum BinaryOperator: String, CaseIterable, Sendable {
     case .and: .and
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: .comparison
     case .add, .subtract: .additive
-    case .multiply, .divide, .remainder, .matmul: .multiplicative
+    case .multiply, .divide, .remainder, .floorDivide, .matmul: .multiplicative
     case .power: .power
     }
   }

@@ -54,6 +54,7 @@ public struct Token: Equatable, Sendable {
     case star = "*"
     case slash = "/"
     case percent = "%"
+    case doubleSlash = "//"
     case power = "**"
     case at = "@"
     case assign = "="
@@ -96,6 +97,7 @@ public struct Token: Equatable, Sendable {
       case .star: .multiply
       case .slash: .divide
       case .percent: .remainder
+      case .doubleSlash: .floorDivide
       case .power: .power
       case .at: .matmul
       case .equal: .equal
