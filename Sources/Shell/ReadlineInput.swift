@@ -83,8 +83,9 @@ private enum ReadlineBridge {
     let line = backstep_line_buffer().map { String(cString: $0) } ?? ""
     let before = String(line.prefix(Int(start)))
     matches = completions(prefix, before)
-    // `x.su` completes to `x.sum`, ready for `(` or `.`: no space after an attribute or method.
-    if prefix.contains(".") { backstep_set_completion_append(0) }
+    // A name completes ready for what follows it, `(`, `.` or `[`: no space after it, as in IPython.
+    // A command (`:help`) keeps readline's space before its argument.
+    if !prefix.hasPrefix(":") { backstep_set_completion_append(0) }
     return rl_completion_matches(text, generate)
   }
 
