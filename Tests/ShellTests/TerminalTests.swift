@@ -280,9 +280,12 @@ struct TerminalTests {
       try terminal.type("wei")
       #expect(try terminal.waitFor("wei") == "wei")
       try terminal.type("\t")
-      #expect(try terminal.waitFor("ghts ") == "ghts ")
-      try terminal.type("\r")
-      #expect(try terminal.waitFor(Self.prompt) == "\r\n(2,)\r\n[1. 1.]\r\n» ")
+      #expect(try terminal.waitFor("ghts") == "ghts")
+      // No space after a name: a method completes right after it.
+      try terminal.type(".su\t")
+      #expect(try terminal.waitFor(".sum") == ".sum")
+      try terminal.type("()\r")
+      #expect(try terminal.waitFor(Self.prompt) == "()\r\n2.0\r\n» ")
 
       // A built-in after an operator, and a :command at the start of the line.
       try terminal.type("weights + resh")
