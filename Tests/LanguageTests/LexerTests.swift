@@ -147,6 +147,7 @@ struct LexerTests {
     (#""a\qb""#, #"unknown escape `\q` in string"#, SourceRange(start: 2, end: 4)),
     ("s = 'abc", "unterminated string starting at line 1:5", SourceRange(start: 4, end: 5)),
     (": x", "expected a command name after `:`", SourceRange(start: 0, end: 1)),
+    (#"print(f"loss {L}")"#, "f-strings are not supported", SourceRange(start: 6, end: 8)),
   ])
   func errors(source: String, message: String, range: SourceRange) {
     #expect(throws: SyntaxError.self) { try Lexer.tokenize(source) }

@@ -118,7 +118,15 @@ public struct Lexer: Sendable {
       return try scanNumber()
     }
     if Lexer.isASCIILetter(byte) || byte == UInt8(ascii: "_") || (byte >= 0x80 && letterLength(at: position) != nil) {
-      return scanWord()
+      let word = scanWord()
+      if let quote = self.byte(), quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"),
+        ["f", "F", "rf", "fr", "Rf", "fR"].contains(source[word.range])
+      {
+        throw SyntaxError(
+          "f-strings are not supported", at: word.range.to(SourceRange(start: position, end: position + 1)),
+          hint: "print takes several values and separates them with spaces: print(\"loss\", L)")
+      }
+      return word
     }
     if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
       return try scanString(quote: byte)
