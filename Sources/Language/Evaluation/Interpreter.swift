@@ -89,13 +89,13 @@ public final class Interpreter {
   public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>) -> [Record] {
     var records: [Record] = []
     if case .success(let statements) = parsed { records.reserveCapacity(statements.count) }
-    run(text, parsed: parsed) { records.append($0) }
+    run(text, parsed: parsed) { (record: consuming Record) in records.append(record) }
     return records
   }
 
   /// Runs source text already parsed, handing each statement's record to `each` as soon as the
   /// statement ends (a shell shows it then, before the next statement of the line runs).
-  public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>, each: (Record) -> Void) {
+  public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>, each: (consuming Record) -> Void) {
     source = text
     switch parsed {
     case .success(let statements):
