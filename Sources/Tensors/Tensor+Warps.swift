@@ -115,8 +115,11 @@ extension Tensor {
 
   /// Bilinear sampling: output (n, c, i, j) interpolates the four pixels around the point
   /// `grid[n,i,j]` of `input[n, c]`, reading zeros outside the image, or with `border` the
-  /// nearest edge pixel (the point is clamped into the image first).
-  public static func gridSample(_ input: Tensor, _ grid: Tensor, alignCorners: Bool, border: Bool = false) throws(TensorError) -> Tensor {
+  /// nearest edge pixel (the point is clamped into the image first). With `nearest` it reads
+  /// the one pixel nearest the point instead (halves to even, as PyTorch's nearbyint).
+  public static func gridSample(
+    _ input: Tensor, _ grid: Tensor, alignCorners: Bool, border: Bool = false, nearest: Bool = false
+  ) throws(TensorError) -> Tensor {
     let shape = try OperandError.checking { () throws(OperandError) in try gridSampleShape(input: input.shape, grid: grid.shape) }
     let (channels, height, width) = (input.shape[1], input.shape[2], input.shape[3])
     let points = shape[2] * shape[3]
@@ -131,6 +134,16 @@ extension Tensor {
               if border {
                 ix = SamplingCoordinates.clamped(ix, size: width)
                 iy = SamplingCoordinates.clamped(iy, size: height)
+              }
+              if nearest {
+                guard let col = SamplingCoordinates.corner(ix.rounded(.toNearestOrEven)),
+                  let row = SamplingCoordinates.corner(iy.rounded(.toNearestOrEven)),
+                  col >= 0, col < width, row >= 0, row < height
+                else { continue }
+                for c in 0..<channels {
+                  out[(n * channels + c) * points + point] = x[(n * channels + c) * height * width + row * width + col]
+                }
+                continue
               }
               guard let x0 = SamplingCoordinates.corner(ix), let y0 = SamplingCoordinates.corner(iy) else { continue }
               let fx = ix - Double(x0), fy = iy - Double(y0)

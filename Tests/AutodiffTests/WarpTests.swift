@@ -73,6 +73,23 @@ struct WarpTests {
     #expect(abs(dgrid.scalars[1] - 4 * 1.5) < 1e-12)  // down a row adds 4, and dy/dgrid_y = H/2
   }
 
+  @Test func nearestModeReadsTheNearestPixelAndPassesTheGridNoGradient() throws {
+    // The NumPy reimplementation with xi, yi = rint(x), rint(y) (halves to even, as nearbyint).
+    let expected: [(align: Bool, border: Bool, values: [Double])] = [
+      (false, false, [6, 0, 2, 0, 8, 0]), (false, true, [6, 0, 2, 11, 8, 7]),
+      (true, false, [6, 0, 2, 11, 8, 7]), (true, true, [6, 0, 2, 11, 8, 7]),
+    ]
+    for (align, border, values) in expected {
+      expectClose(try Tensor.gridSample(Self.image(), Self.points(), alignCorners: align, border: border, nearest: true), values)
+    }
+    let image = Variable(try Self.image()), grid = Variable(try Tensor(shape: [1, 1, 2, 2], scalars: [0.1, 0.2, 0.12, 0.22]))
+    let loss = try Variable.gridSample(image, grid, nearest: true).reduced(.sum)
+    let (dimage, dgrid) = try { let g = try gradients(of: loss, wrt: [image, grid]); return (g[0].value, g[1].value) }()
+    #expect(dgrid.scalars == [0, 0, 0, 0])
+    // Both points read pixel (row 1, column 2): it gets both points' gradients, the others none.
+    #expect(dimage.scalars == [0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0])
+  }
+
   @Test func affineGridMatchesPyTorchsFormula() throws {
     let theta = try Tensor(shape: [1, 2, 3], scalars: [0.5, -0.25, 0.1, 0.3, 0.8, -0.2])
     // affine_grid(theta, (1, 1, 2, 3)): pixel centers x ∈ {-2/3, 0, 2/3}, y ∈ {-1/2, 1/2}, then theta.

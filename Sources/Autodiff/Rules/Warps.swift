@@ -105,7 +105,8 @@ extension Rule {
         The gradient to the grid has kinks where a point crosses a pixel (integer coordinates), and is zero \
         for points whose four neighbours are all outside the image. With padding_mode="border" a point outside \
         reads the nearest edge pixel instead of zeros: the output no longer fades to 0 at the edge, but the \
-        point is clamped there, so it gets no gradient outside the image either.
+        point is clamped there, so it gets no gradient outside the image either. mode="nearest" reads the one \
+        pixel nearest each point: that is the rounded indexing above, and the grid gets zero gradient.
         """),
     cost: .custom { inputs, output, _ in
       let n = Double(Shape.product(output))
@@ -115,11 +116,13 @@ extension Rule {
       Sample(shapes: [[1, 2, 3, 3], [1, 2, 2, 2]]),
       Sample(shapes: [[2, 1, 3, 4], [2, 2, 1, 2]], Attributes([("align_corners", .bool(true))])),
       Sample(shapes: [[1, 2, 3, 3], [1, 3, 2, 2]], Attributes([("padding_mode", .string("border"))])),
+      Sample(shapes: [[1, 2, 3, 4], [1, 2, 3, 2]], Attributes([("mode", .string("nearest"))])),
     ],
     notation: .call("grid_sample"),
     forward: { x, attributes throws(TensorError) in
       try Tensor.gridSample(
-        x[0], x[1], alignCorners: attributes.bool("align_corners"), border: attributes.string("padding_mode") == "border")
+        x[0], x[1], alignCorners: attributes.bool("align_corners"), border: attributes.string("padding_mode") == "border",
+        nearest: attributes.string("mode") == "nearest")
     },
     backward: { c throws(TensorError) in try gridSampleBackward(c) })
 
@@ -140,6 +143,14 @@ extension Rule {
       return (clamped, try (1 - low) * (1 - high))
     }
     let (px, insideX) = try pixel(0, size: width), (py, insideY) = try pixel(1, size: height)
+    if c.attributes.string("mode") == "nearest" {
+      // One pixel per point, at rounded coordinates: a step function of the point, so the grid gets
+      // zeros; the input's gradient goes back to the pixel each point read.
+      let dinput = c.needsGradient[0]
+        ? try Variable.pixelScatter(dy, rows: py.rounded(), cols: px.rounded(), size: [height, width]) : nil
+      let dgrid = c.needsGradient[1] ? try grid * 0 : nil  // zeros of the grid's shape, spelled so :derive can write them
+      return [dinput, dgrid]
+    }
     // The corners: integers, piecewise constant in the point (floor passes a zero gradient).
     let x0 = try px.floored(), y0 = try py.floored()
     let x1 = try 1 + x0, y1 = try 1 + y0
@@ -188,13 +199,14 @@ extension Variable {
     try Rule.affineGridBackward.apply([dgrid], alignCorners ? Attributes([("align_corners", .bool(true))]) : .none)
   }
 
-  /// PyTorch's `grid_sample` (bilinear; zeros outside, or the nearest edge pixel with `border`).
+  /// PyTorch's `grid_sample` (bilinear, or `nearest`; zeros outside, or the nearest edge pixel with `border`).
   public static func gridSample(
-    _ input: Variable, _ grid: Variable, alignCorners: Bool = false, border: Bool = false
+    _ input: Variable, _ grid: Variable, alignCorners: Bool = false, border: Bool = false, nearest: Bool = false
   ) throws(TensorError) -> Variable {
     var entries: [(name: String, value: Attribute)] = []
     if alignCorners { entries.append(("align_corners", .bool(true))) }
     if border { entries.append(("padding_mode", .string("border"))) }
+    if nearest { entries.append(("mode", .string("nearest"))) }
     return try Rule.gridSample.apply([input, grid], Attributes(entries))
   }
 }
