@@ -41,12 +41,19 @@ public struct RecurrentShapes: Sendable, Equatable {
 }
 
 extension RecurrentShapes {
-  /// Checks `lstm(x, W, U, b, lengths)`: x (B, T, F), W (4H, F), U (4H, H), b (4H), lengths (B)
-  /// holding whole numbers of steps from 0 to T.
-  public init(lstm x: [Int], W: [Int], U: [Int], b: [Int], lengths: Tensor?) throws(OperandError) {
+  /// Checks `lstm(x, W, U, b, lengths, h0, c0)`: x (B, T, F), W (4H, F), U (4H, H), b (4H), lengths (B)
+  /// holding whole numbers of steps from 0 to T, and initial states h0 and c0 (B, H).
+  public init(lstm x: [Int], W: [Int], U: [Int], b: [Int], lengths: Tensor?, h0: [Int]? = nil, c0: [Int]? = nil) throws(OperandError) {
     guard x.count == 3 else { throw .rank("lstm", "x", x, layout: "(B, T, F)") }
     let hidden = U.last ?? 0
     try self.init(operation: "lstm", gates: 4, x: [x[0], x[2]], h: [x[0], hidden], W: W, U: U, b: b)
+    for (name, shape) in [("h0", h0), ("c0", c0)] {
+      guard let shape, shape != [x[0], hidden] else { continue }
+      throw OperandError(
+        "lstm: the initial state \(name) must be (B, H) = \(Shape.text([x[0], hidden])) for x \(Shape.text(x)) and U \(Shape.text(U)), "
+          + "got \(Shape.text(shape))",
+        fallback: .broadcast(lhs: shape, rhs: [x[0], hidden], axis: -1))
+    }
     guard let lengths else { return }
     guard lengths.shape == [x[0]] else {
       throw OperandError(
@@ -87,18 +94,20 @@ extension Variable {
     return (try o * cNew.tanh(), cNew)
   }
 
-  /// An LSTM over x (B, T, F) from a zero state: every step's hidden state, (B, T, H).
+  /// An LSTM over x (B, T, F) from the state (h0, c0), zeros when not given: every step's
+  /// hidden state, (B, T, H).
   ///
   /// With `lengths` (B), a sequence's steps at and after its length output zeros and keep its
   /// state, so the output at t = length - 1 is PyTorch's `h_n[-1]` for a packed sequence.
   public static func lstm(
-    x: Variable, W: Variable, U: Variable, b: Variable, lengths: Variable? = nil
+    x: Variable, W: Variable, U: Variable, b: Variable, lengths: Variable? = nil, h0: Variable? = nil, c0: Variable? = nil
   ) throws(TensorError) -> Variable {
     guard x.value.rank == 3 else { throw .rankTooLow(operation: "lstm", shape: x.shape, minimum: 3) }
     let (batch, steps) = (x.shape[0], x.shape[1])
     let hidden = U.shape.last ?? 0
-    var h = Variable.constant(try Tensor.zeros([batch, hidden]))
-    var c = h
+    let zeros = Variable.constant(try Tensor.zeros([batch, hidden]))
+    var h = h0 ?? zeros
+    var c = c0 ?? zeros
     var outputs: [Variable] = []
     // A (B, 1) column of lengths, compared with each step: 1 while the sequence runs, then 0.
     let column = try lengths.map { (l: Variable) throws(TensorError) in try l.reshaped([batch, 1]) }

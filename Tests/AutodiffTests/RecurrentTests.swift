@@ -120,6 +120,27 @@ struct RecurrentTests {
     }
   }
 
+  /// From an initial state (h0, c0): the cell run step by step from it, and gradients that reach it.
+  @Test func lstmStartsFromTheInitialStateAndPassesItAGradient() throws {
+    let p = try Parameters()
+    var generator = RandomGenerator(seed: 9)
+    let (h0, c0) = (try generator.normal([Parameters.batch, Parameters.hidden]), try generator.normal([Parameters.batch, Parameters.hidden]))
+    let hs = try Variable.lstm(x: Variable(p.x), W: Variable(p.W), U: Variable(p.U), b: Variable(p.b), h0: .constant(h0), c0: .constant(c0))
+    var (h, c) = (Variable.constant(h0), Variable.constant(c0))
+    for t in 0..<Parameters.steps {
+      let x = try Variable(p.x).indexed([.slice(start: nil, stop: nil, step: nil), .index(t)])
+      (h, c) = try Variable.lstmCell(x: x, h: h, c: c, W: Variable(p.W), U: Variable(p.U), b: Variable(p.b))
+      expectClose(try hs.value.indexed([.slice(start: nil, stop: nil, step: nil), .index(t)]), h.value.scalars)
+    }
+    let weights = try generator.normal([3, 4, 3])
+    let lengths = Variable.constant(Tensor([4, 2, 3]))
+    try expectGradientsMatchFiniteDifferences(at: [h0, c0, p.W]) { v in
+      let hs = try Variable.lstm(
+        x: .constant(p.x), W: v[2], U: .constant(p.U), b: .constant(p.b), lengths: lengths, h0: v[0], c0: v[1])
+      return try (hs * .constant(weights)).reduced(.sum)
+    }
+  }
+
   @Test func cellGradientsMatchFiniteDifferences() throws {
     var generator = RandomGenerator(seed: 4)
     let values = try [[2, 3], [2, 2], [2, 2], [8, 3], [8, 2], [8]].map { (shape: [Int]) throws -> Tensor in
@@ -142,6 +163,15 @@ struct RecurrentTests {
     let hs = try Variable.lstm(x: Variable(p.x), W: Variable(p.W), U: Variable(p.U), b: Variable(p.b))
     let sigmoids = topologicalOrder(from: hs).filter { $0.rule?.name == "sigmoid" }
     #expect(sigmoids.count == 3 * Parameters.steps)
+  }
+
+  @Test func initialStatesOfTheWrongShapeAreErrors() throws {
+    #expect(operandMessage { () throws(OperandError) in
+      try RecurrentShapes(lstm: [2, 3, 1], W: [8, 1], U: [8, 2], b: [8], lengths: nil, h0: [3, 2])
+    } == "lstm: the initial state h0 must be (B, H) = (2, 2) for x (2, 3, 1) and U (8, 2), got (3, 2)")
+    #expect(operandMessage { () throws(OperandError) in
+      try RecurrentShapes(lstm: [2, 3, 1], W: [8, 1], U: [8, 2], b: [8], lengths: nil, h0: [2, 2], c0: [2])
+    } == "lstm: the initial state c0 must be (B, H) = (2, 2) for x (2, 3, 1) and U (8, 2), got (2,)")
   }
 
   @Test func mismatchedShapesAreErrorsThatNameThem() throws {

@@ -28,17 +28,22 @@ extension BuiltinTable {
       let step = try a.check { () throws(TensorError) in try Variable.lstmCell(x: x, h: h, c: c, W: W, U: U, b: b) }
       return .tuple([.tensor(step.h), .tensor(step.c)])
     },
-    Builtin("lstm", [P("x", .tensor), P("W", .tensor), P("U", .tensor), P("b", .tensor), P("lengths", .tensor, default: "None")],
+    Builtin("lstm",
+            [P("x", .tensor), P("W", .tensor), P("U", .tensor), P("b", .tensor), P("lengths", .tensor, default: "None"),
+             P("h0", .tensor, default: "None"), P("c0", .tensor, default: "None")],
             .layers, rules: ["matmul", "add", "index", "sigmoid", "tanh", "multiply", "where", "stack"],
-            summary: "An LSTM over x (B, T, F) from zero state: every hidden state, (B, T, H). With lengths (B), steps from a "
-              + "sequence's length on output zeros and keep its state, so hs[b, length-1] is PyTorch's h_n for a packed sequence.",
+            summary: "An LSTM over x (B, T, F) from the state (h0, c0), zeros by default: every hidden state, (B, T, H). With lengths (B), "
+              + "steps from a sequence's length on output zeros and keep its state, so hs[b, length-1] is PyTorch's h_n for a packed "
+              + "sequence. Stack layers by feeding one lstm's output to the next.",
             example: "lstm(ones(2, 3, 1), ones(8, 1), ones(8, 2), zeros(8), lengths=[3, 1])") { a throws(EvaluationError) in
       let x = try a.tensor("x"), W = try a.tensor("W"), U = try a.tensor("U"), b = try a.tensor("b")
-      let lengths = try a.optionalTensor("lengths")
+      let lengths = try a.optionalTensor("lengths"), h0 = try a.optionalTensor("h0"), c0 = try a.optionalTensor("c0")
       _ = try a.checkOperands { () throws(OperandError) in
-        try RecurrentShapes(lstm: x.shape, W: W.shape, U: U.shape, b: b.shape, lengths: lengths?.value)
+        try RecurrentShapes(lstm: x.shape, W: W.shape, U: U.shape, b: b.shape, lengths: lengths?.value, h0: h0?.shape, c0: c0?.shape)
       }
-      return .tensor(try a.check { () throws(TensorError) in try Variable.lstm(x: x, W: W, U: U, b: b, lengths: lengths) })
+      return .tensor(try a.check { () throws(TensorError) in
+        try Variable.lstm(x: x, W: W, U: U, b: b, lengths: lengths, h0: h0, c0: c0)
+      })
     },
   ]
 }
