@@ -36,7 +36,10 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   public let dilation: [Int]
 
   /// How far the kernel reaches along `axis`: its taps and the gaps between them.
-  public func extent(_ axis: Int) -> Int { (kernelSize[axis] - 1) * dilation[axis] + 1 }
+  public func extent(_ axis: Int) -> Int { Self.extent(kernelSize[axis], dilation: dilation[axis]) }
+
+  /// The inputs a kernel of `size` taps, `dilation` apart, spans: `(size - 1)·dilation + 1`.
+  static func extent(_ size: Int, dilation: Int) -> Int { (size - 1) * dilation + 1 }
 
   /// x (N, C, *input).
   public var inputShape: [Int] { [batch, inChannels] + inputSize }
@@ -86,7 +89,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
     let kernel = Array(w[2...])
     let strides = try Self.checkedStride(operation, stride, rank: rank)
-    let dilations = try Self.checkedDilation(operation, dilation, rank: rank)
+    let dilations = try Self.checkedDilation(operation, dilation, kernel: kernel, rank: rank)
     let (before, after) = try Self.resolve(operation, padding, kernel: kernel, dilation: dilations, stride: strides)
     try self.init(
       operation: operation, batch: x[0], inChannels: x[1], outChannels: w[0], inputSize: Array(x[2...]),
@@ -106,11 +109,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
           fallback: .negativeDimension(kernelSize))
       }
       let padded = inputSize[axis] + padBefore[axis] + padAfter[axis]
-      let (reach, overflow) = (kernelSize[axis] - 1).multipliedReportingOverflow(by: dilation[axis])
-      guard !overflow, reach < Int.max - padded else {
-        throw OperandError("\(operation): the kernel \(Shape.text(kernelSize)) is too large", fallback: .negativeDimension(kernelSize))
-      }
-      let extent = reach + 1
+      let extent = Self.extent(kernelSize[axis], dilation: dilation[axis])
       guard padded >= extent else {
         let shown = Shape.text(inputSize) + (padBefore == [Int](repeating: 0, count: padBefore.count) && padAfter == padBefore
           ? "" : " padded by \(Shape.text(padBefore)) before and \(Shape.text(padAfter)) after")
@@ -156,7 +155,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
     let kernel = Array(w[2...])
     let strides = try Self.checkedStride(operation, stride, rank: rank)
-    let dilations = try Self.checkedDilation(operation, dilation, rank: rank)
+    let dilations = try Self.checkedDilation(operation, dilation, kernel: kernel, rank: rank)
     let extra = try Self.expand(operation, "output_padding", outputPadding, rank: rank)
     for axis in 0..<rank where extra[axis] < 0 || extra[axis] >= strides[axis] {
       throw OperandError(
@@ -166,11 +165,10 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     let (before, after) = try Self.resolve(operation, padding, kernel: kernel, dilation: dilations, stride: strides)
     var size: [Int] = []
     for axis in 0..<rank {
-      let (reach, overflow) = (kernel[axis] - 1).multipliedReportingOverflow(by: dilations[axis])
-      guard !overflow, reach < 1 << 40, dy[axis + 2] < 1 << 40 else {
-        throw OperandError("\(operation): the kernel \(Shape.text(kernel)) or dy \(Shape.text(dy)) is too large", fallback: .negativeDimension(kernel))
+      guard dy[axis + 2] < Self.sizeBound else {
+        throw OperandError("\(operation): dy \(Shape.text(dy)) is too large", fallback: .negativeDimension(dy))
       }
-      let extent = reach + 1
+      let extent = Self.extent(kernel[axis], dilation: dilations[axis])
       let length = (dy[axis + 2] - 1) * strides[axis] - before[axis] - after[axis] + extent + extra[axis]
       guard length >= 1, dy[axis + 2] >= 1 else {
         throw OperandError(
@@ -199,7 +197,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
     let kernel = try Self.expand(operation, "kernel_size", kernelSize, rank: rank)
     let strides = try Self.checkedStride(operation, stride, rank: rank)
-    let dilations = try Self.checkedDilation(operation, dilation, rank: rank)
+    let dilations = try Self.checkedDilation(operation, dilation, kernel: kernel, rank: rank)
     let (before, after) = try Self.resolve(operation, padding, kernel: kernel, dilation: dilations, stride: strides)
     try self.init(
       operation: operation, batch: x[0], inChannels: x[1], outChannels: dy[1], inputSize: Array(x[2...]),
@@ -249,10 +247,21 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     }
   }
 
-  static func checkedDilation(_ operation: String, _ dilation: [Int], rank: Int) throws(OperandError) -> [Int] {
+  /// Sizes past this fit no tensor: a kernel that reaches further, or an output gradient this
+  /// long, is refused, which keeps the size arithmetic from overflowing.
+  static let sizeBound = 1 << 40
+
+  /// One dilation per spatial axis, each at least 1, with which `kernel` stays within ``sizeBound``.
+  static func checkedDilation(_ operation: String, _ dilation: [Int], kernel: [Int], rank: Int) throws(OperandError) -> [Int] {
     let dilations = try expand(operation, "dilation", dilation, rank: rank)
     guard dilations.allSatisfy({ $0 >= 1 }) else {
       throw OperandError("\(operation): dilation must be at least 1, got \(Shape.text(dilations))", fallback: .zeroStep)
+    }
+    for (size, d) in zip(kernel, dilations) {
+      let (reach, overflow) = (size - 1).multipliedReportingOverflow(by: d)
+      guard !overflow, reach < sizeBound else {
+        throw OperandError("\(operation): the kernel \(Shape.text(kernel)) is too large", fallback: .negativeDimension(kernel))
+      }
     }
     return dilations
   }
@@ -285,8 +294,8 @@ public struct ConvolutionGeometry: Sendable, Equatable {
           "\(operation): padding=\"same\" needs stride 1 (as in PyTorch), got stride \(Shape.text(stride))",
           fallback: .zeroStep)
       }
-      // The kernel's reach, taps and gaps, less one: what "same" pads in all along an axis.
-      let total = zip(kernel, dilation).map { ($0 - 1).multipliedReportingOverflow(by: $1).partialValue }
+      // The kernel's extent less one: what "same" pads in all along an axis.
+      let total = zip(kernel, dilation).map { extent($0, dilation: $1) - 1 }
       let before = total.map { $0 / 2 }
       return (before, zip(total, before).map { $0 - $1 })
     }
