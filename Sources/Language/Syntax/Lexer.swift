@@ -171,24 +171,21 @@ public struct Lexer: Sendable {
   }
 
   /// Every symbol's spelling as bytes, filed under its first byte, longest first.
-  private static let symbolsByFirstByte: [[([UInt8], Token.Symbol)]] = {
-    var table = [[([UInt8], Token.Symbol)]](repeating: [], count: 256)
-    for symbol in Token.Symbol.allCases {
-      let spelling = Array(symbol.rawValue.utf8)
-      table[Int(spelling[0])].append((spelling, symbol))
-    }
-    return table.map { $0.sorted { $0.0.count > $1.0.count } }
-  }()
+  private static let symbolsByFirstByte = byFirstByte(Token.Symbol.allCases.map { ($0.rawValue, $0) })
 
   /// Every keyword's spelling as bytes, filed under its first byte.
-  private static let keywordsByFirstByte: [[([UInt8], Token.Keyword)]] = {
-    var table = [[([UInt8], Token.Keyword)]](repeating: [], count: 256)
-    for (text, keyword) in Token.Keyword.spellings {
-      let spelling = Array(text.utf8)
-      table[Int(spelling[0])].append((spelling, keyword))
+  private static let keywordsByFirstByte = byFirstByte(Token.Keyword.spellings)
+
+  /// Spellings as bytes, filed under their first byte, longest first: a word or symbol is
+  /// compared only with those that can match it, and the longest match is tried first.
+  private static func byFirstByte<T>(_ spellings: [(String, T)]) -> [[([UInt8], T)]] {
+    var table = [[([UInt8], T)]](repeating: [], count: 256)
+    for (text, value) in spellings {
+      let bytes = Array(text.utf8)
+      table[Int(bytes[0])].append((bytes, value))
     }
-    return table
-  }()
+    return table.map { $0.sorted { $0.0.count > $1.0.count } }
+  }
 
   /// Whether the source spells `spelling` at `offset` (the position by default).
   private func matches(_ spelling: [UInt8], at offset: Int? = nil) -> Bool {
