@@ -77,8 +77,9 @@ public struct CallArguments {
 
   /// Whether the argument was given (and is not `None`).
   func has(_ name: String) -> Bool {
-    if let argument = argument(name), case .none = argument.value { return false }
-    return argument(name) != nil
+    guard let argument = argument(name) else { return false }
+    if case .none = argument.value { return false }
+    return true
   }
 
   func range(of name: String) -> SourceRange { argument(name)?.range ?? callRange }
