@@ -223,13 +223,15 @@ extension Interpreter {
 
   /// The built-in that `x.name(…)` calls with `x` first, as NumPy's and PyTorch's methods do:
   /// one whose first parameter is a tensor (`x.sum(axis=1)`, `x.reshape(3, 1)`, `x.detach()`).
-  /// (`grad` and `vjp` are not methods: `x.grad` is PyTorch's stored gradient, which `Habits` explains.)
   static func method(named name: String) -> Function? {
-    guard let builtin = builtins[name], builtin.category != .gradient || name == "detach",
+    guard !notMethods.contains(name), let builtin = builtins[name],
       let first = builtin.parameters.first, first.kind == .tensor, !first.isVariadic
     else { return nil }
     return builtinFunctions[name]
   }
+
+  /// Built-ins that read wrongly as methods: `x.grad` is PyTorch's stored gradient, which `Habits` explains.
+  private static let notMethods: Set<String> = ["grad", "vjp"]
 
   /// Throws for `np.sum`, `torch.randn`…: a module the learner did not define, whose functions are built in here.
   private func checkModule(_ base: Expr, _ name: String, nameRange: SourceRange) throws(EvaluationError) {
