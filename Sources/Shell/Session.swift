@@ -55,11 +55,10 @@ public final class Session {
       try self.runCommand(call)
     }
     interpreter.loopProgress = { [unowned self] progress in self.progressBar.update(progress, enabled: self.options.progress) }
-    // Text output shows print's lines as they come, over the progress bar; --json keeps them in the records.
+    // Text output shows print's lines as they come, above the progress bar; --json keeps them in the records.
     interpreter.printHandler = { [unowned self] line in
       guard !self.options.json else { return }
-      self.progressBar.finish()
-      self.write(line + "\n")
+      self.progressBar.writeAbove { self.write(line + "\n") }
     }
   }
 
