@@ -43,16 +43,20 @@ public struct BackwardExplanation {
       let nodeName = walk.name(of: step.node)
       let expression = notation.expression(of: step.node).sourceText
       let equation = nodeName == expression ? expression : "\(nodeName) = \(expression)"
+      // A named node's step calls its upstream gradient by the node's name (`a = W @ x` reads
+      // `dW = da @ x.T`), even where the gradient came unchanged from an unnamed `a + b`.
+      var stepNotation = notation
+      if step.node.label != nil { stepNotation.names[ObjectIdentifier(step.upstream)] = walk.gradientName(of: nodeName) }
       let lines = step.contributions.map { contribution in
         let name = walk.gradientName(of: walk.name(of: contribution.input))
         let formula = contribution.gradient === step.upstream
           ? walk.gradientName(of: nodeName)
-          : notation.expression(of: contribution.gradient).sourceText
+          : stepNotation.expression(of: contribution.gradient).sourceText
         return Line(
           name: name, formula: formula, shape: contribution.gradient.shape, value: contribution.gradient.value,
           remarks: Self.remarks(
             rule: rule, node: step.node, input: contribution.input, walk: walk,
-            upstreamName: notation.operand(step.upstream).sourceText))
+            upstreamName: stepNotation.operand(step.upstream).sourceText))
       }
       steps.append(Step(
         number: index + 1, equation: equation, rule: rule,

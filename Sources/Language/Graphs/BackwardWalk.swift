@@ -87,9 +87,10 @@ public struct BackwardWalk {
   /// Notation that writes forward nodes by their names and gradients by theirs (`dz`).
   public var notation: GraphNotation {
     var all = names
-    for node in order {
-      // One gradient can be two nodes' (a sum passes dy on unchanged): a named node's name wins.
-      if let total = totals[ObjectIdentifier(node)], all[ObjectIdentifier(total)] == nil || names[ObjectIdentifier(node)] != nil {
+    // One gradient can be several nodes' (`z = W @ x + b` passes dz on to W @ x unchanged, `x % y`
+    // passes its own to x): it is named after the node nearest L, which computed it.
+    for node in order.reversed() {
+      if let total = totals[ObjectIdentifier(node)], all[ObjectIdentifier(total)] == nil {
         all[ObjectIdentifier(total)] = gradientName(of: name(of: node))
       }
     }

@@ -22,10 +22,16 @@ public struct Derivation {
   /// Derives dL/d(target) from a walk that started at L. `nil` when L does not depend on the target.
   public init?(_ walk: BackwardWalk, wrt target: Variable) {
     guard let total = walk.totals[ObjectIdentifier(target)] else { return nil }
-    // Gradients of named values get names; everything else is written out where it is used.
+    // Gradients of the named values on the way from L to the target get names; everything else
+    // is written out where it is used. A value off that way is not named even when it shares the
+    // gradient (`x % y` passes its gradient to x unchanged: dL/dy must not read as if it used dx).
     var names: [ObjectIdentifier: String] = [ObjectIdentifier(walk.seed): walk.seed.label ?? "dL"]
     var named: [ObjectIdentifier: Variable] = [ObjectIdentifier(walk.seed): walk.seed]
-    for node in walk.order {
+    var onTheWay: Set<ObjectIdentifier> = []
+    for node in walk.order where node === target || node.inputs.contains(where: { onTheWay.contains(ObjectIdentifier($0)) }) {
+      onTheWay.insert(ObjectIdentifier(node))
+    }
+    for node in walk.order where onTheWay.contains(ObjectIdentifier(node)) {
       guard let label = node.label ?? (node === walk.output ? walk.name(of: node) : nil),
         let gradient = walk.totals[ObjectIdentifier(node)], gradient !== walk.seed
       else { continue }
