@@ -6,6 +6,16 @@ import Foundation
 // `pixel_scatter` read and add at the integer corners below given coordinates:
 // the pieces grid_sample's backward is written with.
 
+/// What grid_sample reads for a point outside the image (PyTorch's padding_mode).
+public enum GridPadding: String, CaseIterable, Sendable {
+  /// Zeros.
+  case zeros
+  /// The nearest edge pixel.
+  case border
+  /// The image mirrored across its edges.
+  case reflection
+}
+
 /// Maps between normalized coordinates in [-1, 1] and pixel coordinates, as PyTorch does.
 public enum SamplingCoordinates {
   /// The pixel coordinate of normalized `x` along an axis of `size` pixels.
@@ -35,6 +45,35 @@ public enum SamplingCoordinates {
   @inline(__always)
   public static func clamped(_ pixel: Double, size: Int) -> Double {
     pixel < 0 ? 0 : (pixel > Double(size - 1) ? Double(size - 1) : pixel)
+  }
+
+  /// The mirrors of padding_mode="reflection": a point outside is reflected back into the image
+  /// across its edges (the centers of the edge pixels with aligned corners, their outer edges
+  /// without), as often as needed. The interval `[low, low + span]` it folds into.
+  public static func mirrors(size: Int, alignCorners: Bool) -> (low: Double, span: Double) {
+    alignCorners ? (0, Double(size - 1)) : (-0.5, Double(size))
+  }
+
+  /// A pixel coordinate reflected into the image, then clamped to `[0, size - 1]` (PyTorch's
+  /// reflect_coordinates and clip_coordinates). NaN stays NaN.
+  public static func reflected(_ pixel: Double, size: Int, alignCorners: Bool) -> Double {
+    let (low, span) = mirrors(size: size, alignCorners: alignCorners)
+    guard span > 0 else { return 0 }
+    let distance = Swift.abs(pixel - low)
+    let extra = distance.truncatingRemainder(dividingBy: span)
+    let flips = (distance / span).rounded(.down)
+    let folded = flips.truncatingRemainder(dividingBy: 2) == 0 ? low + extra : low + span - extra
+    return clamped(folded, size: size)
+  }
+
+  /// The coordinate a padding mode reads at: as is for zeros, clamped for border, reflected for reflection.
+  @inline(__always)
+  public static func padded(_ pixel: Double, size: Int, alignCorners: Bool, padding: GridPadding) -> Double {
+    switch padding {
+    case .zeros: pixel
+    case .border: clamped(pixel, size: size)
+    case .reflection: reflected(pixel, size: size, alignCorners: alignCorners)
+    }
   }
 
   /// The integer below a coordinate, or `nil` when it is not finite or far outside any tensor.
@@ -114,11 +153,12 @@ extension Tensor {
   }
 
   /// Bilinear sampling: output (n, c, i, j) interpolates the four pixels around the point
-  /// `grid[n,i,j]` of `input[n, c]`, reading zeros outside the image, or with `border` the
-  /// nearest edge pixel (the point is clamped into the image first). With `nearest` it reads
-  /// the one pixel nearest the point instead (halves to even, as PyTorch's nearbyint).
+  /// `grid[n,i,j]` of `input[n, c]`, reading zeros outside the image, or with `.border` the
+  /// nearest edge pixel (the point is clamped into the image first), or with `.reflection` the
+  /// image mirrored (the point is reflected in first). With `nearest` it reads the one pixel
+  /// nearest the point instead (halves to even, as PyTorch's nearbyint).
   public static func gridSample(
-    _ input: Tensor, _ grid: Tensor, alignCorners: Bool, border: Bool = false, nearest: Bool = false
+    _ input: Tensor, _ grid: Tensor, alignCorners: Bool, padding: GridPadding = .zeros, nearest: Bool = false
   ) throws(TensorError) -> Tensor {
     let shape = try OperandError.checking { () throws(OperandError) in try gridSampleShape(input: input.shape, grid: grid.shape) }
     let (channels, height, width) = (input.shape[1], input.shape[2], input.shape[3])
@@ -129,12 +169,12 @@ extension Tensor {
         result.withUnsafeMutableBufferPointer { out in
           for n in 0..<shape[0] {
             for point in 0..<points {
-              var ix = SamplingCoordinates.pixel(g[(n * points + point) * 2], size: width, alignCorners: alignCorners)
-              var iy = SamplingCoordinates.pixel(g[(n * points + point) * 2 + 1], size: height, alignCorners: alignCorners)
-              if border {
-                ix = SamplingCoordinates.clamped(ix, size: width)
-                iy = SamplingCoordinates.clamped(iy, size: height)
-              }
+              let ix = SamplingCoordinates.padded(
+                SamplingCoordinates.pixel(g[(n * points + point) * 2], size: width, alignCorners: alignCorners),
+                size: width, alignCorners: alignCorners, padding: padding)
+              let iy = SamplingCoordinates.padded(
+                SamplingCoordinates.pixel(g[(n * points + point) * 2 + 1], size: height, alignCorners: alignCorners),
+                size: height, alignCorners: alignCorners, padding: padding)
               if nearest {
                 guard let col = SamplingCoordinates.corner(ix.rounded(.toNearestOrEven)),
                   let row = SamplingCoordinates.corner(iy.rounded(.toNearestOrEven)),

@@ -19,6 +19,13 @@ import Tensors
 //                   if 0 <= yy < H and 0 <= xx < W: out[n, :, i, j] += wy * wx * inp[n, :, yy, xx]
 //       return out
 //   # padding_mode="border": the same after x = min(max(x, 0), W - 1); y = min(max(y, 0), H - 1)
+//   # padding_mode="reflection": x = reflect(x, 0, 2 * (W - 1)) if align else reflect(x, -1, 2 * W - 1),
+//   # y likewise, then clamped as for border, with PyTorch's reflect_coordinates:
+//   def reflect(x, twice_low, twice_high):
+//       if twice_low == twice_high: return 0.0
+//       low, span = twice_low / 2, (twice_high - twice_low) / 2
+//       x = abs(x - low); extra = math.fmod(x, span); flips = math.floor(x / span)
+//       return extra + low if flips % 2 == 0 else span - extra + low
 //   def affine_grid(theta, size, align=False):
 //       N, C, H, W = size
 //       base = lambda s: np.zeros(1) if s <= 1 else (np.linspace(-1, 1, s) * (1 if align else (s - 1) / s))
@@ -60,17 +67,34 @@ struct WarpTests {
   @Test func borderPaddingReadsTheNearestEdgePixel() throws {
     // Points outside read the clamped edge: (1, 1) is pixel 11 itself, (1.2, 0.1) the right edge of row 1.3.
     expectClose(
-      try Tensor.gridSample(Self.image(), Self.points(), alignCorners: false, border: true), [5.5, 0, 2.1, 11, 7.6, 7.6],
+      try Tensor.gridSample(Self.image(), Self.points(), alignCorners: false, padding: .border), [5.5, 0, 2.1, 11, 7.6, 7.6],
       tolerance: 1e-12)
     expectClose(
-      try Tensor.gridSample(Self.image(), Self.points(), alignCorners: true, border: true), [5.5, 0, 2.75, 11, 6.55, 7.4],
+      try Tensor.gridSample(Self.image(), Self.points(), alignCorners: true, padding: .border), [5.5, 0, 2.75, 11, 6.55, 7.4],
       tolerance: 1e-12)
     // A clamped coordinate passes the grid no gradient; the one inside does.
     let image = Variable(try Self.image()), grid = Variable(try Tensor(shape: [1, 1, 1, 2], scalars: [1.5, 0.2]))
-    let loss = try Variable.gridSample(image, grid, border: true).reduced(.sum)
+    let loss = try Variable.gridSample(image, grid, padding: .border).reduced(.sum)
     let dgrid = try gradients(of: loss, wrt: [grid])[0].value
     #expect(dgrid.scalars[0] == 0)
     #expect(abs(dgrid.scalars[1] - 4 * 1.5) < 1e-12)  // down a row adds 4, and dy/dgrid_y = H/2
+  }
+
+  @Test func reflectionPaddingReadsTheImageMirroredAcrossItsEdges() throws {
+    expectClose(
+      try Tensor.gridSample(Self.image(), Self.points(), alignCorners: false, padding: .reflection), [5.5, 0, 2.1, 11, 7.6, 7.6])
+    expectClose(
+      try Tensor.gridSample(Self.image(), Self.points(), alignCorners: true, padding: .reflection), [5.5, 0, 2.75, 11, 6.55, 7.1])
+    // Points more than an image away are reflected back and forth: (2.7, -3.1) and (-1.6, 1.9).
+    let far = try Tensor(shape: [1, 1, 2, 2], scalars: [2.7, -3.1, -1.6, 1.9])
+    expectClose(try Tensor.gridSample(Self.image(), far, alignCorners: false, padding: .reflection), [8.1, 5.3])
+    expectClose(try Tensor.gridSample(Self.image(), far, alignCorners: true, padding: .reflection), [8.05, 5.3])
+    // Past the left edge the mirror turns the gradient around: moving the point right moves the
+    // pixel read left. Column 0 → 1 adds 1, and dx/dgrid_x = W/2 = 2, so d/dgrid_x = -2.
+    let image = Variable(try Self.image()), grid = Variable(try Tensor(shape: [1, 1, 1, 2], scalars: [-1.3, -0.3]))
+    let loss = try Variable.gridSample(image, grid, padding: .reflection).reduced(.sum)
+    let dgrid = try gradients(of: loss, wrt: [grid])[0].value
+    #expect(abs(dgrid.scalars[0] - -2) < 1e-12)
   }
 
   @Test func nearestModeReadsTheNearestPixelAndPassesTheGridNoGradient() throws {
@@ -80,7 +104,7 @@ struct WarpTests {
       (true, false, [6, 0, 2, 11, 8, 7]), (true, true, [6, 0, 2, 11, 8, 7]),
     ]
     for (align, border, values) in expected {
-      expectClose(try Tensor.gridSample(Self.image(), Self.points(), alignCorners: align, border: border, nearest: true), values)
+      expectClose(try Tensor.gridSample(Self.image(), Self.points(), alignCorners: align, padding: border ? .border : .zeros, nearest: true), values)
     }
     let image = Variable(try Self.image()), grid = Variable(try Tensor(shape: [1, 1, 2, 2], scalars: [0.1, 0.2, 0.12, 0.22]))
     let loss = try Variable.gridSample(image, grid, nearest: true).reduced(.sum)

@@ -76,7 +76,8 @@ extension Rule {
       return [try Variable.affineGrid(c.upstream, size: [dgrid[0], 1, dgrid[1], dgrid[2]], alignCorners: c.attributes.bool("align_corners"))]
     })
 
-  /// `grid_sample(input, grid, align_corners=false, padding_mode="zeros")`: bilinear, zeros (or the border) outside;
+  /// `grid_sample(input, grid, align_corners=false, padding_mode="zeros")`: bilinear, zeros (or the border, or a
+  /// reflection) outside;
   /// (N, C, H, W), (N, Ho, Wo, 2) → (N, C, Ho, Wo).
   public static let gridSample = Rule(
     name: "grid_sample",
@@ -105,7 +106,9 @@ extension Rule {
         The gradient to the grid has kinks where a point crosses a pixel (integer coordinates), and is zero \
         for points whose four neighbours are all outside the image. With padding_mode="border" a point outside \
         reads the nearest edge pixel instead of zeros: the output no longer fades to 0 at the edge, but the \
-        point is clamped there, so it gets no gradient outside the image either. mode="nearest" reads the one \
+        point is clamped there, so it gets no gradient outside the image either. With padding_mode="reflection" \
+        the image is mirrored across its edges: a point outside reads its mirror image, and its gradient to the \
+        grid is turned around (moving the point outwards moves the pixel it reads inwards). mode="nearest" reads the one \
         pixel nearest each point: that is the rounded indexing above, and the grid gets zero gradient.
         """),
     cost: .custom { inputs, output, _ in
@@ -116,33 +119,61 @@ extension Rule {
       Sample(shapes: [[1, 2, 3, 3], [1, 2, 2, 2]]),
       Sample(shapes: [[2, 1, 3, 4], [2, 2, 1, 2]], Attributes([("align_corners", .bool(true))])),
       Sample(shapes: [[1, 2, 3, 3], [1, 3, 2, 2]], Attributes([("padding_mode", .string("border"))])),
+      Sample(shapes: [[1, 2, 3, 4], [1, 3, 2, 2]], Attributes([("padding_mode", .string("reflection"))])),
+      Sample(
+        shapes: [[2, 1, 4, 3], [2, 2, 3, 2]], Attributes([("padding_mode", .string("reflection")), ("align_corners", .bool(true))])),
       Sample(shapes: [[1, 2, 3, 4], [1, 2, 3, 2]], Attributes([("mode", .string("nearest"))])),
     ],
     notation: .call("grid_sample"),
     forward: { x, attributes throws(TensorError) in
       try Tensor.gridSample(
-        x[0], x[1], alignCorners: attributes.bool("align_corners"), border: attributes.string("padding_mode") == "border",
+        x[0], x[1], alignCorners: attributes.bool("align_corners"), padding: gridPadding(attributes),
         nearest: attributes.string("mode") == "nearest")
     },
     backward: { c throws(TensorError) in try gridSampleBackward(c) })
+
+  /// The padding_mode attribute: zeros when absent.
+  private static func gridPadding(_ attributes: Attributes) -> GridPadding {
+    attributes.string("padding_mode").flatMap(GridPadding.init(rawValue:)) ?? .zeros
+  }
 
   /// The four corners' weights and pixels, written with differentiable ops.
   private static func gridSampleBackward(_ c: BackwardContext) throws(TensorError) -> [Variable?] {
     let (input, grid, dy) = (c.inputs[0], c.inputs[1], c.upstream)
     let (height, width) = (input.shape[2], input.shape[3])
-    let align = c.attributes.bool("align_corners"), border = c.attributes.string("padding_mode") == "border"
-    // Pixel coordinates (N, Ho, Wo), differentiable in the grid.
-    // With padding_mode="border" the point is held at the edge: `inside` is 1 where it was not, and
-    // 0 where it was clamped, which passes the grid no gradient.
-    func pixel(_ axis: Int, size: Int) throws(TensorError) -> (coordinate: Variable, inside: Variable?) {
+    let align = c.attributes.bool("align_corners"), padding = Self.gridPadding(c.attributes)
+    // Pixel coordinates (N, Ho, Wo), differentiable in the grid, and where a padding mode moved
+    // the point, d(coordinate)/d(point's coordinate): piecewise constant, it multiplies the grid's
+    // gradient. With padding_mode="border" the point is held at the edge: 1 where it was not, 0
+    // where it was clamped (no gradient). With "reflection" it is first reflected in, which turns
+    // it around at each mirror: ±1, or 0 where it was still clamped.
+    func pixel(_ axis: Int, size: Int) throws(TensorError) -> (coordinate: Variable, slope: Variable?) {
       let scaled = try (1 + grid.indexed([.ellipsis, .index(axis)])) * SamplingCoordinates.scale(size: size, alignCorners: align)
-      let unclamped = align ? scaled : try scaled - .constant(0.5)
-      guard border else { return (unclamped, nil) }
-      let low = try unclamped < .constant(0), high = try unclamped > .constant(Double(size - 1))
-      let clamped = try Variable.select(low, .constant(0), Variable.select(high, .constant(Double(size - 1)), unclamped))
-      return (clamped, try (1 - low) * (1 - high))
+      let unpadded = align ? scaled : try scaled - .constant(0.5)
+      let folded: (coordinate: Variable, slope: Variable?)
+      switch padding {
+      case .zeros: return (unpadded, nil)
+      case .border: folded = (unpadded, nil)
+      case .reflection: folded = try reflected(unpadded, size: size)
+      }
+      let low = try folded.coordinate < .constant(0), high = try folded.coordinate > .constant(Double(size - 1))
+      let clamped = try Variable.select(low, .constant(0), Variable.select(high, .constant(Double(size - 1)), folded.coordinate))
+      let inside = try (1 - low) * (1 - high)
+      return (clamped, try folded.slope.map { (slope: Variable) throws(TensorError) in try slope * inside } ?? inside)
     }
-    let (px, insideX) = try pixel(0, size: width), (py, insideY) = try pixel(1, size: height)
+    /// SamplingCoordinates.reflected before its clamp, in differentiable ops, and its slope ±1.
+    func reflected(_ coordinate: Variable, size: Int) throws(TensorError) -> (coordinate: Variable, slope: Variable) {
+      let (low, span) = SamplingCoordinates.mirrors(size: size, alignCorners: align)
+      // One pixel, its center the only point: every point reads it, and passes no gradient.
+      guard span > 0 else { return (try coordinate * 0, try coordinate * 0) }
+      let offset = try coordinate - .constant(low)
+      let distance = try offset.abs()
+      let flips = try (distance / span).floored()
+      let extra = try distance - flips * span
+      let odd = try flips % .constant(2)
+      return (try low + extra + odd * (span - 2 * extra), try offset.sign() * (1 - 2 * odd))
+    }
+    let (px, slopeOfX) = try pixel(0, size: width), (py, slopeOfY) = try pixel(1, size: height)
     if c.attributes.string("mode") == "nearest" {
       // One pixel per point, at rounded coordinates: a step function of the point, so the grid gets
       // zeros; the input's gradient goes back to the pixel each point read.
@@ -176,9 +207,9 @@ extension Rule {
       let slopeY = try (v[1][0] - v[0][0]) * perChannel(wx[0]) + (v[1][1] - v[0][1]) * perChannel(wx[1])
       var dx = try (dy * slopeX).reduced(.sum, axes: [1]) * SamplingCoordinates.scale(size: width, alignCorners: align)
       var dyCoordinate = try (dy * slopeY).reduced(.sum, axes: [1]) * SamplingCoordinates.scale(size: height, alignCorners: align)
-      if let insideX, let insideY {
-        dx = try dx * insideX
-        dyCoordinate = try dyCoordinate * insideY
+      if let slopeOfX, let slopeOfY {
+        dx = try dx * slopeOfX
+        dyCoordinate = try dyCoordinate * slopeOfY
       }
       dgrid = try Variable.stack([dx, dyCoordinate], axis: -1)
     }
@@ -201,11 +232,11 @@ extension Variable {
 
   /// PyTorch's `grid_sample` (bilinear, or `nearest`; zeros outside, or the nearest edge pixel with `border`).
   public static func gridSample(
-    _ input: Variable, _ grid: Variable, alignCorners: Bool = false, border: Bool = false, nearest: Bool = false
+    _ input: Variable, _ grid: Variable, alignCorners: Bool = false, padding: GridPadding = .zeros, nearest: Bool = false
   ) throws(TensorError) -> Variable {
     var entries: [(name: String, value: Attribute)] = []
     if alignCorners { entries.append(("align_corners", .bool(true))) }
-    if border { entries.append(("padding_mode", .string("border"))) }
+    if padding != .zeros { entries.append(("padding_mode", .string(padding.rawValue))) }
     if nearest { entries.append(("mode", .string("nearest"))) }
     return try Rule.gridSample.apply([input, grid], Attributes(entries))
   }

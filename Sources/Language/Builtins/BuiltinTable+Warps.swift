@@ -30,15 +30,15 @@ extension BuiltinTable {
              P("padding_mode", .string, default: "\"zeros\""), P("mode", .string, default: "\"bilinear\"")], .layers,
             rules: ["grid_sample"],
             summary: "Reads input (N, C, H, W) at the points grid (N, Ho, Wo, 2), (x, y) in [-1, 1], by bilinear interpolation; "
-              + "outside the image it reads zeros, or with padding_mode=\"border\" the nearest edge pixel. Gradients reach both; "
+              + "outside the image it reads zeros, or with padding_mode=\"border\" the nearest edge pixel, or with \"reflection\" "
+              + "the image mirrored across its edges. Gradients reach both; "
               + "mode=\"nearest\" reads the nearest pixel, and passes the grid no gradient.",
             example: "grid_sample(reshape(arange(4), (1, 1, 2, 2)), [[[[0, 0], [0.5, -0.5]]]])") { a throws(EvaluationError) in
       let input = try a.tensor("input"), grid = try a.tensor("grid"), align = try a.bool("align_corners")
       let mode = a.has("padding_mode") ? try a.string("padding_mode") : "zeros"
-      guard mode == "zeros" || mode == "border" else {
+      guard let padding = GridPadding(rawValue: mode) else {
         throw EvaluationError(
-          "padding_mode is \"zeros\" or \"border\", not \"\(mode)\"", at: a.range(of: "padding_mode"),
-          hint: mode == "reflection" ? "reflection is not available; \"border\" repeats the edge pixel" : nil)
+          "padding_mode is \"zeros\", \"border\" or \"reflection\", not \"\(mode)\"", at: a.range(of: "padding_mode"))
       }
       let sampling = a.has("mode") ? try a.string("mode") : "bilinear"
       guard sampling == "bilinear" || sampling == "nearest" else {
@@ -46,7 +46,7 @@ extension BuiltinTable {
       }
       _ = try a.checkOperands { () throws(OperandError) in try Tensor.gridSampleShape(input: input.shape, grid: grid.shape) }
       return .tensor(try a.check { () throws(TensorError) in
-        try Variable.gridSample(input, grid, alignCorners: align, border: mode == "border", nearest: sampling == "nearest")
+        try Variable.gridSample(input, grid, alignCorners: align, padding: padding, nearest: sampling == "nearest")
       })
     },
     Builtin("pixel_gather", [P("input", .tensor), P("rows", .tensor), P("cols", .tensor)], .selection, rules: ["pixel_gather"],
