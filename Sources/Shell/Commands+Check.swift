@@ -24,9 +24,20 @@ extension Commands {
     // A central difference (L(x+h) - L(x-h)) / 2h carries the rounding of L itself, about
     // ε·|L|/h: a sum over a large tensor makes that visible, and it is no disagreement.
     let lossMagnitude = Swift.abs(output.value.scalars.first ?? 0)
-    var roundingExplained = false
+    var roundingExplained = false, someTakeNoGradient = false
     for (leaf, gradient) in zip(leaves, autodiff) {
       let name = walk.name(of: leaf)
+      guard gradient.isReached else {
+        // L reaches it only as labels, indices, lengths or a mask's sizes, which take no gradient
+        // (and which a small step would turn into non-integers): nothing to compare.
+        rows.append([name, Shape.text(leaf.shape), "none", "—", "—", "— takes no gradient (labels, indices)"])
+        records.append(.object([
+          ("leaf", .string(name)), ("shape", .array(leaf.shape.map { .number(Double($0)) })),
+          ("checked", .number(0)), ("verdict", .string("no gradient")),
+        ]))
+        someTakeNoGradient = true
+        continue
+      }
       let positions = leaf.value.count <= checkedElementsPerLeaf
         ? Array(0..<leaf.value.count)
         : Array((0..<leaf.value.count).shuffled(using: &generator).prefix(checkedElementsPerLeaf)).sorted()
@@ -62,6 +73,7 @@ extension Commands {
     let kinked = Set(walk.order.compactMap { $0.rule?.name }).intersection(kinkedOps).sorted()
     let summary = allGood
       ? "autodiff agrees with central differences for every leaf of \(walk.name(of: output))"
+        + (someTakeNoGradient ? " that takes a gradient" : "")
         + (roundingExplained
           ? " (the larger errors are the differences' own rounding: \(walk.name(of: output)) is \(format(lossMagnitude)), "
             + "and a difference divides its rounding by the small step; a smaller loss, a mean instead of a sum, shows it)"

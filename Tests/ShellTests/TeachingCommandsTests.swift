@@ -50,6 +50,18 @@ struct TeachingCommandsTests {
 
   /// At the identity warp every sample falls on a whole pixel, where bilinear sampling has a kink:
   /// :check says which op makes the disagreement expected.
+  /// Labels and indices held in variables are leaves too, but take no gradient: a small step
+  /// would make them non-integers. They are listed, not checked, and do not fail the check.
+  @Test func checkListsLabelsAndIndicesWithoutCheckingThem() {
+    let t = Transcript()
+    t.type("z = [[1, 2, 0.5], [0, -1, 2]]; y = [2, 0]; L = cross_entropy(z, y)")
+    let output = t.type(":check L")
+    #expect(output.contains("y     (2,)    none     —            —            — takes no gradient (labels, indices)"))
+    #expect(output.hasSuffix("autodiff agrees with central differences for every leaf of L that takes a gradient\n"))
+    t.type("V = [[1, 2], [3, 4], [5, 6]]; ix = [2, 0, 2]; M = sum(gather(V, ix) ** 2)")
+    #expect(t.type(":check M").contains("autodiff agrees"))
+  }
+
   @Test func checkNamesTheOpsWithKinks() {
     let t = Transcript()
     t.type("img = reshape(arange(16.0), (1, 1, 4, 4)); theta = [[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]]")
