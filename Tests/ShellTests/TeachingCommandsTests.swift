@@ -104,6 +104,25 @@ struct TeachingCommandsTests {
     }
   }
 
+  /// The batch remark follows the layout: with examples as rows (`x @ W + c`, c shared by the
+  /// rows), dW sums over the rows and dx keeps them; with no bias to tell, both readings are given.
+  @Test func theBatchRemarkFollowsTheLayout() {
+    let t = Transcript()
+    t.type("x = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [0, 1, 0]]; W = [[1, 0], [0, 1], [1, 1]]; c = [0.5, -0.5]")
+    t.type("L = sum(sigmoid(x @ W + c))")
+    let rowMajor = t.type(":backward L")
+    #expect(rowMajor.contains(
+      "each entry sums over the 4 rows of d(x @ W + c) and keeps its 2 columns: rows are examples here (c (2,) is added to each of them), so this sums over the batch."))
+    #expect(rowMajor.contains(
+      "each entry sums over the 2 columns of d(x @ W + c) and keeps its 4 rows: rows are examples here (c (2,) is added to each of them), so each example of x keeps its own gradient: the batch axis is kept."))
+    t.type("p = [[1, 2], [3, 4]]; q = [[0, 1], [1, 0]]; P = sum(diag_part(p @ q.T))")
+    let noBias = t.type(":backward P")
+    #expect(noBias.contains("shapes: d(p @ q.T) (2, 2) @ q (2, 2) -> (2, 2), the shape of p."))
+    #expect(noBias.contains("when columns are examples this sums over the batch; when rows are, each example keeps its own gradient."))
+    t.type("V = [[1, 2], [3, 4]]; mask = [[1, 0], [1, 1]]; Q = sum(tanh(p @ (V * mask)))")
+    #expect(t.type(":backward Q").contains("@ (V * mask).T (2, 2)"))
+  }
+
   @Test func fanOutIsCalledOut() {
     let t = Transcript()
     t.type("u = [1, 2]; M = sum(u * u + u)")

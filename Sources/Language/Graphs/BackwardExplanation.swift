@@ -124,22 +124,57 @@ public struct BackwardExplanation {
     return remarks
   }
 
-  /// The shape check of a matrix product's gradient, and which axis it sums over.
+  /// The shape check of a matrix product's gradient, which axis of dy it sums over and which it
+  /// keeps, and what that means for a batch: which axis holds the examples is read from a bias
+  /// added to the product (shared by the examples), or both readings are given.
   static func matmulRemarks(node: Variable, input: Variable, walk: BackwardWalk, dy: String) -> [String] {
     let a = node.inputs[0], b = node.inputs[1]
     guard a.shape.count == 2, b.shape.count == 2, !node.attributes.bool("transposeLHS"), !node.attributes.bool("transposeRHS") else {
       return []
     }
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
-    if input === a {
+    let examples = exampleAxis(of: node, walk: walk)
+    // dA = dy @ B.T sums over dy's columns and keeps its rows; dB = A.T @ dy the other way round.
+    let (summed, kept) = input === a ? (1, 0) : (0, 1)
+    let axisName = ["rows", "columns"], count = [m, n]
+    let shapes = input === a
+      ? "shapes: \(dy) \(Shape.text([m, n])) @ \(transposed(b, walk)) \(Shape.text([n, k])) -> \(Shape.text([m, k])), the shape of \(walk.name(of: a))."
+      : "shapes: \(transposed(a, walk)) \(Shape.text([k, m])) @ \(dy) \(Shape.text([m, n])) -> \(Shape.text([k, n])), the shape of \(walk.name(of: b))."
+    let sums = "each entry sums over the \(count[summed]) \(axisName[summed]) of \(dy) and keeps its \(count[kept]) \(axisName[kept])"
+    guard let examples else {
       return [
-        "shapes: \(dy) \(Shape.text([m, n])) @ \(walk.name(of: b)).T \(Shape.text([n, k])) -> \(Shape.text([m, k])), the shape of \(walk.name(of: a)).",
-        "each entry sums over the \(n) columns of \(dy), one term per column: when columns are examples, this sums over the batch.",
+        shapes,
+        sums + ": when \(axisName[summed]) are examples this sums over the batch; when \(axisName[kept]) are, "
+          + "each example keeps its own gradient.",
       ]
     }
+    let evidence = "(\(examples.bias) is added to each of them)"
     return [
-      "shapes: \(walk.name(of: a)).T \(Shape.text([k, m])) @ \(dy) \(Shape.text([m, n])) -> \(Shape.text([k, n])), the shape of \(walk.name(of: b)).",
-      "it keeps the \(n) columns of \(dy): each column of \(walk.name(of: b)) gets its own gradient, so when columns are examples the batch axis is kept.",
+      shapes,
+      examples.axis == summed
+        ? sums + ": \(axisName[summed]) are examples here \(evidence), so this sums over the batch."
+        : sums + ": \(axisName[kept]) are examples here \(evidence), so each example of \(walk.name(of: input)) "
+          + "keeps its own gradient: the batch axis is kept.",
     ]
+  }
+
+  /// A matrix operand transposed, as the learner would write it: `(V * mask).T`, and `q` for an unnamed `q.T`.
+  static func transposed(_ node: Variable, _ walk: BackwardWalk) -> String {
+    if walk.names[ObjectIdentifier(node)] == nil, node.rule === Rule.transpose, let inner = node.inputs.first, inner.shape.count == 2 {
+      return walk.name(of: inner)
+    }
+    let operand = walk.names[ObjectIdentifier(node)].map { Expr.name($0) } ?? GraphNotation(names: walk.names).operand(node)
+    return Expr(.attribute(operand, name: "T", nameRange: .empty)).sourceText
+  }
+
+  /// The axis of a matrix product (0: rows, 1: columns) that holds the examples, when a bias
+  /// added to the product is broadcast along exactly that axis, and the bias's name and shape.
+  static func exampleAxis(of node: Variable, walk: BackwardWalk) -> (axis: Int, bias: String)? {
+    for (consumer, _) in walk.received[ObjectIdentifier(node)] ?? [] where consumer.rule === Rule.add && consumer.shape == node.shape {
+      guard let bias = consumer.inputs.first(where: { $0 !== node }) else { continue }
+      let stretched = Shape.stretchedAxes(from: bias.shape, to: node.shape)
+      if stretched.count == 1 { return (stretched[0], "\(walk.name(of: bias)) \(Shape.text(bias.shape))") }
+    }
+    return nil
   }
 }
