@@ -20,15 +20,18 @@ extension Commands {
     return (variable, arguments.text)
   }
 
-  /// A scalar with a graph behind it, for `:backward`, `:derive`, `:check` and `:graph`.
-  static func walk(_ session: Session, _ arguments: CommandArguments, usage: String) throws(EvaluationError) -> BackwardWalk {
+  /// A scalar with a graph behind it, for `:backward`, `:derive` and `:check`; `rest` is what
+  /// follows it in the command (` wrt W`), to write the hint for a tensor that is not a scalar.
+  static func walk(_ session: Session, _ arguments: CommandArguments, usage: String, rest: String = "") throws(EvaluationError) -> BackwardWalk {
     let (output, text) = try tensorArgument(session, arguments, usage: usage)
-    // An expression typed in place of a name is called L, so that its gradient is dL.
-    let name = text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? text : "L"
+    // An expression typed in place of a name is called L, so that its gradient is dL (or by
+    // another letter when the session has an L of its own).
+    let isName = text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    let name = isName ? text : ["L", "J", "loss", "objective"].first { session.interpreter.lookup($0) == nil } ?? "L"
     guard output.value.count == 1 else {
       throw EvaluationError(
-        "`\(name)` has shape \(Shape.text(output.shape)); the backward pass starts from a single number", at: arguments.range,
-        hint: "reduce it first: \(usage.split(separator: " ").first ?? ":backward") sum(\(name))")
+        "`\(text)` has shape \(Shape.text(output.shape)); the backward pass starts from a single number", at: arguments.range,
+        hint: "reduce it first: \(usage.split(separator: " ").first ?? ":backward") sum(\(text))\(rest)")
     }
     guard !output.isLeaf else {
       throw EvaluationError(
@@ -49,6 +52,24 @@ extension Commands {
     } catch {
       throw EvaluationError(error.description, at: arguments.range)
     }
+  }
+
+  /// A note naming the leaves of the walk whose names now hold other values (`w -= lr * dw` after L
+  /// was computed): the commands show the values L was computed from, which grad(L, w) no longer uses.
+  static func reassignedLeavesNote(_ walk: BackwardWalk, _ session: Session) -> String? {
+    let nodes = Set(walk.order.map(ObjectIdentifier.init))
+    let reassigned = walk.order.compactMap { (leaf: Variable) -> String? in
+      guard leaf.isLeaf, let label = leaf.label, case .tensor(let current) = session.interpreter.lookup(label),
+        !nodes.contains(ObjectIdentifier(current))
+      else { return nil }
+      return label
+    }
+    guard let first = reassigned.first else { return nil }
+    let names = reassigned.map { "`\($0)`" }.joined(separator: ", ")
+    let outputName = walk.name(of: walk.output)
+    return "note: \(names) \(reassigned.count == 1 ? "was" : "were") assigned again after \(outputName) was computed: "
+      + "this is \(outputName)'s graph, with the old value\(reassigned.count == 1 ? "" : "s"); grad(\(outputName), \(first)) "
+      + "takes the new \(first), which \(outputName) does not depend on (compute \(outputName) again to use it)"
   }
 
   static func backward(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
@@ -90,6 +111,7 @@ extension Commands {
       lines.append("  \(style.name(leaf.name)) " + style.shape(Shape.text(leaf.shape)))
       if verbose { lines += indented(leaf.value.formatted(), by: 4) }
     }
+    if let note = reassignedLeavesNote(walk, session) { lines.append(style.note(note)) }
     return CommandOutput(
       text: lines.joined(separator: "\n"),
       data: .object([("output", .string(explanation.outputName)), ("steps", .array(steps)), ("leaves", .array(explanation.leafGradients.map(lineJSON)))]))

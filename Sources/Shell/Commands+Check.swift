@@ -83,9 +83,10 @@ extension Commands {
         : "some gradients disagree with central differences; this graph has ops with kinks or steps (\(kinked.joined(separator: ", "))): "
           + "exactly at one the two one-sided slopes differ and a central difference averages them, so there it is expected"
 
+    let reassigned = reassignedLeavesNote(walk, session).map { "\n" + session.options.style.note($0) } ?? ""
     return CommandOutput(
       text: table(["leaf", "shape", "checked", "max abs err", "max rel err", "verdict"], rows, style: session.options.style)
-        + "\n" + summary,
+        + "\n" + summary + reassigned,
       data: .object([("leaves", .array(records)), ("agrees", .bool(allGood))]))
   }
 

@@ -8,19 +8,22 @@ extension Commands {
     guard let (outputPart, targetPart) = raw.split(at: "wrt") else {
       throw EvaluationError("`:derive` needs `wrt` and the variable", at: raw.range, hint: usage)
     }
-    let walk = try Commands.walk(session, outputPart, usage: usage)
+    let walk = try Commands.walk(session, outputPart, usage: usage, rest: " wrt \(targetPart.text)")
     let (target, targetName) = try tensorArgument(session, targetPart, usage: usage)
     let outputName = walk.name(of: walk.output)
+    let style = session.options.style
+    let reassigned = reassignedLeavesNote(walk, session).map { "\n" + style.note($0) } ?? ""
     guard let derivation = Derivation(walk, wrt: target) else {
       return CommandOutput(
-        text: "\(outputName) does not depend on \(targetName): dL/d\(targetName) is zeros of shape \(Shape.text(target.shape)).",
+        text: "\(outputName) does not depend on \(targetName): d\(outputName)/d\(targetName) is zeros of shape \(Shape.text(target.shape))."
+          + reassigned,
         data: .object([("depends", .bool(false))]))
     }
     let check = verify(derivation, in: session.interpreter, against: derivation.value)
-    let style = session.options.style
     var lines = ["d\(outputName)/d\(targetName), from the backward graph:"]
     lines += derivation.lines.map { "  \(style.name($0.name)) = \($0.expression.sourceText)" }
     lines.append(style.note(check.message))
+    if !reassigned.isEmpty { lines.append(String(reassigned.dropFirst())) }
     return CommandOutput(
       text: lines.joined(separator: "\n"),
       data: .object([

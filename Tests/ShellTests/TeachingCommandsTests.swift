@@ -123,11 +123,39 @@ struct TeachingCommandsTests {
     #expect(t.type(":backward Q").contains("@ (V * mask).T (2, 2)"))
   }
 
+  /// After `w -= 0.5`, L's graph still holds the old w: the commands show it and say so, since
+  /// grad(L, w) now takes the new w.
+  @Test func aLeafAssignedAgainIsCalledOut() {
+    let t = Transcript()
+    t.type("w = 2.0; x = 3.0; L = w * w * x; w -= 0.5")
+    let note = "note: `w` was assigned again after L was computed: this is L's graph, with the old value; "
+      + "grad(L, w) takes the new w, which L does not depend on (compute L again to use it)\n"
+    #expect(t.type(":backward L").hasSuffix(note))
+    #expect(t.type(":check L").hasSuffix(note))
+    #expect(t.type(":derive L wrt w") == "L does not depend on w: dL/dw is zeros of shape ().\n" + note)
+    t.type("L = w * w * x")  // the new w is w - 0.5, computed from the old one: L depends on both
+    #expect(!t.type(":backward L").contains("note:"))
+    t.type("w = 1.0")
+    #expect(t.type(":backward L").hasSuffix(note))
+  }
+
+  /// An unnamed expression is called L, or another name when the session has an L; a tensor that
+  /// is not a scalar gets a hint that can be typed as it is.
+  @Test func unnamedOutputsAndTheirHints() {
+    let t = Transcript()
+    t.type("x = [1, 2]; z = x * x")
+    #expect(t.type(":derive sum(z) wrt x").hasPrefix("dL/dx, from the backward graph:"))
+    t.type("L = sum(z)")
+    #expect(t.type(":derive sum(z) wrt x").hasPrefix("dJ/dx, from the backward graph:"))
+    #expect(t.type(":derive z wrt x").contains("hint: reduce it first: :derive sum(z) wrt x\n"))
+  }
+
   @Test func fanOutIsCalledOut() {
     let t = Transcript()
     t.type("u = [1, 2]; M = sum(u * u + u)")
     let output = t.type(":backward M")
-    #expect(output.contains("u is used by 3 ops, so its gradients add up:"))
+    // u * u + u: two ops, three uses.
+    #expect(output.contains("u is used 3 times, so its gradients add up:"))
   }
 
   /// `x % y` passes its gradient to x unchanged, so dL/dx and dL/d(x % y) are one tensor; the

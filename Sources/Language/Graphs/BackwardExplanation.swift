@@ -72,12 +72,12 @@ public struct BackwardExplanation {
     }
   }
 
-  /// `dx = dx₁ + dx₂ (x is used by 2 ops: its gradients add up)`.
+  /// `x is used 2 times, so its gradients add up: dx = dx₁ + dx₂` (`x * x` uses x twice in one op).
   static func accumulation(of node: Variable, walk: BackwardWalk, notation: GraphNotation) -> String? {
     guard let parts = walk.received[ObjectIdentifier(node)], parts.count > 1 else { return nil }
     let name = walk.name(of: node)
     let terms = parts.map { "\(notation.expression(of: $0.gradient).sourceText)  (from \(walk.name(of: $0.from)))" }
-    return "\(name) is used by \(parts.count) ops, so its gradients add up:\n"
+    return "\(name) is used \(parts.count) times, so its gradients add up:\n"
       + "\(walk.gradientName(of: name)) = " + terms.joined(separator: "\n    + ")
   }
 
