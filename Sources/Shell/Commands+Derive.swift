@@ -44,7 +44,10 @@ extension Commands {
     else {
       return (false, "these lines do not evaluate here (a value used in L was reassigned, or a constant has no short spelling)")
     }
-    let worst = zip(result.value.scalars, expected.scalars).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0
+    // The same infinity or NaN in both places is agreement (a gradient that overflowed overflows the same way).
+    let worst = zip(result.value.scalars, expected.scalars).map { (got, wanted) in
+      got == wanted || (got.isNaN && wanted.isNaN) ? 0 : Swift.abs(got - wanted) / Swift.max(1, Swift.abs(wanted))
+    }.max() ?? 0
     return worst <= 1e-12
       ? (true, "evaluated here, these lines give exactly grad(...) \(Shape.text(expected.shape))")
       : (false, "evaluated here, these lines differ from grad(...) by \(worst)")

@@ -150,6 +150,40 @@ struct TeachingCommandsTests {
     #expect(t.type(":derive z wrt x").contains("hint: reduce it first: :derive sum(z) wrt x\n"))
   }
 
+  /// In a loop one name holds a new value each time: the earlier values are y_1, y_2, … and
+  /// :derive gives them lines of their own, so the lines paste back and give grad's value.
+  @Test func valuesOfALoopAreNamedApartAndDeriveBackExactly() {
+    let t = Transcript()
+    t.type("x = [0.5, 0.2]; y = x; for i in range(3) { y = sin(y) + y }; L = sum(y)")
+    #expect(t.type(":derive L wrt x") == """
+      dL/dx, from the backward graph:
+        y_1 = sin(x) + x
+        y_2 = sin(y_1) + y_1
+        dL = 1
+        dy = broadcast_to(dL, (2,))
+        dy_2 = dy + dy * cos(y_2)
+        dy_1 = dy_2 + dy_2 * cos(y_1)
+        dx = dy_1 + dy_1 * cos(x)
+      evaluated here, these lines give exactly grad(...) (2,)
+
+      """)
+    #expect(t.type(":backward L").contains("step 4  y_2 = sin(y_1) + y_1"))
+  }
+
+  /// An LSTM's gradients share their parts (dh feeds four gates): written out at each use they
+  /// would double with every step. Shared parts get lines (g1, g2, …), so the text grows with T.
+  @Test func deriveThroughAnLSTMGrowsLinearlyWithItsLength() throws {
+    func derivation(steps: Int) throws -> String {
+      let t = Transcript()
+      t.type("seed(1); xs = randn(1, \(steps), 1); W = randn(4, 1) * 0.1; U = randn(4, 1) * 0.1; K = sum(lstm(xs, W, U, zeros(4)))")
+      return t.type(":derive K wrt W")
+    }
+    let (short, long) = (try derivation(steps: 4), try derivation(steps: 8))
+    #expect(short.hasSuffix("evaluated here, these lines give exactly grad(...) (4, 1)\n"))
+    #expect(long.hasSuffix("evaluated here, these lines give exactly grad(...) (4, 1)\n"))
+    #expect(long.count < 3 * short.count, "\(short.count) characters for 4 steps, \(long.count) for 8")
+  }
+
   @Test func fanOutIsCalledOut() {
     let t = Transcript()
     t.type("u = [1, 2]; M = sum(u * u + u)")

@@ -76,7 +76,8 @@ public struct BackwardExplanation {
   static func accumulation(of node: Variable, walk: BackwardWalk, notation: GraphNotation) -> String? {
     guard let parts = walk.received[ObjectIdentifier(node)], parts.count > 1 else { return nil }
     let name = walk.name(of: node)
-    let terms = parts.map { "\(notation.expression(of: $0.gradient).sourceText)  (from \(walk.name(of: $0.from)))" }
+    // A part passed on unchanged is the sender's own gradient, and reads by its name (dy_2).
+    let terms = parts.map { "\(notation.operand($0.gradient).sourceText)  (from \(walk.name(of: $0.from)))" }
     return "\(name) is used \(parts.count) times, so its gradients add up:\n"
       + "\(walk.gradientName(of: name)) = " + terms.joined(separator: "\n    + ")
   }

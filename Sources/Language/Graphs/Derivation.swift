@@ -27,38 +27,87 @@ public struct Derivation {
     // gradient (`x % y` passes its gradient to x unchanged: dL/dy must not read as if it used dx).
     var names: [ObjectIdentifier: String] = [ObjectIdentifier(walk.seed): walk.seed.label ?? "dL"]
     var named: [ObjectIdentifier: Variable] = [ObjectIdentifier(walk.seed): walk.seed]
+    func name(_ node: Variable, _ text: String) {
+      names[ObjectIdentifier(node)] = text
+      named[ObjectIdentifier(node)] = node
+    }
     var onTheWay: Set<ObjectIdentifier> = []
     for node in walk.order where node === target || node.inputs.contains(where: { onTheWay.contains(ObjectIdentifier($0)) }) {
       onTheWay.insert(ObjectIdentifier(node))
     }
-    for node in walk.order where onTheWay.contains(ObjectIdentifier(node)) {
-      guard let label = node.label ?? (node === walk.output ? walk.name(of: node) : nil),
-        let gradient = walk.totals[ObjectIdentifier(node)], gradient !== walk.seed
-      else { continue }
-      names[ObjectIdentifier(gradient)] = walk.gradientName(of: label)
-      named[ObjectIdentifier(gradient)] = gradient
+    let forward = Set(walk.order.map(ObjectIdentifier.init))
+    for node in walk.order {
+      let id = ObjectIdentifier(node)
+      if onTheWay.contains(id), node.label != nil || node === walk.output,
+        let gradient = walk.totals[id], gradient !== walk.seed
+      {
+        name(gradient, walk.gradientName(of: walk.name(of: node)))
+      }
+      // Forward values the session does not hold under these names need lines of their own:
+      // t1, … for long expressions, y_1, … for the earlier values of a y assigned in a loop.
+      if let forwardName = walk.names[id], forwardName != node.label, !node.isLeaf { name(node, forwardName) }
     }
-    let targetName = walk.gradientName(of: walk.name(of: target))
-    names[ObjectIdentifier(total)] = targetName
-    named[ObjectIdentifier(total)] = total
-    let notation = GraphNotation(names: names)
+    name(total, walk.gradientName(of: walk.name(of: target)))
+    // A gradient used by several others gets a line too: written out at each use, an LSTM's dh,
+    // which feeds four gates, would double in length with every step back.
+    let shared = Self.sharedNodes(from: total, stoppingAt: named).filter { !forward.contains(ObjectIdentifier($0)) }
+    for node in shared { named[ObjectIdentifier(node)] = node }
 
-    // The named gradients the target needs, found by walking its graph, dependencies first.
-    var lines: [Line] = []
+    // The named values the target needs, found by walking its graph, dependencies first.
+    var ordered: [Variable] = []
     var done = Set<ObjectIdentifier>()
-    var unreadable = false
-    func define(_ gradient: Variable) {
-      let id = ObjectIdentifier(gradient)
-      guard done.insert(id).inserted else { return }
-      for dependency in Self.namedDependencies(of: gradient, named: named) { define(dependency) }
-      let expression = gradient === walk.seed ? Expr.number(1) : notation.expression(of: gradient)
-      if expression.sourceText.contains("tensor_of_shape") { unreadable = true }
-      lines.append(Line(name: names[id] ?? "?", expression: expression))
+    func collect(_ node: Variable) {
+      guard done.insert(ObjectIdentifier(node)).inserted else { return }
+      for dependency in Self.namedDependencies(of: node, named: named) { collect(dependency) }
+      ordered.append(node)
     }
-    define(total)
+    collect(total)
+    // Forward values first, in the order they were computed (they use no gradient), then the gradients.
+    let position = Dictionary(walk.order.enumerated().map { (ObjectIdentifier($1), $0) }, uniquingKeysWith: { first, _ in first })
+    ordered = ordered.filter { forward.contains(ObjectIdentifier($0)) }.sorted { position[ObjectIdentifier($0)] ?? 0 < position[ObjectIdentifier($1)] ?? 0 }
+      + ordered.filter { !forward.contains(ObjectIdentifier($0)) }
+    // The shared gradients are g1, g2, … in the order their lines come.
+    let isShared = Set(shared.map(ObjectIdentifier.init))
+    var taken = walk.takenNames.union(names.values)
+    var helpers = 0
+    for node in ordered where isShared.contains(ObjectIdentifier(node)) {
+      var helper: String
+      repeat {
+        helpers += 1
+        helper = "g\(helpers)"
+      } while taken.contains(helper)
+      taken.insert(helper)
+      names[ObjectIdentifier(node)] = helper
+    }
+    let notation = GraphNotation(names: names)
+    var unreadable = false
+    let lines = ordered.map { (node: Variable) -> Line in
+      let expression = node === walk.seed ? Expr.number(1) : notation.expression(of: node)
+      if expression.sourceText.contains("tensor_of_shape") { unreadable = true }
+      return Line(name: names[ObjectIdentifier(node)] ?? "?", expression: expression)
+    }
     self.lines = lines
     value = total.value
     unreadableConstants = unreadable
+  }
+
+  /// The operations reachable from `root` that would be written out more than once: used by
+  /// two or more nodes that are written out (named nodes are written once, on their own line).
+  private static func sharedNodes(from root: Variable, stoppingAt named: [ObjectIdentifier: Variable]) -> [Variable] {
+    var uses: [ObjectIdentifier: Int] = [:]
+    var found: [Variable] = []
+    var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+    var stack = [root]
+    while let node = stack.popLast() {
+      for input in node.inputs where !input.isLeaf {
+        let id = ObjectIdentifier(input)
+        uses[id, default: 0] += 1
+        if uses[id] == 2, named[id] == nil { found.append(input) }
+        // A named node's own expression is written on its line: its inputs count from there too.
+        if visited.insert(id).inserted { stack.append(input) }
+      }
+    }
+    return found
   }
 
   /// The named gradients that `gradient`'s expression refers to directly.

@@ -46,15 +46,32 @@ public struct GraphNotation {
   /// Names for the nodes of `order` (inputs first) so that every expression written
   /// with them stays short and shallow: a label, the output's name, or t1, t2, … for
   /// an unnamed op whose expression would be long or deeply nested. Short unnamed
-  /// expressions get no name: they are written out where they are used.
+  /// expressions get no name: they are written out where they are used. A label that
+  /// several nodes carry (`y = sin(y) + y` in a loop) is the last one's; the earlier
+  /// ones are y_1, y_2, … in the order they were computed.
   public static func shortNames(_ order: [Variable], outputName: String?) -> [ObjectIdentifier: String] {
     var names: [ObjectIdentifier: String] = [:]
     var nesting: [ObjectIdentifier: Int] = [:]
     var counter = 0
+    var remaining: [String: Int] = [:]
+    for label in order.compactMap(\.label) { remaining[label, default: 0] += 1 }
+    var taken = Set(remaining.keys)
+    var earlier: [String: Int] = [:]
     for node in order {
       let id = ObjectIdentifier(node)
       if let label = node.label {
-        names[id] = label
+        remaining[label, default: 1] -= 1
+        guard remaining[label] != 0 else {
+          names[id] = label
+          continue
+        }
+        var name: String
+        repeat {
+          earlier[label, default: 0] += 1
+          name = "\(label)_\(earlier[label] ?? 1)"
+        } while taken.contains(name)
+        taken.insert(name)
+        names[id] = name
       } else if let outputName, node === order.last {
         names[id] = outputName
       } else if !node.isLeaf {
