@@ -69,6 +69,17 @@ struct TeachingCommandsTests {
     let output = t.type(":check S")
     #expect(output.contains("✗ differs"))
     #expect(output.contains("this graph has ops with kinks or steps (grid_sample)"))
+    #expect(output.contains("check at a point off the kinks, e.g. theta = theta + 0.001 * randn(1, 2, 3)"))
+  }
+
+  /// At a single kink autodiff takes one of the two one-sided slopes, which the central
+  /// difference averages: relu at exactly 0 is marked, not failed.
+  @Test func checkAcceptsAOneSidedSlopeAtAKink() {
+    let t = Transcript()
+    t.type("x = [-1, 0, 2]; K = sum(relu(x) * [1, 2, 3])")
+    let output = t.type(":check K")
+    #expect(output.contains("~ at a kink"))
+    #expect(output.contains("autodiff agrees with central differences for every leaf of K; where marked ~"))
   }
 
   /// A large loss (a sum over a big tensor; here a constant makes it large) carries its rounding
