@@ -1,6 +1,6 @@
 /// Every rule, in the order `:explain` lists them: the table of contents of `Rules/`.
 public enum RuleBook {
-  public static let all: [Rule] = core + contractions + selection + softmaxFamily + convolution + warps
+  public static let all: [Rule] = core + extremes + contractions + selection + softmaxFamily + convolution + warps
 
   /// The ops of the core: arithmetic, element-wise functions, matmul, reductions, shapes, indexing.
   static let core: [Rule] = [

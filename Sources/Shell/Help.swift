@@ -14,6 +14,7 @@ enum Help {
         **                    power, right-associative: 2**3**2 is 2**9
         x.T x.shape x[i, 1:3, ::2, None, ...] f(a, key=value)
         x.sum(axis=1)         a built-in as a method: sum(x, axis=1), as in NumPy
+        inf nan pi            the numbers NumPy calls np.inf, np.nan, np.pi
       """),
     ("statements", """
       Statements:

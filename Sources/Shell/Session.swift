@@ -152,7 +152,7 @@ public final class Session {
       return (Interpreter.tensorAttributes + Interpreter.methodNames)
         .filter { $0.hasPrefix(partial) }.map { "\(receiver).\($0)" }.sorted()
     }
-    let names = Set(interpreter.globals.keys).union(Interpreter.builtins.keys)
+    let names = Set(interpreter.globals.keys).union(Interpreter.builtins.keys).union(Interpreter.constants.keys)
     return names.filter { $0.hasPrefix(prefix) }.sorted()
   }
 

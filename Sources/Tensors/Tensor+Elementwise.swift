@@ -139,6 +139,11 @@ extension Tensor {
   public static func % (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementRemainder()) }
   public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
 
+  /// NumPy's `maximum`: the larger of each pair, broadcasting; NaN where either is NaN.
+  public static func maximum(_ lhs: Tensor, _ rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementMaximum()) }
+  /// NumPy's `minimum`: the smaller of each pair, broadcasting; NaN where either is NaN.
+  public static func minimum(_ lhs: Tensor, _ rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementMinimum()) }
+
   /// `lhs ** rhs`, element-wise with broadcasting.
   public static func power(_ lhs: Tensor, _ rhs: Tensor) throws(TensorError) -> Tensor {
     try zip(lhs, rhs) { x, y in
@@ -205,6 +210,15 @@ struct ElementRemainder: ElementFunction {
     let r = fmod(x, y)
     return r != 0 && (r < 0) != (y < 0) ? r + y : r
   }
+}
+
+struct ElementMaximum: ElementFunction {
+  // x when it is NaN; y when y is NaN (x > NaN is false).
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x > y || x.isNaN ? x : y }
+}
+
+struct ElementMinimum: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x < y || x.isNaN ? x : y }
 }
 
 struct ElementQuotient: ElementFunction {

@@ -144,3 +144,36 @@ extension Tensor {
   }
 
 }
+
+extension Tensor {
+  /// NumPy's `argmax` (`largest: true`) and `argmin`: the index of the first largest (smallest)
+  /// element along `axis`, or in the flattened tensor when `axis` is nil. A NaN counts as the
+  /// extreme, as in NumPy. The indices are numbers (float64), shaped like a reduction over the axis.
+  public func argExtreme(largest: Bool, axis: Int?, keepDims: Bool = false) throws(TensorError) -> Tensor {
+    guard count > 0 else { throw .emptyReduction(operation: largest ? "argmax" : "argmin") }
+    func better(_ candidate: Double, than best: Double) -> Bool {
+      !best.isNaN && (candidate.isNaN || (largest ? candidate > best : candidate < best))
+    }
+    guard let axis else {
+      var best = 0
+      for i in 1..<count where better(scalars[i], than: scalars[best]) { best = i }
+      return Tensor(uncheckedShape: keepDims ? [Int](repeating: 1, count: rank) : [], scalars: [Double(best)])
+    }
+    let along = try Shape.normalize(axis: axis, rank: rank)
+    let (outer, length, inner) = (Shape.product(Array(shape[..<along])), shape[along], Shape.product(Array(shape[(along + 1)...])))
+    var result = [Double](repeating: 0, count: outer * inner)
+    scalars.withUnsafeBufferPointer { x in
+      for o in 0..<outer {
+        for i in 0..<inner {
+          let base = o * length * inner + i
+          var best = 0
+          for k in 1..<Swift.max(length, 1) where better(x[base + k * inner], than: x[base + best * inner]) { best = k }
+          result[o * inner + i] = Double(best)
+        }
+      }
+    }
+    var kept = shape
+    if keepDims { kept[along] = 1 } else { kept.remove(at: along) }
+    return Tensor(uncheckedShape: kept, scalars: result)
+  }
+}

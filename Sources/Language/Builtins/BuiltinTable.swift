@@ -96,6 +96,25 @@ extension BuiltinTable {
     elementwise("tanh", "The hyperbolic tangent, element-wise.") { x throws(TensorError) in try x.tanh() },
     elementwise("sigmoid", "The logistic function 1 / (1 + e^-x), element-wise.") { x throws(TensorError) in try x.sigmoid() },
     elementwise("relu", "max(x, 0), element-wise.") { x throws(TensorError) in try x.relu() },
+    Builtin("maximum", [P("a", .tensor), P("b", .tensor)], .arithmetic, rules: ["maximum"],
+            summary: "NumPy's maximum: the larger of a and b at each position (broadcast); the gradient goes to the larger, "
+              + "half to each at a tie.", example: "maximum([1, 5, 3], [4, 2, 3])") { a throws(EvaluationError) in
+      let x = try a.tensor("a"), y = try a.tensor("b")
+      return try tensorResult(a) { () throws(TensorError) in try Variable.maximum(x, y) }
+    },
+    Builtin("minimum", [P("a", .tensor), P("b", .tensor)], .arithmetic, rules: ["minimum"],
+            summary: "NumPy's minimum: the smaller of a and b at each position (broadcast); the gradient goes to the smaller, "
+              + "half to each at a tie.", example: "minimum([1, 5, 3], [4, 2, 3])") { a throws(EvaluationError) in
+      let x = try a.tensor("a"), y = try a.tensor("b")
+      return try tensorResult(a) { () throws(TensorError) in try Variable.minimum(x, y) }
+    },
+    Builtin("clip", [P("x", .tensor), P("min", .tensor, default: "None"), P("max", .tensor, default: "None")], .arithmetic,
+            rules: ["clip"],
+            summary: "NumPy's clip (PyTorch's clamp): x held inside [min, max], either bound None for none; the gradient "
+              + "goes to x inside, to the bound it crossed outside.", example: "clip([-2, 0.5, 3], 0, 1)") { a throws(EvaluationError) in
+      let x = try a.tensor("x"), lower = try a.optionalTensor("min"), upper = try a.optionalTensor("max")
+      return try tensorResult(a) { () throws(TensorError) in try x.clipped(lower: lower, upper: upper) }
+    },
   ]
 }
 
@@ -119,7 +138,21 @@ extension BuiltinTable {
     reduction("reduce_mean", .mean, "TensorFlow's name for mean."),
     reduction("reduce_max", .max, "TensorFlow's name for max."),
     reduction("reduce_min", .min, "TensorFlow's name for min."),
+    argExtreme("argmax", largest: true),
+    argExtreme("argmin", largest: false),
   ]
+
+  private static func argExtreme(_ name: String, largest: Bool) -> Builtin {
+    Builtin(name, [P("x", .tensor), P("axis", .integer, default: "None"), P("keepdims", .bool, default: "false")], .reduction,
+            rules: [name],
+            summary: "NumPy's \(name): the index of the first \(largest ? "largest" : "smallest") element along the axis "
+              + "(of the flattened tensor with axis=None), as numbers; no gradient. Accuracy: mean(argmax(logits, axis=1) == labels).",
+            example: "\(name)([[1, 5, 3], [4, 2, 4]], axis=1)") { a throws(EvaluationError) in
+      let x = try a.tensor("x"), keep = try a.bool("keepdims")
+      let axis = a.has("axis") ? try a.integer("axis") : nil
+      return try tensorResult(a) { () throws(TensorError) in try x.argExtreme(largest: largest, axis: axis, keepDims: keep) }
+    }
+  }
 }
 
 // MARK: - Products and contractions

@@ -15,6 +15,8 @@ enum Habits {
     if let builtin = Interpreter.builtins[name] {
       return "write `\(name)(…)`: \(builtin.signature)"
     }
+    if Interpreter.constants[name] != nil { return "write `\(name)`" }
+    if name == "clamp" { return "write `clip(x, min, max)`, NumPy's name for it" }
     return "`:help` lists the built-ins"
   }
 
@@ -25,6 +27,7 @@ enum Habits {
     case "range": "arange(n) gives the values 0, 1, …, n-1; a loop takes `for i in range(n) { … }` or `0..<n`"
     case "float", "int": "every number is a float64 already; floor, ceil and round give whole numbers"
     case "array", "tensor": "write the values as a list: [[1, 2], [3, 4]]"
+    case "clamp": "clip(x, min, max) is NumPy's name for PyTorch's clamp"
     default: nil
     }
   }
@@ -34,7 +37,8 @@ enum Habits {
     switch name {
     case "grad": "gradients are values here: dx = grad(L, x)"
     case "backward": "grad(L, x) computes the gradient; `:backward L` shows the backward pass step by step"
-    case "item", "numpy", "tolist": "a tensor with one element already prints as a number"
+    case "item": "a tensor with one element already prints as a number"
+    case "numpy", "tolist": "a tensor is NumPy's array already: it prints as one, and save(x, path) writes a .npy file"
     case "dtype": "every tensor holds float64 values"
     case "view": "PyTorch's view is reshape here: x.reshape(3, 1)"
     case "unsqueeze": "PyTorch's unsqueeze is expand_dims here: x.expand_dims(0)"
@@ -42,6 +46,7 @@ enum Habits {
     case "flatten", "ravel": "x.reshape(-1) flattens"
     case "t": "x.T transposes"
     case "mm": "x @ y is the matrix product"
+    case "clamp": "x.clip(min, max) is NumPy's name for PyTorch's clamp"
     default: nil
     }
   }

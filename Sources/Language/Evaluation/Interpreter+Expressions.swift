@@ -70,7 +70,8 @@ extension Interpreter {
   func resolve(_ name: String, at range: SourceRange) throws(EvaluationError) -> Value {
     if let value = lookup(name) { return value }
     if let function = Self.builtinFunctions[name] { return .function(function) }
-    let known = Array(globals.keys) + Array(frames.last?.keys ?? [:].keys) + Array(Self.builtins.keys)
+    if let constant = Self.constants[name] { return .number(constant) }
+    let known = Array(globals.keys) + Array(frames.last?.keys ?? [:].keys) + Array(Self.builtins.keys) + Array(Self.constants.keys)
     throw EvaluationError(
       "unknown name `\(name)`", at: range,
       hint: closestName(to: name, in: known).map { "did you mean `\($0)`?" } ?? "define it first, e.g. \(name) = randn(2, 3)")

@@ -70,6 +70,8 @@ public final class Interpreter {
   var blockOutputs: [CommandOutput] = []
 
   /// Every built-in by name.
+  /// Named numbers, NumPy's np.inf, np.nan and np.pi; a variable of the same name hides one.
+  public static let constants: [String: Double] = ["inf": .infinity, "nan": .nan, "pi": .pi]
   public static let builtins: [String: Builtin] = Dictionary(
     BuiltinTable.all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
   /// Every built-in as a callable value, made once rather than at each call. Never mutated, and
