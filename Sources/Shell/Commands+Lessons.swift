@@ -11,17 +11,19 @@ extension Commands {
         let progress = entry.map { $0.completed ? "✓ done" : "\($0.step)/\($0.total)" } ?? ""
         return [lesson.number.map(String.init) ?? lesson.id, lesson.title, progress]
       }
+      let problems = course.problems.map { session.options.style.error("cannot read \($0)") }
       return CommandOutput(
-        text: table(["#", "lesson", "progress"], rows, style: session.options.style) + "\n:lesson N plays one",
+        text: ([table(["#", "lesson", "progress"], rows, style: session.options.style)] + problems + [":lesson N plays one"])
+          .joined(separator: "\n"),
         data: .array(course.lessons.map { .object([("id", .string($0.id)), ("title", .string($0.title)), ("steps", .number(Double($0.steps.count)))]) }))
     },
     Command(name: "lesson", usage: ":lesson N|NAME", summary: "Plays a lesson step by step (Enter goes on; :back, :skip, :quit).") {
       session, arguments throws(EvaluationError) in
-      let course = try loadCourse(range: arguments.range)
-      guard let lesson = course.lesson(arguments.text) else {
-        throw EvaluationError(
-          "no lesson `\(arguments.text)`", at: arguments.range,
-          hint: ":lessons lists them; :lesson takes a number or a word of the name")
+      let lesson: Lesson
+      do throws(CourseError) {
+        lesson = try Course.lesson(named: arguments.text)
+      } catch {
+        throw EvaluationError(error.message, at: arguments.range, hint: error.hint)
       }
       session.startLesson(lesson)
       return CommandOutput(text: "")

@@ -23,8 +23,10 @@ struct Backstep: ParsableCommand {
   @Argument(help: "A script to run.", completion: .file())
   var script: String?
 
-  @Option(name: [.customShort("e"), .long], help: "Statements to run, separated by ';' or newlines (a :command takes the rest of its line).")
-  var execute: String?
+  @Option(
+    name: [.customShort("e"), .long],
+    help: "Statements to run, separated by ';' or newlines (a :command takes the rest of its line); several -e run in order.")
+  var execute: [String] = []
 
   @Flag(help: "Print one JSON object per statement instead of text.")
   var json = false
@@ -32,7 +34,7 @@ struct Backstep: ParsableCommand {
   @Flag(name: .customLong("no-color"), help: "Never use colours (NO_COLOR does the same).")
   var noColor = false
 
-  @Option(help: "Play a lesson (a number or a name); with --auto, non-interactively.")
+  @Option(help: "Play a lesson (a number, a name, or the path of a .lesson file); with --auto, non-interactively.")
   var lesson: String?
 
   @Flag(help: "With --lesson: answer every exercise with its model answer; exit 1 if any step fails.")
@@ -42,9 +44,9 @@ struct Backstep: ParsableCommand {
   var reference = false
 
   func validate() throws {
-    if script != nil && execute != nil { throw ValidationError("give a script or -e, not both") }
+    if script != nil && !execute.isEmpty { throw ValidationError("give a script or -e, not both") }
     if auto && lesson == nil { throw ValidationError("--auto plays a lesson: give --lesson N") }
-    if lesson != nil && (script != nil || execute != nil) { throw ValidationError("give a lesson, a script or -e, not several") }
+    if lesson != nil && (script != nil || !execute.isEmpty) { throw ValidationError("give a lesson, a script or -e, not several") }
   }
 
   func run() throws {
@@ -53,7 +55,7 @@ struct Backstep: ParsableCommand {
       return
     }
     let style = json ? .plain : Terminal.style(forceOff: noColor)
-    let interactive = Terminal.isInteractive && !json && script == nil && execute == nil && !auto
+    let interactive = Terminal.isInteractive && !json && script == nil && execute.isEmpty && !auto
     let session = Session(options: .init(json: json, style: style, progress: interactive)) { text in
       FileHandle.standardOutput.write(Data(text.utf8))
     }
@@ -63,8 +65,8 @@ struct Backstep: ParsableCommand {
       return
     }
     if let lesson { session.runScript(":lesson \(lesson)") }
-    if let execute {
-      session.runScript(execute)
+    if !execute.isEmpty {
+      for statements in execute { session.runScript(statements) }
     } else if let script {
       guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
         FileHandle.standardError.write(Data("backstep: cannot read \(script)\n".utf8))
@@ -86,12 +88,11 @@ struct Backstep: ParsableCommand {
 
   /// `--lesson N --auto`: every step played, every exercise answered with its model answer.
   func playAutomatically(_ key: String, in session: Session) throws {
-    guard let folder = Course.locate(), let course = try? Course(folder: folder) else {
-      FileHandle.standardError.write(Data("backstep: cannot find or read the lessons folder (set BACKSTEP_LESSONS)\n".utf8))
-      throw ExitCode(2)
-    }
-    guard let lesson = course.lesson(key) else {
-      FileHandle.standardError.write(Data("backstep: no lesson \(key); there are \(course.lessons.count)\n".utf8))
+    let lesson: Lesson
+    do throws(CourseError) {
+      lesson = try Course.lesson(named: key)
+    } catch {
+      FileHandle.standardError.write(Data("backstep: \(error.message)\nhint: \(error.hint)\n".utf8))
       throw ExitCode(2)
     }
     let failures = session.playAutomatically(lesson)

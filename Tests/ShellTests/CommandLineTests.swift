@@ -145,6 +145,36 @@ struct CommandLineTests {
     #expect(run.status == 0)
   }
 
+  @Test func severalExecuteOptionsRunInOrder() throws {
+    let run = try BackstepBinary.run(["-e", "a = 2", "-e", "print(a * 3)"])
+    #expect(run.stdout == "a : () = 2.0\n6.0\n", "\(run)")
+    #expect(run.status == 0)
+  }
+
+  /// A teacher's lesson plays from its path; a broken lesson in the folder does not stop the others,
+  /// and asking for it says what is wrong with it.
+  @Test func lessonsByPathAndBrokenLessonFiles() throws {
+    try withTemporaryDirectory { directory in
+      let good = "# Two plus two\n\nAdd.\n\n» x = 2 + 2\n\n? What is x?\n= value x\nanswer: 4\n"
+      try good.write(to: directory.appendingPathComponent("01-add.lesson"), atomically: true, encoding: .utf8)
+      try "# Broken\n\n? What?\n= foo W\nanswer: 1\n".write(
+        to: directory.appendingPathComponent("02-broken.lesson"), atomically: true, encoding: .utf8)
+      let byPath = try BackstepBinary.run(["--lesson", directory.appendingPathComponent("01-add.lesson").path, "--auto"])
+      #expect(byPath.status == 0, "\(byPath)")
+      #expect(byPath.stdout.contains("x : () = 4.0"), "\(byPath)")
+
+      let environment = ["BACKSTEP_LESSONS": directory.path]
+      let first = try BackstepBinary.run(["--lesson", "1", "--auto"], environment: environment)
+      #expect(first.status == 0, "\(first)")
+      let broken = try BackstepBinary.run(["--lesson", "2", "--auto"], environment: environment)
+      #expect(broken.status == 2)
+      #expect(broken.stderr.hasPrefix("backstep: lesson 2 cannot be read: 02-broken:4: unknown check `foo`"), "\(broken)")
+      let listed = try BackstepBinary.run(["-e", ":lessons"], environment: environment)
+      #expect(listed.stdout.contains("1  Two plus two"), "\(listed)")
+      #expect(listed.stdout.contains("cannot read 02-broken:4: unknown check `foo`"), "\(listed)")
+    }
+  }
+
   /// A loop that chains every iteration into one graph stops at the graphs' memory limit with an
   /// error, instead of exhausting the machine; what it built is freed, and `detach` keeps only data.
   /// (In its own process: the limit and the count are process-wide.)

@@ -66,6 +66,12 @@ public struct Lesson: Sendable, Equatable {
     public var description: String { "\(file):\(line): \(message)" }
   }
 
+  /// Reads and parses a `.lesson` file; its id is the file name without the extension.
+  public init(file: URL) throws {
+    let text = try String(contentsOf: file, encoding: .utf8)
+    try self.init(id: String(file.lastPathComponent.dropLast(file.pathExtension == "lesson" ? ".lesson".count : 0)), text: text)
+  }
+
   /// Parses a lesson's text.
   public init(id: String, text: String) throws(FormatError) {
     self.id = id
@@ -163,19 +169,57 @@ public struct Lesson: Sendable, Equatable {
 /// The lessons in a folder, in file-name order.
 public struct Course: Sendable {
   public let lessons: [Lesson]
+  /// Lesson files that could not be read or parsed, with why (`02-b:6: unknown check`): `:lessons`
+  /// lists them, and the other lessons still play.
+  public let problems: [String]
 
-  public init(lessons: [Lesson]) {
+  public init(lessons: [Lesson], problems: [String] = []) {
     self.lessons = lessons
+    self.problems = problems
   }
 
-  /// Reads every `*.lesson` file of a folder.
+  /// Reads every `*.lesson` file of a folder; throws only when the folder cannot be read.
   public init(folder: URL) throws {
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
       .filter { $0.hasSuffix(".lesson") }.sorted()
-    lessons = try files.map { file in
-      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-      return try Lesson(id: String(file.dropLast(".lesson".count)), text: text)
+    var lessons: [Lesson] = [], problems: [String] = []
+    for file in files {
+      switch Result(catching: { try Lesson(file: folder.appendingPathComponent(file)) }) {
+      case .success(let lesson): lessons.append(lesson)
+      case .failure(let error): problems.append("\(error)")
+      }
     }
+    self.init(lessons: lessons, problems: problems)
+  }
+
+  /// The lesson `key` names: a lesson file's path (a teacher's own), or a lesson of the course
+  /// folder by number or name. The error says what is wrong, with a hint.
+  public static func lesson(named key: String) throws(CourseError) -> Lesson {
+    if key.hasSuffix(".lesson") || key.contains("/") {
+      do {
+        return try Lesson(file: URL(fileURLWithPath: key))
+      } catch let error as Lesson.FormatError {
+        throw CourseError(message: "\(error)", hint: "lessons/README.md describes the format")
+      } catch {
+        throw CourseError(message: "cannot read \(key)", hint: "give the path of a .lesson file, or a lesson's number")
+      }
+    }
+    guard let folder = locate() else {
+      throw CourseError(message: "cannot find the lessons folder", hint: "run Backstep from its repository, or set BACKSTEP_LESSONS")
+    }
+    let course: Course
+    do {
+      course = try Course(folder: folder)
+    } catch {
+      throw CourseError(message: "cannot read the lessons folder \(folder.path)", hint: "set BACKSTEP_LESSONS to a folder of .lesson files")
+    }
+    if let lesson = course.lesson(key) { return lesson }
+    if let problem = course.problems.first(where: { $0.hasPrefix(key) || (Int(key).map { String(format: "%02d", $0) }.map($0.hasPrefix) ?? false) }) {
+      throw CourseError(message: "lesson \(key) cannot be read: \(problem)", hint: "lessons/README.md describes the format")
+    }
+    throw CourseError(
+      message: "no lesson `\(key)`; there are \(course.lessons.count) in \(folder.path)",
+      hint: ":lessons lists them; a lesson is named by its number, a word of its name, or the path of its .lesson file")
   }
 
   /// `$BACKSTEP_LESSONS`, else a `lessons` folder next to the executable or above it (the
@@ -198,4 +242,10 @@ public struct Course: Sendable {
     if let number = Int(key) { return lessons.first { $0.number == number } }
     return lessons.first { $0.id == key } ?? lessons.first { $0.id.contains(key.lowercased()) }
   }
+}
+
+/// Why a lesson could not be found or read, and what to do about it.
+public struct CourseError: Error, Sendable {
+  public let message: String
+  public let hint: String
 }
