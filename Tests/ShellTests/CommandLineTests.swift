@@ -414,7 +414,7 @@ struct CommandLineTests {
     let help = try BackstepBinary.run(["--help"])
     #expect(help.stdout.hasPrefix("OVERVIEW: A shell that teaches backpropagation"), "\(help)")
     // Flags added later go at the end of the line.
-    #expect(help.stdout.contains("\nUSAGE: backstep [<script>] [--execute <execute>] [--json] [--no-color]"))
+    #expect(help.stdout.contains("\nUSAGE: backstep [<script>] [--execute <execute> ...] [--json] [--no-color]"))
     for option in ["<script>", "-e, --execute <execute>", "--json", "--no-color", "--version", "-h, --help"] {
       #expect(help.stdout.contains("  \(option) "), "--help lists \(option)")
     }
@@ -431,7 +431,7 @@ struct CommandLineTests {
   func usageErrorsExitTwo(arguments: [String], message: String) throws {
     let run = try BackstepBinary.run(arguments)
     #expect(run.stderr.hasPrefix(message + "\n"), "\(run)")
-    #expect(run.stderr.contains("\nUsage: backstep [<script>] [--execute <execute>] [--json] [--no-color]"))
+    #expect(run.stderr.contains("\nUsage: backstep [<script>] [--execute <execute> ...] [--json] [--no-color]"))
     #expect(run.stdout == "")
     #expect(run.status == 2)
   }
