@@ -165,6 +165,15 @@ struct DiagnosticRenderingTests {
           |       ^
         hint: close it with "
         """)
+    // Not closed before the line ends: the statements after it are not read as part of it.
+    #expect(
+      renderedSyntaxError("print(\"one\")\ny = \"unterminated\nprint(\"after\")") == """
+        error: unterminated string: it is not closed on its line
+         --> line 2:5
+        2 | y = "unterminated
+          |     ^
+        hint: close it with " before the line ends; \\n writes a line break inside it
+        """)
   }
 
   @Test func errorAtTheEndOfAnEmptyLastLine() {

@@ -86,6 +86,12 @@ extension Lexer {
           isIncomplete: true
         )
       }
+      if next == UInt8(ascii: "\n") || next == UInt8(ascii: "\r") {
+        // As in Python, a string ends on its line: the error points at its opening quote.
+        throw SyntaxError(
+          "unterminated string: it is not closed on its line", at: SourceRange(start: start, end: start + 1),
+          hint: "close it with \(Character(Unicode.Scalar(quote))) before the line ends; \\n writes a line break inside it")
+      }
       position += 1
       if next == quote {
         return Token(.string, range: SourceRange(start: start, end: position))
