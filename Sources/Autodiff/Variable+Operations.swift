@@ -12,6 +12,10 @@ extension Variable {
   public static func * (lhs: Variable, rhs: Variable) throws(TensorError) -> Variable { try Rule.multiply.apply([lhs, rhs]) }
   public static func / (lhs: Variable, rhs: Variable) throws(TensorError) -> Variable { try Rule.divide.apply([lhs, rhs]) }
   public static func % (lhs: Variable, rhs: Variable) throws(TensorError) -> Variable { try Rule.remainder.apply([lhs, rhs]) }
+  /// `lhs // rhs`, Python's and NumPy's floor division.
+  public static func floorDivide(_ lhs: Variable, _ rhs: Variable) throws(TensorError) -> Variable {
+    try Rule.floorDivide.apply([lhs, rhs])
+  }
   public static prefix func - (operand: Variable) throws(TensorError) -> Variable { try Rule.negate.apply([operand]) }
 
   public static func + (lhs: Double, rhs: Variable) throws(TensorError) -> Variable { try .constant(lhs) + rhs }

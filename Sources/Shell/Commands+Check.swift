@@ -117,7 +117,8 @@ extension Commands {
   /// Ops with kinks or steps at some inputs: relu at 0, max at ties, bilinear sampling at
   /// whole pixel coordinates, rounding and floored pixel positions at their steps.
   static let kinkedOps: Set<String> = [
-    "relu", "abs", "max", "min", "sign", "round", "floor", "ceil", "remainder", "grid_sample", "pixel_gather",
+    "relu", "abs", "max", "min", "maximum", "minimum", "clip", "sign", "round", "floor", "ceil", "remainder", "floor_divide",
+    "grid_sample", "pixel_gather",
   ]
 
   static func format(_ x: Double) -> String {

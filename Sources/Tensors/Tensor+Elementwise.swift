@@ -137,6 +137,11 @@ extension Tensor {
   public static func / (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementQuotient()) }
   /// `lhs % rhs` as Python and NumPy take it: the remainder has the divisor's sign (NaN for a zero divisor).
   public static func % (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try zip(lhs, rhs, ElementRemainder()) }
+  /// `lhs // rhs` as Python and NumPy take it: the quotient that goes with `%`, so that
+  /// `a == (a // b) * b + a % b` (1 // 0.1 is 9, not floor(1 / 0.1) = 10).
+  public static func floorDivide(_ lhs: Tensor, _ rhs: Tensor) throws(TensorError) -> Tensor {
+    try zip(lhs, rhs, ElementFloorQuotient())
+  }
   public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
 
   /// NumPy's `maximum`: the larger of each pair, broadcasting; NaN where either is NaN.
@@ -206,9 +211,27 @@ struct ElementProduct: ElementFunction {
 
 struct ElementRemainder: ElementFunction {
   @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double {
-    // fmod is exact; moved into the divisor's sign, as Python's % and np.mod do.
+    // fmod is exact; moved into the divisor's sign, as Python's % and np.mod do (a zero too).
     let r = fmod(x, y)
-    return r != 0 && (r < 0) != (y < 0) ? r + y : r
+    return r == 0 ? Foundation.copysign(0, y) : ((r < 0) != (y < 0) ? r + y : r)
+  }
+}
+
+/// NumPy's floor_divide (npy_divmod): the quotient is computed from the exact remainder, then
+/// rounded, so that it agrees with `%` where floor(x / y) would round x / y first.
+struct ElementFloorQuotient: ElementFunction {
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double {
+    guard y != 0 else { return x / y }
+    var remainder = fmod(x, y)
+    var quotient = (x - remainder) / y
+    if remainder != 0, (y < 0) != (remainder < 0) {
+      remainder += y
+      quotient -= 1
+    }
+    guard quotient != 0 else { return Foundation.copysign(0, x / y) }
+    var floored = quotient.rounded(.down)
+    if quotient - floored > 0.5 { floored += 1 }
+    return floored
   }
 }
 

@@ -34,6 +34,15 @@ struct EvaluatorTests {
     // a == (a // b) * b + a % b, and // passes no gradient (it is floor(a / b)).
     #expect(try tensor("a = [7.0, -7.0, 7.5]; b = [2.0, 2.0, -2.0]; (a // b) * b + a % b - a") == Tensor([0, 0, 0]))
     #expect(try tensor("x = [1.5]; grad(sum(x // 1 + x), x)") == Tensor([1]))
+    // 1 // 0.1 is 9 in Python and NumPy (0.1 is a little above a tenth), not floor(1 / 0.1) = 10; with
+    // the infinities, np.floor_divide([inf, -inf, 5, 0, -5, 7, -7], [2, 2, 0, 0, 0, inf, inf]) is
+    // [nan, nan, inf, nan, -inf, 0, -1], and np.remainder([3, -3], [-3, 3]) is [-0., 0.].
+    #expect(try tensor("1 // 0.1") == Tensor(9))
+    #expect(try tensor("a = [1, 7.5, -3]; b = [0.1, -0.7, 0.3]; (a // b) * b + a % b - a") == Tensor([0, 0, 0]))
+    let divided = try tensor("[inf, -inf, 5, 0, -5, 7, -7] // [2, 2, 0, 0, 0, inf, inf]")
+    #expect(divided.scalars.map { $0.isNaN ? "nan" : "\($0)" } == ["nan", "nan", "inf", "nan", "-inf", "0.0", "-1.0"])
+    #expect(try tensor("[3, -3] % [-3, 3]").scalars.map(\.sign) == [.minus, .plus])
+    #expect(try tensor("sign([nan, -2, 0, 3])").scalars[0].isNaN)
   }
 
   @Test func augmentedAssignmentsUpdateAndTrainLikeTheirLongForm() throws {

@@ -211,13 +211,13 @@ struct TeachingCommandsTests {
     #expect(t.type(":derive L wrt y") == """
       dL/dy, from the backward graph:
         dL = 1
-        dy = -(broadcast_to(dL, (3,)) * floor(x / y))
+        dy = -(broadcast_to(dL, (3,)) * (x // y))
       evaluated here, these lines give exactly grad(...) (3,)
 
       """)
     let backward = t.type(":backward L")
     #expect(backward.contains("dx = d(x % y)   (3,)"))
-    #expect(backward.contains("dy = -(d(x % y) * floor(x / y))   (3,)"))
+    #expect(backward.contains("dy = -(d(x % y) * (x // y))   (3,)"))
     // A named value still names its gradient on the way to what is derived.
     t.type("W = [[1, 2], [3, 4]]; v = [1, -1]; z = W @ v; K = sum(tanh(z + x[:2]))")
     #expect(t.type(":derive K wrt W").contains("  dW = expand_dims(dz, 1) @ reshape(v, (2, 1)).T\n"))

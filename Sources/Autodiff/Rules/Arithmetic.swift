@@ -103,11 +103,11 @@ extension Rule {
   /// Element-wise remainder `a % b`, with the divisor's sign as in Python and NumPy.
   public static let remainder = Rule(
     name: "remainder",
-    formulas: ["da = dy", "db = -dy * floor(a / b)"],
+    formulas: ["da = dy", "db = -dy * (a // b)"],
     explanation: Explanation(
-      indexNotation: "y[i] = a[i] % b[i] = a[i] - ⌊a[i] / b[i]⌋ · b[i]",
+      indexNotation: "y[i] = a[i] % b[i] = a[i] - (a[i] // b[i]) · b[i]",
       derivation: """
-        Between its jumps the quotient ⌊a/b⌋ is a constant q, so y = a - q·b: ∂y/∂a = 1 and ∂y/∂b = -q = -⌊a/b⌋. \
+        Between its jumps the quotient a // b (⌊a/b⌋) is a constant q, so y = a - q·b: ∂y/∂a = 1 and ∂y/∂b = -q. \
         At a/b an integer y jumps (from near b back to 0) and has no derivative there. 
         """ + broadcastingNote,
       shapes: "da has the shape of a, db the shape of b.",
@@ -122,7 +122,31 @@ extension Rule {
     backward: { c throws(TensorError) in
       let (a, b, dy) = (c.inputs[0], c.inputs[1], c.upstream)
       return [c.needsGradient[0] ? try dy.summed(toShape: a.shape) : nil,
-              c.needsGradient[1] ? try (-(dy * (a / b).floored())).summed(toShape: b.shape) : nil]
+              c.needsGradient[1] ? try (-(dy * Variable.floorDivide(a, b))).summed(toShape: b.shape) : nil]
+    })
+
+  /// Floor division `a // b`, as in Python and NumPy: the quotient that goes with `%`.
+  public static let floorDivide = Rule(
+    name: "floor_divide",
+    formulas: ["da = 0", "db = 0"],
+    explanation: Explanation(
+      indexNotation: "y[i] = a[i] // b[i] = ⌊a[i] / b[i]⌋   (computed with % so that a == (a // b) * b + a % b)",
+      derivation: """
+        The result is an integer: flat between the points where a / b crosses one, where it jumps. Its \
+        derivative is 0 wherever it exists, in a as in b, so no gradient passes.
+        """,
+      shapes: "da has the shape of a, db the shape of b (all zeros).",
+      pitfall: """
+        1 // 0.1 is 9, not 10: 0.1 is stored a little above one tenth, so it fits 9 times with a remainder \
+        (1 % 0.1 is 0.0999…), while floor(1 / 0.1) rounds the quotient to 10 first. Python and NumPy agree on 9.
+        """),
+    cost: .perOutputElement(forward: 6, backward: 0),
+    samples: Sample.binary(.real, rhs: .awayFromZero),
+    notation: .infix("//"),
+    forward: { x, _ throws(TensorError) in try Tensor.floorDivide(x[0], x[1]) },
+    backward: { c throws(TensorError) in
+      [c.needsGradient[0] ? try (c.upstream * 0).summed(toShape: c.inputs[0].shape) : nil,
+       c.needsGradient[1] ? try (c.upstream * 0).summed(toShape: c.inputs[1].shape) : nil]
     })
 
   /// Negation.

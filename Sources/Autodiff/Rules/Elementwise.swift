@@ -77,12 +77,12 @@ extension Rule {
   public static let sign = elementwise(
     "sign", formula: "dx = 0",
     explanation: Explanation(
-      indexNotation: "y[i] = sign(x[i]) ∈ {-1, 0, 1}",
+      indexNotation: "y[i] = sign(x[i]) ∈ {-1, 0, 1}   (NaN for NaN, as NumPy)",
       derivation: "sign is piecewise constant: its derivative is 0 wherever it exists (it jumps at 0, where it has none). "
         + "No gradient signal passes through it.",
       shapes: "dx has the shape of x (all zeros).",
       pitfall: "A zero gradient is not a bug here: to learn through a step, use a smooth stand-in (tanh) or a straight-through estimator."),
-    flops: (1, 0), domain: .awayFromZero, .scalar { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+    flops: (1, 0), domain: .awayFromZero, .scalar { $0 > 0 ? 1 : ($0 < 0 ? -1 : ($0.isNaN ? .nan : 0)) }
   ) { c throws(TensorError) in try c.upstream * 0 }
 
   public static let sin = elementwise(

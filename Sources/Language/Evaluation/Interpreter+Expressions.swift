@@ -118,7 +118,7 @@ extension Interpreter {
       case .divide: result = try a / b
       case .remainder: result = try a % b
       // Python's floor division, recorded as the two ops it is: floor(a / b), whose gradient is 0.
-      case .floorDivide: result = try (a / b).floored()
+      case .floorDivide: result = try Variable.floorDivide(a, b)
       case .power: result = try a.power(b)
       case .matmul: result = try Variable.matmul(a, b)
       case .less: result = try a < b
