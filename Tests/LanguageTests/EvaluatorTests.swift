@@ -66,6 +66,13 @@ struct EvaluatorTests {
     #expect(try tensor("x.T.mean(0)", in: interpreter) == Tensor([1.5, 3.5]))
     #expect(try tensor("x.reshape(4, 1)", in: interpreter).shape == [4, 1])
     #expect(try tensor("x.max()", in: interpreter) == Tensor(4))
+    // Axes and shapes as separate numbers or one tuple, positional or by keyword, as NumPy takes them.
+    run("z = zeros(2, 3, 4)", in: interpreter)
+    for call in ["z.transpose(0, 2, 1)", "z.transpose((0, 2, 1))", "transpose(z, axes=(0, 2, 1))"] {
+      #expect(try tensor(call, in: interpreter).shape == [2, 4, 3], "\(call)")
+    }
+    #expect(try tensor("z.transpose()", in: interpreter).shape == [4, 3, 2])
+    #expect(try tensor("reshape(z, shape=(4, 6))", in: interpreter).shape == [4, 6])
     // The same graph as the function call: gradients flow through methods.
     #expect(try tensor("grad(x.exp().sum(), x)", in: interpreter) == (try tensor("exp(x)", in: interpreter)))
     // Errors point at the receiver when it is the bad argument.

@@ -244,8 +244,9 @@ extension Variable {
 
 extension BuiltinTable {
   static let shapes: [Builtin] = [
-    Builtin("transpose", [P("x", .tensor), P("axes", .axes, default: "None")], .shape, rules: ["transpose"],
-            summary: "Permutes the axes (reverses them when axes=None, like x.T).", example: "transpose(zeros(2, 3, 4), (1, 0, 2))") {
+    Builtin("transpose", [P("x", .tensor), P("axes", .axes, variadic: true)], .shape, rules: ["transpose"],
+            summary: "Permutes the axes, given as one tuple or as separate numbers (reverses them without any, like x.T).",
+            example: "transpose(zeros(2, 3, 4), (1, 0, 2))") {
       a throws(EvaluationError) in
       let x = try a.tensor("x"), axes = try a.axes("axes")
       return try tensorResult(a) { () throws(TensorError) in try x.transposed(axes) }

@@ -46,8 +46,9 @@ public struct CallArguments {
     variadic = given[positionallyBound..<positional]
     for argument in given[positional...] {
       guard let label = argument.label else { continue }  // the parser puts positional arguments first
-      guard let index = parameters.firstIndex(where: { $0.name == label && !$0.isVariadic }) else {
-        let names = parameters.filter { !$0.isVariadic }.map(\.name)
+      // A variadic parameter takes a keyword too when no positional argument went to it: reshape(x, shape=(2, 3)).
+      guard let index = parameters.firstIndex(where: { $0.name == label && (!$0.isVariadic || variadic.isEmpty) }) else {
+        let names = parameters.filter { !$0.isVariadic || variadic.isEmpty }.map(\.name)
         throw EvaluationError(
           "\(builtin.name)() has no parameter `\(label)`", at: argument.range,
           hint: closestName(to: label, in: names).map { "did you mean `\($0)`? The signature is \(builtin.signature)" }
@@ -110,10 +111,18 @@ public struct CallArguments {
     return try Conversion.integer(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
   }
 
-  /// Axes: `None` or absent gives `nil` (all axes).
+  /// Axes: `None` or absent gives `nil` (all axes). A variadic parameter takes them as one tuple
+  /// or as separate integers: x.transpose((1, 0)) and x.transpose(1, 0).
   func axes(_ name: String) throws(EvaluationError) -> [Int]? {
-    guard let argument = argument(name), has(name) else { return nil }
-    return try Conversion.integers(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
+    let isVariadic = parameters.first { $0.name == name }?.isVariadic ?? false
+    let parts = argument(name).map { [$0] } ?? (isVariadic ? Array(variadic) : [])
+    if parts.isEmpty || (parts.count == 1 && !has(name) && variadic.isEmpty) { return nil }
+    if parts.count == 1, case .none = parts[0].value { return nil }
+    var axes: [Int] = []
+    for part in parts {
+      axes += try Conversion.integers(part.value, at: part.range, purpose: "`\(name)` of \(callee)()")
+    }
+    return axes
   }
 
   func bool(_ name: String, default fallback: Bool = false) throws(EvaluationError) -> Bool {
