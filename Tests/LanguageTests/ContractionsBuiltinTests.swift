@@ -75,4 +75,13 @@ struct ContractionsBuiltinTests {
       """)
     #expect(renderedError("trace([1, 2])").hasPrefix("error: trace needs at least 2 axes, got shape (2,)"))
   }
+
+  /// diag is TensorFlow's (one diagonal matrix per row); NumPy's diag of a matrix is diag_part,
+  /// which a note says; sizes that cannot hold the diagonal are an error at the size.
+  @Test func diagOfAMatrixSaysWhatNumPyWouldDo() throws {
+    let records = run("diag([[1, 2], [3, 4]])")
+    #expect(records.last?.notes.first?.hasSuffix("NumPy's np.diag of a matrix reads its diagonal: that is diag_part(x) here") == true)
+    #expect(try tensor("diag([1, 2], rows=3, cols=2)") == Tensor(shape: [3, 2], scalars: [1, 0, 0, 2, 0, 0]))
+    #expect(renderedError("diag([1], rows=3, cols=3)").hasPrefix("error: the main diagonal of a 3×3 matrix has 3 entries, and x has 1"))
+  }
 }

@@ -177,7 +177,18 @@ extension BuiltinTable {
             example: "diag([1, 2, 3])") { a throws(EvaluationError) in
       let x = try a.tensor("x")
       let k = x.shape.last ?? 0
+      if x.value.rank == 2 {
+        a.interpreter.notes.append(
+          "diag builds one diagonal matrix per row of a \(Shape.text(x.shape)) x, as TensorFlow's linalg.diag; "
+            + "NumPy's np.diag of a matrix reads its diagonal: that is diag_part(x) here")
+      }
       let rows = try a.integer("rows", default: k), cols = try a.integer("cols", default: k)
+      guard Swift.min(rows, cols) == k else {
+        throw EvaluationError(
+          "the main diagonal of a \(rows)×\(cols) matrix has \(Swift.min(rows, cols)) entries, and x has \(k)",
+          at: a.range(of: a.has("rows") ? "rows" : "cols"),
+          hint: "x fills the whole diagonal: the smaller of rows and cols must be x.shape[-1] = \(k)")
+      }
       return try tensorResult(a) { () throws(TensorError) in try x.diagonalEmbedded(rows: rows, cols: cols) }
     },
     Builtin("diag_part", [P("x", .tensor)], .linearAlgebra, rules: ["diag_part"],
