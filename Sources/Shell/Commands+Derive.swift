@@ -8,6 +8,12 @@ extension Commands {
     guard let (outputPart, targetPart) = raw.split(at: "wrt") else {
       throw EvaluationError("`:derive` needs `wrt` and the variable", at: raw.range, hint: usage)
     }
+    guard targetPart.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+      // An expression after wrt is a new value, which L cannot depend on.
+      throw EvaluationError(
+        "`:derive` takes the name of a variable after `wrt`", at: targetPart.range,
+        hint: "name the value first: z = \(targetPart.text), then compute L from z and :derive L wrt z")
+    }
     let walk = try Commands.walk(session, outputPart, usage: usage, rest: " wrt \(targetPart.text)")
     let (target, targetName) = try tensorArgument(session, targetPart, usage: usage)
     let outputName = walk.name(of: walk.output)

@@ -59,6 +59,14 @@ struct EvaluatorTests {
     #expect(abs(w.value.scalars[0] - (0..<50).reduce(1.0) { p, _ in p * 0.8 }) < 1e-12)
   }
 
+  @Test func indexErrorsSayWhatNumPyWouldDo() {
+    #expect(renderedError("x = ones(3, 4); x[true]").contains("error: a boolean is not an index"))
+    #expect(renderedError("x = ones(3, 4); x[..., 1, ...]").contains("error: an index can have only one `...`\n --> line 1:27"))
+    #expect(renderedError("x = ones(3, 4); x[1e300]").contains("error: an index is too large: 1e+300"))
+    #expect(renderedError("zeros(1e20)").hasPrefix("error: the shape of zeros() is too large"))
+    #expect(renderedError("x = ones(3, 4); x[[0, 1], 2]").contains("gather_nd(x, stack([rows, cols], axis=-1))"))
+  }
+
   @Test func builtInsAreMethodsOfTheirFirstArgumentAsInNumPy() throws {
     let interpreter = Interpreter()
     run("x = [[1.0, 2.0], [3.0, 4.0]]", in: interpreter)

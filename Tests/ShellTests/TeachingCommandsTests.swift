@@ -159,6 +159,7 @@ struct TeachingCommandsTests {
     t.type("L = sum(z)")
     #expect(t.type(":derive sum(z) wrt x").hasPrefix("dJ/dx, from the backward graph:"))
     #expect(t.type(":derive z wrt x").contains("hint: reduce it first: :derive sum(z) wrt x\n"))
+    #expect(t.type(":derive L wrt 2 * x").hasPrefix("error: `:derive` takes the name of a variable after `wrt`"))
   }
 
   /// In a loop one name holds a new value each time: the earlier values are y_1, y_2, … and

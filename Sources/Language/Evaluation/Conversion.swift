@@ -44,8 +44,11 @@ enum Conversion {
 
   static func integer(_ value: Value, at range: SourceRange, purpose: @autoclosure () -> String) throws(EvaluationError) -> Int {
     let x = try number(value, at: range, purpose: purpose())
-    guard x.isFinite, x == x.rounded(), Swift.abs(x) < 1e15 else {
+    guard x.isFinite, x == x.rounded() else {
       throw EvaluationError("\(purpose()) must be an integer, got \(Tensor.formatScalar(x))", at: range)
+    }
+    guard Swift.abs(x) < 1e15 else {
+      throw EvaluationError("\(purpose()) is too large: \(Tensor.formatScalar(x)) (sizes and indices stay below 10¹⁵)", at: range)
     }
     return Int(x)
   }

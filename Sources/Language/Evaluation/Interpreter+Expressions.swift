@@ -319,7 +319,13 @@ extension Interpreter {
 
   /// Subscript items evaluated to positions, slices, new axes and ellipses.
   func indexItems(_ items: [SubscriptItem]) throws(EvaluationError) -> [IndexItem] {
-    try items.map { (item: SubscriptItem) throws(EvaluationError) -> IndexItem in
+    let ellipses = items.filter { $0.kind == .ellipsis }
+    if ellipses.count > 1 {
+      throw EvaluationError(
+        "an index can have only one `...`", at: ellipses[1].range,
+        hint: "`...` stands for as many `:` as needed; write the axes between two of them out: x[..., 1, :]")
+    }
+    return try items.map { (item: SubscriptItem) throws(EvaluationError) -> IndexItem in
       func integer(_ e: Expr?) throws(EvaluationError) -> Int? {
         guard let e else { return nil }
         let v = try evaluate(e)
@@ -332,8 +338,14 @@ extension Interpreter {
         if case .tensor(let t) = v, t.value.rank > 0 {
           throw EvaluationError(
             "indexing with a tensor of indices is not supported here", at: e.range,
-            hint: "for indices, gather(x, idx, axis) or take_along_axis(x, idx, axis); for a 0/1 mask, which would "
-              + "select a varying number of elements, keep the shape: where(mask, x, 0) or x * mask")
+            hint: "for indices, gather(x, idx, axis) or take_along_axis(x, idx, axis), and for NumPy's x[rows, cols] "
+              + "gather_nd(x, stack([rows, cols], axis=-1)); for a 0/1 mask, which would select a varying number "
+              + "of elements, keep the shape: where(mask, x, 0) or x * mask")
+        }
+        if case .bool = v {
+          throw EvaluationError(
+            "a boolean is not an index", at: e.range,
+            hint: "NumPy's x[True] adds an axis of length 1: write x[None]; to choose by a condition, where(c, x, y)")
         }
         return .index(try Conversion.integer(v, at: e.range, purpose: "an index"))
       case let .slice(start, stop, step):

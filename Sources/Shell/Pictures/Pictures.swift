@@ -107,7 +107,8 @@ enum Pictures {
     guard tensor.count > 0 else {
       throw PictureError(
         "`\(name)` is empty (shape \(Shape.text(tensor.shape))): there is nothing to plot",
-        hint: "append to it in a loop: \(name) = append(\(name), L)")
+        hint: name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+          ? "append to it in a loop: \(name) = append(\(name), L)" : "record values in a loop: losses = append(losses, L)")
     }
     guard tensor.shape.filter({ $0 > 1 }).count <= 1 else {
       throw PictureError(
