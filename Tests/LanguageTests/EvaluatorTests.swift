@@ -175,8 +175,14 @@ struct EvaluatorTests {
        --> line 1:3
       1 | W @ x
         |   ^
-      hint: (3, 2) @ (2, 5) fits: write W @ x.T
+      hint: (3, 2) @ (2, 5) fits: W @ x.T gives (3, 5); or (5, 2) @ (2, 3) fits: x @ W.T gives (5, 3)
       """)
+    // The row-major dense layer's mistakes: the order swapped fits, and x.T transposed is x.
+    run("x = ones(4, 3); dz = ones(4, 2); W = ones(3, 2)", in: interpreter)
+    #expect(renderedError("dz @ x.T", in: interpreter).hasSuffix("hint: (3, 4) @ (4, 2) fits: x.T @ dz gives (3, 2); or (2, 4) @ (4, 3) fits: dz.T @ x gives (2, 3)"))
+    #expect(renderedError("W.T @ dz", in: interpreter).hasSuffix("hint: (4, 2) @ (2, 3) fits: dz @ W.T gives (4, 3); or (3, 2) @ (2, 4) fits: W @ dz.T gives (3, 4)"))
+    #expect(renderedError("(x + 1) @ W.T", in: interpreter).contains("(x + 1) @ W gives (4, 2)"))
+    #expect(renderedError("ones(2, 5) @ ones(3, 7)").hasSuffix("hint: the columns of the left must equal the rows of the right"))
   }
 
   @Test func aFailedStatementChangesNothing() throws {

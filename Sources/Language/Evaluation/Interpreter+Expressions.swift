@@ -149,15 +149,7 @@ extension Interpreter {
       return EvaluationError("`*` multiplies element-wise; \(error.description)", at: range, hint: hint)
     }
     if case .matmulMismatch = error, a.count == 2, b.count == 2 {
-      if a[1] == b[1] {
-        return EvaluationError(error.description, at: range,
-          hint: "\(Shape.text(a)) @ \(Shape.text([b[1], b[0]])) fits: write \(left) @ \(Self.transposedText(right))")
-      }
-      if a[0] == b[0] {
-        return EvaluationError(error.description, at: range,
-          hint: "\(Shape.text([a[1], a[0]])) @ \(Shape.text(b)) fits: write \(Self.transposedText(left)) @ \(right)")
-      }
-      return EvaluationError(error.description, at: range, hint: "the columns of the left must equal the rows of the right")
+      return EvaluationError(error.description, at: range, hint: Self.matmulHint(a, b, left, right))
     }
     if case .broadcast = error, let hint = Self.columnHint(a, b, left, right, op) {
       return EvaluationError("`\(op.symbol)` \(error.description)", at: range, hint: hint)
@@ -182,8 +174,36 @@ extension Interpreter {
     return nil
   }
 
+  /// The products of the two matrices, transposed or swapped, that fit, simplest first (one
+  /// transpose, then swapping the order, as in dW = x.T @ dz for a batch in rows), with their shapes.
+  private static func matmulHint(_ a: [Int], _ b: [Int], _ left: String, _ right: String) -> String {
+    typealias Operand = (text: String, shape: [Int])
+    let l: Operand = (left, a), r: Operand = (right, b)
+    func t(_ o: Operand) -> Operand { (transposedText(o.text), [o.shape[1], o.shape[0]]) }
+    let candidates: [(Operand, Operand)] = [(l, t(r)), (t(l), r), (r, l), (t(r), l), (r, t(l)), (t(l), t(r))]
+    let fitting = candidates.filter { $0.0.shape[1] == $0.1.shape[0] }.prefix(2)
+    guard !fitting.isEmpty else { return "the columns of the left must equal the rows of the right" }
+    return fitting.map { (x, y) in
+      "\(Shape.text(x.shape)) @ \(Shape.text(y.shape)) fits: \(x.text) @ \(y.text) gives \(Shape.text([x.shape[0], y.shape[1]]))"
+    }.joined(separator: "; or ")
+  }
+
+  /// `text.T`, or the text without its `.T` when it already ends with one (`x.T` transposed is `x`).
   private static func transposedText(_ text: String) -> String {
-    text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } ? "\(text).T" : "(\(text)).T"
+    let isSimple = { (text: Substring) in text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } }
+    if text.hasSuffix(".T"), isSimple(text.dropLast(2)) { return String(text.dropLast(2)) }
+    return isSimple(Substring(text)) || isParenthesized(text) ? "\(text).T" : "(\(text)).T"
+  }
+
+  /// Whether one pair of parentheses encloses the whole text: `(p + 1)`, not `(a) @ (b)`.
+  private static func isParenthesized(_ text: String) -> Bool {
+    guard text.first == "(", text.last == ")" else { return false }
+    var depth = 0
+    for (offset, character) in text.enumerated() {
+      if character == "(" { depth += 1 } else if character == ")" { depth -= 1 }
+      if depth == 0 { return offset == text.count - 1 }
+    }
+    return false
   }
 
   // MARK: - Attributes, calls, subscripts
