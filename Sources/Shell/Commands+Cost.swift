@@ -51,9 +51,11 @@ extension Commands {
   static func cost(_ session: Session, _ arguments: CommandArguments) throws(EvaluationError) -> CommandOutput {
     let parts = arguments.split(at: "vs").map { [$0.0, $0.1] } ?? [arguments]
     var sheets: [(String, CostSheet)] = []
+    var results: [Tensor] = []
     for part in parts {
       let (output, name) = try tensorArgument(session, part, usage: ":cost EXPR [vs EXPR]")
       sheets.append((name, CostSheet(output)))
+      results.append(output.value)
     }
     let style = session.options.style
     var lines: [String] = []
@@ -79,9 +81,24 @@ extension Commands {
       lines.append("")
       lines.append(
         "the second does \(ratio(flopRatio)) the forward flops and allocates \(ratio(byteRatio)) the memory of the first")
-      data.append(.object([("flop_ratio", .number(flopRatio)), ("byte_ratio", .number(byteRatio))]))
+      // Two ways to compute the same thing are compared; say whether they do.
+      let same = agreement(results[0], results[1])
+      lines.append(same.agree ? same.text : style.note("note: " + same.text))
+      data.append(.object([("flop_ratio", .number(flopRatio)), ("byte_ratio", .number(byteRatio)), ("same_result", .bool(same.agree))]))
     }
     return CommandOutput(text: lines.joined(separator: "\n"), data: .array(data))
+  }
+
+  /// Whether two results are the same computation's: one shape and values that agree to rounding.
+  static func agreement(_ a: Tensor, _ b: Tensor) -> (agree: Bool, text: String) {
+    guard a.shape == b.shape else {
+      return (false, "the results differ in shape, \(Shape.text(a.shape)) and \(Shape.text(b.shape)): they do not compute the same thing")
+    }
+    let worst = zip(a.scalars, b.scalars).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($0)) }.max() ?? 0
+    return worst <= 1e-9
+      ? (true, "both give the same \(Shape.text(a.shape)) result")
+      : (false, "the results have the same shape \(Shape.text(a.shape)) but differ (by up to \(String(format: "%.2g", worst))): "
+        + "they do not compute the same thing")
   }
 
   /// Flops as a whole number below ten thousand, else with three significant digits and K, M or G.

@@ -42,6 +42,16 @@ struct TeachingCommandsTests {
     expectSnapshot(t.type(":cost reduce_sum(p * q, 1) vs diag_part(tensordot(p, q, axes=[[1], [1]]))"), named: "cost-inner-product")
   }
 
+  /// :cost A vs B compares two ways to compute one thing, and says when they do not.
+  @Test func costSaysWhenTheTwoDoNotComputeTheSameThing() {
+    let t = Transcript()
+    t.type("x = [[1, 2, 3], [4, 5, 6]]; y = [[1, 0, 1], [0, 1, 0]]")
+    #expect(t.type(":cost reduce_sum(x * y, 1) vs reduce_sum(x * y, 0)")
+      .hasSuffix("note: the results differ in shape, (2,) and (3,): they do not compute the same thing\n"))
+    #expect(t.type(":cost reduce_sum(x * y, 1) vs reduce_sum(x * x, 1)")
+      .hasSuffix("note: the results have the same shape (2,) but differ (by up to 14): they do not compute the same thing\n"))
+  }
+
   @Test func checkAgrees() {
     let output = session().type(":check L")
     #expect(output.hasSuffix("autodiff agrees with central differences for every leaf of L\n"))
