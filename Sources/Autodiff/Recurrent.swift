@@ -12,8 +12,9 @@ public struct RecurrentShapes: Sendable, Equatable {
 
   /// Checks `cell(x, h, W, U, b)`: x (B, F), h (B, H), W (gates·H, F), U (gates·H, H), b (gates·H);
   /// x and h may also be single vectors (F) and (H). An LSTM's cell state `c` has h's shape.
+  /// `sizes` says where F and H came from in messages (default: "for x … and h …").
   public init(
-    operation: String, gates: Int, x: [Int], h: [Int], c: [Int]? = nil, W: [Int], U: [Int], b: [Int]
+    operation: String, gates: Int, x: [Int], h: [Int], c: [Int]? = nil, W: [Int], U: [Int], b: [Int], sizes: String? = nil
   ) throws(OperandError) {
     guard let hidden = h.last, let features = x.last, x.count <= 2, h.count == x.count, x.count < 2 || x[0] == h[0] else {
       throw OperandError(
@@ -31,7 +32,7 @@ public struct RecurrentShapes: Sendable, Equatable {
     for (name, shape, expected) in [("W", W, [rows, features]), ("U", U, [rows, hidden]), ("b", b, [rows])] where shape != expected {
       throw OperandError(
         "\(operation): \(name) must be \(Shape.text(expected)) = (\(gateText)\(name == "b" ? "" : name == "W" ? ", F" : ", H")) "
-          + "for x \(Shape.text(x)) and h \(Shape.text(h)), got \(Shape.text(shape))",
+          + "\(sizes ?? "for x \(Shape.text(x)) and h \(Shape.text(h))"), got \(Shape.text(shape))",
         fallback: .matmulMismatch(lhs: expected, rhs: shape))
     }
     self.features = features
@@ -46,7 +47,9 @@ extension RecurrentShapes {
   public init(lstm x: [Int], W: [Int], U: [Int], b: [Int], lengths: Tensor?, h0: [Int]? = nil, c0: [Int]? = nil) throws(OperandError) {
     guard x.count == 3 else { throw .rank("lstm", "x", x, layout: "(B, T, F)") }
     let hidden = U.last ?? 0
-    try self.init(operation: "lstm", gates: 4, x: [x[0], x[2]], h: [x[0], hidden], W: W, U: U, b: b)
+    try self.init(
+      operation: "lstm", gates: 4, x: [x[0], x[2]], h: [x[0], hidden], W: W, U: U, b: b,
+      sizes: "for x \(Shape.text(x)) (F = \(x[2]) features) and U \(Shape.text(U)) (H = \(hidden) hidden units)")
     for (name, shape) in [("h0", h0), ("c0", c0)] {
       guard let shape, shape != [x[0], hidden] else { continue }
       throw OperandError(

@@ -47,6 +47,9 @@ struct RecurrentBuiltinTests {
   @Test func shapeErrorsNameTheShapes() {
     #expect(renderedError("lstm_cell(ones(2, 3), zeros(2, 4), zeros(2, 4), ones(12, 3), ones(16, 4), zeros(16))")
       .hasPrefix("error: lstm_cell: W must be (16, 3) = (4H, F) for x (2, 3) and h (2, 4), got (12, 3)\n --> line 1:1"))
+    // lstm names the shapes it was given, not the step it would have made of them.
+    #expect(renderedError("lstm(ones(3, 5, 2), ones(8, 2), ones(8, 3), zeros(8))")
+      .hasPrefix("error: lstm: W must be (12, 2) = (4H, F) for x (3, 5, 2) (F = 2 features) and U (8, 3) (H = 3 hidden units), got (8, 2)"))
     #expect(renderedError("lstm(ones(2, 3, 1), ones(8, 1), ones(8, 2), zeros(8), lengths=[3, 1.5])")
       .hasPrefix("error: lstm: lengths[1] = 1.5 is not a number of steps from 0 to 3 (x has 3 steps)"))
     #expect(renderedError("rnn_cell(ones(2, 3), zeros(3, 4), ones(4, 3), ones(4, 4), zeros(4))")
