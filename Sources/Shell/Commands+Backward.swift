@@ -5,6 +5,8 @@ import Tensors
 extension Commands {
   /// The largest graph that :backward, :derive and :check walk through step by step.
   static let maximumStepsShown = 2000
+  /// The longest gradient expression `:backward` writes on its line (the JSON record has it whole).
+  static let maximumFormulaShown = 240
 
   /// Evaluates a command's expression argument as a tensor; the name to show it by is the text itself.
   static func tensorArgument(
@@ -90,7 +92,10 @@ extension Commands {
         lines += accumulation.split(separator: "\n").map { "        " + style.note(String($0)) }
       }
       for line in step.lines {
-        lines.append("        \(style.name(line.name)) = \(line.formula)   " + style.shape(Shape.text(line.shape)))
+        // A backward written with many ops (grid_sample's) reads better as :derive's lines than as one expression.
+        let formula = line.formula.count <= maximumFormulaShown ? line.formula
+          : style.note("(\(line.formula.count) characters long: :derive \(explanation.outputName) wrt <variable> writes it as short lines)")
+        lines.append("        \(style.name(line.name)) = \(formula)   " + style.shape(Shape.text(line.shape)))
         lines += line.remarks.map { "          " + style.hint($0) }
         if verbose { lines += indented(line.value.formatted(), by: 10) }
       }

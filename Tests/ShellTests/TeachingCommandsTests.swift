@@ -52,6 +52,16 @@ struct TeachingCommandsTests {
       .hasSuffix("note: the results have the same shape (2,) but differ (by up to 14): they do not compute the same thing\n"))
   }
 
+  /// grid_sample's backward is written with many ops: :backward points to :derive's lines instead.
+  @Test func backwardShortensAVeryLongGradient() {
+    let t = Transcript()
+    t.type("img = reshape(arange(16.0), (1, 1, 4, 4)); th = [[[1.1, 0.1, 0], [0, 0.9, 0]]]")
+    t.type("L = sum(grid_sample(img, affine_grid(th, (1, 1, 4, 4))) ** 2)")
+    let output = t.type(":backward L")
+    #expect(output.contains(" characters long: :derive L wrt <variable> writes it as short lines)   (1, 1, 4, 4)"))
+    #expect(output.split(separator: "\n").allSatisfy { $0.count < 300 })
+  }
+
   @Test func checkAgrees() {
     let output = session().type(":check L")
     #expect(output.hasSuffix("autodiff agrees with central differences for every leaf of L\n"))
