@@ -100,12 +100,33 @@ struct LessonTests {
     #expect(t.output.contains("Some narrative."))
     #expect(t.type("").contains("a : (3,)"))
     #expect(t.type("").contains("? What is sum(a)?"))
-    #expect(t.type("5") == "✗ the shape is right but the values differ\nhint: Add them up.\n")
+    #expect(t.type("5") == "✗ not 5.0\nhint: Add them up.\n")
     #expect(t.type("a[0] + a[1] + a[2]").hasPrefix("✓ right"))
     t.type("")
     #expect(t.type("b = a * 2") == "b : (3,)\n[2. 4. 6.]\n")  // the learner's own statement, in the lesson's scope
     #expect(t.type(":quit").hasPrefix("left the lesson"))
     #expect(t.type("b + 1") == "(3,)\n[3. 5. 7.]\n")
+  }
+
+  /// An answer of the wrong kind (an expression where a shape is asked) is told what to write
+  /// and keeps the hints for real attempts.
+  @Test func anAnswerOfTheWrongKindUsesUpNoHint() throws {
+    let lesson = try Lesson(id: "t", text: """
+      # Shapes
+
+      » x = ones(2, 3)
+
+      ? What shape does x.T have?
+      = shape x.T
+      answer: (3, 2)
+      hint: The axes swap.
+      """)
+    let t = Transcript()
+    t.session.startLesson(lesson)
+    t.type("")
+    #expect(t.type("x.T") == "✗ write a shape like (2, 5), or () for a single number\n")
+    #expect(t.type("(2, 3)") == "✗ not (2, 3)\nhint: The axes swap.\n")
+    #expect(t.type("(3, 2)").hasPrefix("✓ right"))
   }
 
   @Test func formatErrorsNameTheLine() {

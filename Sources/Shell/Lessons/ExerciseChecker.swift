@@ -10,6 +10,9 @@ enum ExerciseChecker {
     let correct: Bool
     /// Why not, when it is wrong: "your answer has shape (3, 5), dW has shape (3, 2)".
     let explanation: String
+    /// False when the answer is not of the kind asked for (an expression where a shape is asked):
+    /// the learner is told what to write, and no hint is used up.
+    var isAttempt = true
   }
 
   /// Evaluates both sides in a copy of the session, so the check changes nothing.
@@ -20,7 +23,7 @@ enum ExerciseChecker {
         return Verdict(correct: false, explanation: "the lesson's expression `\(expression)` does not evaluate")
       }
       guard let given = parseShape(answer) else {
-        return Verdict(correct: false, explanation: "write a shape like (2, 5), or () for a single number")
+        return Verdict(correct: false, explanation: "write a shape like (2, 5), or () for a single number", isAttempt: false)
       }
       return given == expected.shape
         ? Verdict(correct: true, explanation: "")
@@ -49,8 +52,10 @@ enum ExerciseChecker {
       }
       return Verdict(correct: false, explanation: explanation)
     }
-    return isClose(given, expected)
-      ? Verdict(correct: true, explanation: "") : Verdict(correct: false, explanation: "the shape is right but the values differ")
+    guard !isClose(given, expected) else { return Verdict(correct: true, explanation: "") }
+    return Verdict(
+      correct: false,
+      explanation: given.count == 1 ? "not \(given.formatted())" : "the shape is right but the values differ")
   }
 
   /// Whether two tensors of the same size agree element by element, to rounding.

@@ -123,7 +123,7 @@ final class LessonPlayer {
       return
     }
     say(session.options.style.error("✗ ") + verdict.explanation)
-    giveHint()
+    if verdict.isAttempt { giveHint() }
   }
 
   private func giveHint() {
