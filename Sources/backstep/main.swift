@@ -68,8 +68,15 @@ struct Backstep: ParsableCommand {
     if !execute.isEmpty {
       for statements in execute { session.runScript(statements) }
     } else if let script {
-      guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
+      guard let data = FileManager.default.contents(atPath: script) else {
         FileHandle.standardError.write(Data("backstep: cannot read \(script)\n".utf8))
+        throw ExitCode(2)
+      }
+      guard let text = String(validating: data, as: UTF8.self) else {
+        let offset = Self.firstInvalidUTF8(in: data)
+        let line = 1 + data.prefix(offset).filter { $0 == UInt8(ascii: "\n") }.count
+        FileHandle.standardError.write(Data(
+          "backstep: \(script) is not UTF-8 text (line \(line) holds a byte that is not); save it as UTF-8\n".utf8))
         throw ExitCode(2)
       }
       session.runScript(text)
@@ -84,6 +91,19 @@ struct Backstep: ParsableCommand {
     }
     // A script or a pipe reports failures in its exit status; an interactive session that ends normally does not.
     if session.failureCount > 0 && !interactive { throw ExitCode(1) }
+  }
+
+  /// The offset of the first byte that does not decode as UTF-8.
+  static func firstInvalidUTF8(in data: Data) -> Int {
+    var decoder = UTF8()
+    var bytes = data.makeIterator()
+    var offset = 0
+    while true {
+      switch decoder.decode(&bytes) {
+      case .scalarValue(let scalar): offset += UTF8.width(scalar)
+      case .emptyInput, .error: return offset
+      }
+    }
   }
 
   /// `--lesson N --auto`: every step played, every exercise answered with its model answer.

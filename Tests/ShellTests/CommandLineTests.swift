@@ -444,6 +444,12 @@ struct CommandLineTests {
       #expect(run.stdout == "")
       #expect(run.status == 2)
 
+      let latin1 = directory.appendingPathComponent("latin1.bs")
+      try Data("x = 1\ny = \"caf".utf8 + [0xE9] + Data("\"\n".utf8)).write(to: latin1)
+      let notUTF8 = try BackstepBinary.run([latin1.path])
+      #expect(notUTF8.stderr == "backstep: \(latin1.path) is not UTF-8 text (line 2 holds a byte that is not); save it as UTF-8\n", "\(notUTF8)")
+      #expect(notUTF8.status == 2)
+
       let aDirectory = try BackstepBinary.run([directory.path])
       #expect(aDirectory.stderr == "backstep: cannot read \(directory.path)\n", "\(aDirectory)")
       #expect(aDirectory.status == 2)
