@@ -46,7 +46,12 @@ public final class Session {
   private var pendingLines: [String] = []
   private var pendingFirstLine = 1
   /// Scripts being `:load`ed, to refuse a script that loads itself.
+  /// The scripts being run by `:load`, outermost first: one cannot load itself, and the chain is bounded.
   private var loading: [String] = []
+  /// The script this session runs for `:load`, named in its errors' locations.
+  private var fileName: String?
+  /// How many scripts may load each other in a chain.
+  static let maximumLoadDepth = 16
 
   public init(options: Options = .init(), write: @escaping (String) -> Void) {
     self.options = options
@@ -73,7 +78,7 @@ public final class Session {
     if pendingLines.isEmpty { pendingFirstLine = lineNumber }
     pendingLines.append(line)
     let text = pendingLines.joined(separator: "\n")
-    let source = SourceText(text, firstLine: pendingFirstLine)
+    let source = SourceText(text, firstLine: pendingFirstLine, fileName: fileName)
     let parsed = Result { () throws(SyntaxError) in try Parser.parse(source) }
     if case .failure(let error) = parsed, error.isIncomplete { return nil }
     pendingLines = []
@@ -91,7 +96,7 @@ public final class Session {
     guard !pendingLines.isEmpty else { return }
     let text = pendingLines.joined(separator: "\n")
     pendingLines = []
-    run(SourceText(text, firstLine: pendingFirstLine))
+    run(SourceText(text, firstLine: pendingFirstLine, fileName: fileName))
   }
 
   /// Runs complete source text and shows each statement's record as the statement ends.
@@ -229,7 +234,12 @@ public final class Session {
   func load(path: String, range: SourceRange) throws(EvaluationError) -> CommandOutput {
     try interpreter.checkFileAccess(at: range)
     guard !loading.contains(path) else {
-      throw EvaluationError("`\(path)` is already being loaded (a script cannot load itself)", at: range)
+      throw EvaluationError(
+        "`\(path)` is already being loaded (a script cannot load itself)", at: range,
+        hint: loading.count > 1 ? "the scripts load each other: " + (loading + [path]).joined(separator: " → ") : nil)
+    }
+    guard loading.count < Self.maximumLoadDepth else {
+      throw EvaluationError("scripts load each other more than \(Self.maximumLoadDepth) deep", at: range)
     }
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
       throw EvaluationError("cannot read `\(path)`", at: range, hint: "give a path relative to \(FileManager.default.currentDirectoryPath)")
@@ -237,6 +247,8 @@ public final class Session {
     loading.append(path)
     defer { loading.removeLast() }
     let nested = Session(options: options, write: write)
+    nested.loading = loading
+    nested.fileName = path
     nested.interpreter.adopt(from: interpreter)
     nested.interpreter.isInterrupted = interpreter.isInterrupted
     let before = nested.failureCount

@@ -34,7 +34,7 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
       return "matrix product of \(Shape.text(lhs)) and \(Shape.text(rhs)): "
         + "inner dimensions \(lhs.last ?? 0) and \(rhs.count >= 2 ? rhs[rhs.count - 2] : rhs.last ?? 0) differ"
     case let .rankTooLow(operation, shape, minimum):
-      return "\(operation) needs at least \(minimum) axes, got shape \(Shape.text(shape))"
+      return "\(operation) needs at least \(minimum) \(minimum == 1 ? "axis" : "axes"), got shape \(Shape.text(shape))"
     case let .negativeDimension(shape):
       return "negative dimension in shape \(Shape.text(shape))"
     case let .elementCountMismatch(shape, count):

@@ -160,10 +160,24 @@ struct SessionTests {
     let t = Transcript()
     let output = t.type(":load \(file.path)")
     #expect(output.contains("b : () = 6.0"))
-    #expect(output.contains("error: unknown name `nope`"))
+    #expect(output.contains("error: unknown name `nope`\n --> \(file.path):3:5\n"))
     #expect(output.hasSuffix("loaded \(file.path): 3 statements, 1 failed\n"))
     #expect(t.type("a + b") == "8.0\n")
     #expect(t.session.failureCount == 1)
+  }
+
+  /// Scripts that load themselves or each other stop with an error (they used to recurse until the stack overflowed).
+  @Test func scriptsThatLoadEachOtherStop() throws {
+    try withTemporaryDirectory { directory in
+      let (a, b) = (directory.appendingPathComponent("a.bs").path, directory.appendingPathComponent("b.bs").path)
+      try "x = 1\n:load \(b)\n".write(toFile: a, atomically: true, encoding: .utf8)
+      try "y = 2\n:load \(a)\n".write(toFile: b, atomically: true, encoding: .utf8)
+      let t = Transcript()
+      let output = t.type(":load \(a)")
+      #expect(output.contains("error: `\(a)` is already being loaded (a script cannot load itself)\n --> \(b):2:7"))
+      #expect(output.contains("hint: the scripts load each other: \(a) → \(b) → \(a)"))
+      #expect(t.type("x + y") == "3.0\n")
+    }
   }
 
   @Test func completionOffersNamesAndCommands() {

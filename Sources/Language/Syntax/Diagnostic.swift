@@ -70,7 +70,7 @@ public func render(_ diagnostic: Diagnostic, in source: SourceText) -> String {
 
   var lines = [
     "error: \(diagnostic.message)",
-    "\(gutter)--> line \(location)",
+    "\(gutter)--> \(source.fileName.map { "\($0):" } ?? "line ")\(location)",
     lineText.isEmpty ? "\(location.line) |" : "\(location.line) | \(lineText)",
     "\(gutter) | \(padding)\(caret)",
   ]

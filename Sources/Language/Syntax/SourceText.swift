@@ -55,11 +55,14 @@ public struct SourceText: Sendable {
   private let lineStarts: [Int]
   /// The number of the text's first line: a chunk of a script keeps the script's numbering.
   public let firstLine: Int
+  /// The file the text came from, when it is not what the learner typed (a script run by `:load`).
+  public let fileName: String?
 
   /// Reads `text` and where its lines start; its first line is numbered `firstLine`.
-  public init(_ text: String, firstLine: Int = 1) {
+  public init(_ text: String, firstLine: Int = 1, fileName: String? = nil) {
     self.text = text
     self.firstLine = firstLine
+    self.fileName = fileName
     let utf8 = Array(text.utf8)
     var starts = [0]
     for offset in utf8.indices where SourceText.endsLine(utf8, at: offset) { starts.append(offset + 1) }
