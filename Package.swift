@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 //   backstep → Shell → Language → Autodiff → Tensors → CBLAS, CZlib
-//   Shell → CReadline
+//   Shell → CReadline, Language → CThreadStack
 let package = Package(
   name: "Backstep",
   products: [
@@ -29,9 +29,11 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    // The running thread's stack bounds (pthread_getattr_np), for the interpreter's stack guard.
+    .target(name: "CThreadStack"),
     .target(name: "Tensors", dependencies: ["CBLAS", "CZlib"]),
     .target(name: "Autodiff", dependencies: ["Tensors"]),
-    .target(name: "Language", dependencies: ["Autodiff", "Tensors"]),
+    .target(name: "Language", dependencies: ["Autodiff", "Tensors", "CThreadStack"]),
     .target(name: "Shell", dependencies: ["Language", "Autodiff", "Tensors", "CReadline"]),
     .executableTarget(
       name: "backstep",

@@ -121,18 +121,35 @@ struct Backstep: ParsableCommand {
   }
 }
 
-StorageReuse.prepare()
-do {
-  var command = try Backstep.parseAsRoot()
-  try command.run()
-} catch let exit as ExitCode {
-  Foundation.exit(exit.rawValue)
-} catch {
-  let code = Backstep.exitCode(for: error)
-  if code == .success {
-    print(Backstep.fullMessage(for: error))
+/// Parses the command line and runs it; exits with its status.
+func runCommandLine() -> Never {
+  do {
+    var command = try Backstep.parseAsRoot()
+    try command.run()
     Foundation.exit(0)
+  } catch let exit as ExitCode {
+    Foundation.exit(exit.rawValue)
+  } catch {
+    let code = Backstep.exitCode(for: error)
+    if code == .success {
+      print(Backstep.fullMessage(for: error))
+      Foundation.exit(0)
+    }
+    FileHandle.standardError.write(Data((Backstep.fullMessage(for: error) + "\n").utf8))
+    Foundation.exit(2)
   }
-  FileHandle.standardError.write(Data((Backstep.fullMessage(for: error) + "\n").utf8))
-  Foundation.exit(2)
 }
+
+StorageReuse.prepare()
+// The session runs on a thread with a large stack (address space, touched only as it is used):
+// recursion within the language's limits then fits, where the main thread's 8 MiB can run out
+// (the interpreter's stack guard turns that into an error, not a crash).
+let session = Thread { runCommandLine() }
+session.stackSize = 512 << 20
+session.start()
+// Signals for the process (Ctrl-C, a terminal resize) go to the session's thread, where the line
+// editor and the evaluator wait for them; this thread only waits.
+var everySignal = sigset_t()
+sigfillset(&everySignal)
+pthread_sigmask(SIG_BLOCK, &everySignal, nil)
+while true { pause() }

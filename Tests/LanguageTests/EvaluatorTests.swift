@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Autodiff
 import Tensors
@@ -57,6 +58,27 @@ struct EvaluatorTests {
     }
     #expect(w.isLeaf)
     #expect(abs(w.value.scalars[0] - (0..<50).reduce(1.0) { p, _ in p * 0.8 }) < 1e-12)
+  }
+
+  /// A recursion within the call limit whose body nests deeply can still run out of stack: that
+  /// is an error, not a crash, on whatever thread and stack the interpreter runs.
+  @Test func recursionThatOutgrowsTheStackIsAnError() throws {
+    let body = (0..<30).reduce("g(n - 1)") { inner, _ in "abs(\(inner))" }
+    // On a thread with a small stack, where 200 calls × 30 brackets cannot fit.
+    let finished = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var (deep, shallow) = ("", "")
+    let thread = Thread {
+      let interpreter = Interpreter()
+      run("def g(n) { if n <= 0 { return 0 }; return \(body) }", in: interpreter)
+      deep = renderedError("g(199)", in: interpreter)
+      shallow = (try? tensor("g(2)", in: interpreter))?.description ?? "failed"
+      finished.signal()
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
+    finished.wait()
+    #expect(deep.hasPrefix("error: in g(): the computation nests too deeply for the stack"), "\(deep)")
+    #expect(shallow == Tensor(0).description)
   }
 
   @Test func indexErrorsSayWhatNumPyWouldDo() {

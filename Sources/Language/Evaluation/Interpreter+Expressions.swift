@@ -4,6 +4,12 @@ import Tensors
 extension Interpreter {
   /// Evaluates an expression. Tensor results record their graph.
   func evaluate(_ expr: Expr) throws(EvaluationError) -> Value {
+    if stackGuard.isNearlyFull {
+      throw EvaluationError(
+        "the computation nests too deeply for the stack", at: expr.range,
+        hint: "the stack runs out before \(maximumCallDepth) calls when each call nests many calls or brackets; "
+          + "compute it in a loop, or with fewer levels per call")
+    }
     switch expr.kind {
     case .number(let x):
       return .number(x)

@@ -54,6 +54,8 @@ public final class Interpreter {
 
   /// Local variables of the functions being called, innermost last.
   @exclusivity(unchecked) var frames: [[String: Value]] = []
+  /// The stack of the thread running statements, measured when a run starts on a new thread.
+  @exclusivity(unchecked) var stackGuard = StackGuard()
   /// The text being run, for quoting arguments in notes.
   @exclusivity(unchecked) var source = SourceText("")
   /// Notes gathered while evaluating the current statement.
@@ -99,6 +101,7 @@ public final class Interpreter {
   /// statement ends (a shell shows it then, before the next statement of the line runs).
   public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>, each: (consuming Record) -> Void) {
     source = text
+    if !stackGuard.isForCurrentThread { stackGuard = StackGuard() }
     switch parsed {
     case .success(let statements):
       // By index: iterating the array would copy each statement out of it first.
