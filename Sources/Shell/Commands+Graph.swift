@@ -40,25 +40,38 @@ extension Commands {
   }
 
   /// Renders DOT to SVG with Graphviz's `dot`, when it is installed.
+  /// Runs Graphviz's `dot` on the graph. The graph goes through a temporary file, not a pipe:
+  /// writing to a `dot` that has exited would end the whole session with SIGPIPE.
   static func svg(_ dot: String, to path: String, range: SourceRange) throws(EvaluationError) -> String {
+    let hint = "install Graphviz (apt-get install graphviz), or write the graph with --dot FILE"
+    guard let program = executable(named: "dot") else {
+      throw EvaluationError("Graphviz's dot is not installed (not found on the PATH)", at: range, hint: hint)
+    }
+    let source = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-graph-\(UUID().uuidString).dot")
+    defer { try? FileManager.default.removeItem(at: source) }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["dot", "-Tsvg", "-o", path]
-    let input = Pipe()
-    process.standardInput = input
+    process.executableURL = program
+    process.arguments = ["-Tsvg", "-o", path, source.path]
     process.standardError = FileHandle.nullDevice
     do {
+      try Data(dot.utf8).write(to: source)
       try process.run()
-      input.fileHandleForWriting.write(Data(dot.utf8))
-      try input.fileHandleForWriting.close()
       process.waitUntilExit()
     } catch {
-      throw EvaluationError("cannot run Graphviz's dot", at: range, hint: "install it (apt-get install graphviz), or use --dot FILE")
+      throw EvaluationError("cannot run Graphviz's dot: \(error.localizedDescription)", at: range, hint: hint)
     }
     guard process.terminationStatus == 0 else {
-      throw EvaluationError("Graphviz's dot is not installed or failed", at: range, hint: "apt-get install graphviz, or use --dot FILE")
+      throw EvaluationError("Graphviz's dot failed (exit status \(process.terminationStatus)) writing \(path)", at: range,
+                            hint: "check that the folder of \(path) exists and can be written")
     }
     return "wrote \(path)"
+  }
+
+  /// The first executable file called `name` in the PATH's folders.
+  static func executable(named name: String) -> URL? {
+    let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+    return folders.map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+      .first { FileManager.default.isExecutableFile(atPath: $0.path) }
   }
 }
 

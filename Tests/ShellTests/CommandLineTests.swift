@@ -145,6 +145,16 @@ struct CommandLineTests {
     #expect(run.status == 0)
   }
 
+  /// Without Graphviz, --svg is an error every time (it used to die of SIGPIPE in about half the runs).
+  @Test func svgWithoutGraphvizIsAnError() throws {
+    for _ in 0..<3 {
+      let run = try BackstepBinary.run(
+        ["-e", "x = ones(2); L = sum(x * x)", "-e", ":graph L --svg graph.svg"], environment: ["PATH": "/nonexistent"])
+      #expect(run.stdout.contains("error: Graphviz's dot is not installed (not found on the PATH)"), "\(run)")
+      #expect(run.status == 1)
+    }
+  }
+
   @Test func severalExecuteOptionsRunInOrder() throws {
     let run = try BackstepBinary.run(["-e", "a = 2", "-e", "print(a * 3)"])
     #expect(run.stdout == "a : () = 2.0\n6.0\n", "\(run)")
