@@ -81,6 +81,15 @@ struct EvaluatorTests {
     #expect(shallow == Tensor(0).description)
   }
 
+  /// Suggestions: a near miss of about the same length; none for a very long name (comparing two
+  /// 20,000-character names took seconds and gigabytes).
+  @Test func suggestionsAreNearMissesOfShortNames() {
+    #expect(closestName(to: "wieghts", in: ["weights", "w", "bias"]) == "weights")
+    #expect(closestName(to: "wx", in: ["weights"]) == nil)
+    let long = String(repeating: "a", count: 20_000)
+    #expect(closestName(to: long + "b", in: [long]) == nil)
+  }
+
   @Test func indexErrorsSayWhatNumPyWouldDo() {
     #expect(renderedError("x = ones(3, 4); x[true]").contains("error: a boolean is not an index"))
     #expect(renderedError("x = ones(3, 4); x[..., 1, ...]").contains("error: an index can have only one `...`\n --> line 1:27"))

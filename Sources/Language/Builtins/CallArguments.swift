@@ -200,10 +200,15 @@ public func closestName(to word: String, in candidates: [String]) -> String? {
     }
     return table[a.count][b.count]
   }
+  // A suggestion is at most a third of the word away, so only words about as long are compared,
+  // and a very long name (a typo in a generated one) gets none: the table grows with both lengths.
+  let limit = Swift.max(1, word.count / 3)
+  guard word.count <= 64 else { return nil }
   let target = Array(word.lowercased())
-  let scored = candidates.map { ($0, distance(target, Array($0.lowercased()))) }
+  let scored = candidates.filter { Swift.abs($0.count - word.count) <= limit }
+    .map { ($0, distance(target, Array($0.lowercased()))) }
   guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return nil }
-  return best.1 <= Swift.max(1, word.count / 3) ? best.0 : nil
+  return best.1 <= limit ? best.0 : nil
 }
 
 extension CallArguments {
