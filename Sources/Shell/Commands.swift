@@ -109,6 +109,11 @@ enum Commands {
       ]))
     }
     guard words.count == 2 else { throw EvaluationError("`:set` takes a name and a value", at: range, hint: ":set trace on") }
+    // If the statement this :set is part of fails (a block), every setting goes back.
+    let saved = (Shape.byteLimit, session.interpreter.sessionByteLimit, GraphMemory.limit, session.options, session.interpreter.detectsAnomalies)
+    session.interpreter.noteUndo { [unowned session] in
+      (Shape.byteLimit, session.interpreter.sessionByteLimit, GraphMemory.limit, session.options, session.interpreter.detectsAnomalies) = saved
+    }
     func flag() throws(EvaluationError) -> Bool {
       guard words[1] == "on" || words[1] == "off" else {
         throw EvaluationError("\(words[0]) is `on` or `off`, not `\(words[1])`", at: range)

@@ -166,6 +166,16 @@ struct SessionTests {
     #expect(t.session.failureCount == 1)
   }
 
+  /// A failed statement changes nothing, settings included: a :set in a block that fails is undone.
+  @Test func aSettingChangedInAFailedBlockGoesBack() {
+    let t = Transcript()
+    t.type("if true {\n:set trace on\n:set max_session_bytes 4096\nundefined_name\n}")
+    #expect(!t.session.options.trace)
+    #expect(t.session.interpreter.sessionByteLimit != 4096)
+    t.type("if true {\n:set trace on\n}")
+    #expect(t.session.options.trace)
+  }
+
   /// Scripts that load themselves or each other stop with an error (they used to recurse until the stack overflowed).
   @Test func scriptsThatLoadEachOtherStop() throws {
     try withTemporaryDirectory { directory in

@@ -50,6 +50,14 @@ public final class Interpreter {
   private enum UndoEntry {
     case variable(String, Value?)
     case table([String: Value])
+    /// Puts back state outside the variables (a setting a command changed).
+    case action(() -> Void)
+  }
+
+  /// Registers how to put back a change the running statement makes outside the variables (`:set`
+  /// inside a block that then fails): a failed statement changes nothing.
+  public func noteUndo(_ restore: @escaping () -> Void) {
+    if isNotingChanges { undoLog.append(.action(restore)) }
   }
 
   /// Local variables of the functions being called, innermost last.
@@ -151,6 +159,7 @@ public final class Interpreter {
       switch entry {
       case let .variable(name, value): globals[name] = value
       case .table(let table): globals = table
+      case .action(let restore): restore()
       }
     }
     recountGlobalBytes()
