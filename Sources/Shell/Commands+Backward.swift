@@ -37,8 +37,10 @@ extension Commands {
     }
     guard !output.isLeaf else {
       throw EvaluationError(
-        "`\(name)` was typed in, not computed: it has no graph to walk back through", at: arguments.range,
-        hint: "compute something from it first, e.g. L = sum(\(name) * \(name))")
+        "`\(text)` has no graph to walk back through: it was typed in, or computed only from data that takes no gradient "
+          + "(numbers, randn(…), detach(…))", at: arguments.range,
+        hint: isName ? "compute something from it first, e.g. L = sum(\(text) * \(text))"
+          : "compute it from a named variable, e.g. x = randn(3) and then L = sum(x * x)")
     }
     let size = topologicalOrder(from: output).count
     guard size <= maximumStepsShown else {

@@ -6,9 +6,22 @@ import Foundation
 public enum Interrupts {
   // A signal handler can only touch a sig_atomic_t; nothing else here is shared.
   nonisolated(unsafe) static var raised: sig_atomic_t = 0
+  /// The thread that reads lines and runs statements, set once before the handler is installed.
+  nonisolated(unsafe) static var sessionThread = pthread_self()
 
+  /// Installs the handler; call it on the thread that reads lines. The kernel gives a Ctrl-C to
+  /// any thread that does not block it (the main thread first), so the handler passes it on to
+  /// the session's thread, where it interrupts the wait for a key.
   public static func install() {
-    signal(SIGINT) { _ in Interrupts.raised = 1 }
+    sessionThread = pthread_self()
+    signal(SIGINT) { _ in
+      // Raised only on the session's thread: raised here as well, the Ctrl-C passed on would count twice.
+      if pthread_equal(pthread_self(), Interrupts.sessionThread) != 0 {
+        Interrupts.raised = 1
+      } else {
+        pthread_kill(Interrupts.sessionThread, SIGINT)
+      }
+    }
     // A parent may have started us with SIGINT blocked (Process from a Dispatch thread does).
     var unblocked = sigset_t()
     sigemptyset(&unblocked)

@@ -147,9 +147,5 @@ StorageReuse.prepare()
 let session = Thread { runCommandLine() }
 session.stackSize = 512 << 20
 session.start()
-// Signals for the process (Ctrl-C, a terminal resize) go to the session's thread, where the line
-// editor and the evaluator wait for them; this thread only waits.
-var everySignal = sigset_t()
-sigfillset(&everySignal)
-pthread_sigmask(SIG_BLOCK, &everySignal, nil)
+// This thread only waits; a Ctrl-C it receives is passed on to the session's thread (Interrupts).
 while true { pause() }

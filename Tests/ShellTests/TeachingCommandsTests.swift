@@ -256,7 +256,10 @@ struct TeachingCommandsTests {
       """)
     #expect(t.type(":derive L W").hasPrefix("error: `:derive` needs `wrt` and the variable"))
     t.type("s = 2")
-    #expect(t.type(":backward s").contains("was typed in, not computed"))
+    #expect(t.type(":backward s").contains("`s` has no graph to walk back through: it was typed in"))
+    t.type("v = [1, 2]")
+    #expect(t.type(":backward sum(detach(v))").hasPrefix(
+      "error: `sum(detach(v))` has no graph to walk back through: it was typed in, or computed only from data"))
     #expect(t.type(":explain matmull").contains("hint: did you mean `:explain matmul`?"))
   }
 
