@@ -76,8 +76,9 @@ extension Commands {
     }
     if sheets.count == 2 {
       let (first, second) = (sheets[0].1, sheets[1].1)
-      let flopRatio = first.forward > 0 ? second.forward / first.forward : .infinity
-      let byteRatio = first.bytes > 0 ? second.bytes / first.bytes : .infinity
+      // 0 against 0 (two values already computed) is the same cost, not an infinite ratio.
+      let flopRatio = first.forward > 0 ? second.forward / first.forward : (second.forward > 0 ? .infinity : 1)
+      let byteRatio = first.bytes > 0 ? second.bytes / first.bytes : (second.bytes > 0 ? .infinity : 1)
       lines.append("")
       lines.append(
         "the second does \(ratio(flopRatio)) the forward flops and allocates \(ratio(byteRatio)) the memory of the first")

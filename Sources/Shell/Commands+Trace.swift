@@ -15,6 +15,11 @@ extension Commands {
     interpreter.tracer = { events.append($0) }
     defer { interpreter.tracer = previous }
     _ = try interpreter.evaluateExpression(at: arguments.range)
+    guard !events.isEmpty else {
+      return CommandOutput(
+        text: "`\(arguments.text)` runs no operation: a name or a number is a value already computed; "
+          + ":trace an expression to see its operations, e.g. :trace W @ x + b", data: .array([]))
+    }
     return traceOutput(events, verbose: arguments.flags["-v"] != nil, style: session.options.style)
   }
 

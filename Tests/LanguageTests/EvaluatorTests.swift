@@ -90,6 +90,21 @@ struct EvaluatorTests {
     #expect(closestName(to: long + "b", in: [long]) == nil)
   }
 
+  /// The notes of grad() and save() say what happened, and only that.
+  @Test func gradientAndSaveNotesAreAccurate() {
+    let second = run("x = [1.0, 2.0]; grad(sum(grad(sum(x * x * x), x)), x)").last?.notes ?? []
+    #expect(second.first?.hasSuffix("for a second derivative, take the first one with create_graph=true: grad(L, x, create_graph=true)") == true)
+    #expect(run("grad(sum(ones(2)), 3)").last?.notes == ["`sum(ones(2))` does not depend on `3`, so the gradient is zeros."])
+    // A save that fails does not say where it saved.
+    let failed = run("save(ones(2), \"/nonexistent/a\")").last
+    #expect(failed?.notes == [])
+    if case .failure(let diagnostic)? = failed?.outcome {
+      #expect(diagnostic.message.hasPrefix("cannot write `/nonexistent/a.npy`"))
+    } else {
+      Issue.record("save to a missing folder succeeded")
+    }
+  }
+
   @Test func indexErrorsSayWhatNumPyWouldDo() {
     #expect(renderedError("x = ones(3, 4); x[true]").contains("error: a boolean is not an index"))
     #expect(renderedError("x = ones(3, 4); x[..., 1, ...]").contains("error: an index can have only one `...`\n --> line 1:27"))

@@ -48,6 +48,8 @@ struct TeachingCommandsTests {
     t.type("x = [[1, 2, 3], [4, 5, 6]]; y = [[1, 0, 1], [0, 1, 0]]")
     #expect(t.type(":cost reduce_sum(x * y, 1) vs reduce_sum(x * y, 0)")
       .hasSuffix("note: the results differ in shape, (2,) and (3,): they do not compute the same thing\n"))
+    #expect(t.type(":cost x vs y").contains("the second does 1× the forward flops and allocates 1× the memory of the first"))
+    #expect(t.type(":trace x").hasPrefix("`x` runs no operation"))
     #expect(t.type(":cost reduce_sum(x * y, 1) vs reduce_sum(x * x, 1)")
       .hasSuffix("note: the results have the same shape (2,) but differ (by up to 14): they do not compute the same thing\n"))
   }

@@ -54,15 +54,14 @@ extension BuiltinTable {
         throw EvaluationError("save() writes one tensor to a .npy file", at: a.range(of: "path"),
                               hint: ":save \(path) writes every variable of the session to an .npz archive")
       }
-      if !path.hasSuffix(".npy") {
-        path += ".npy"
-        a.interpreter.notes.append("saved as `\(path)`: np.save adds .npy to a name without it, and so does save()")
-      }
+      let named = path.hasSuffix(".npy")
+      if !named { path += ".npy" }
       do throws(TensorFiles.Failure) {
         try TensorFiles.write(x.value, to: path)
       } catch {
         throw EvaluationError(error.message, at: a.range(of: "path"))
       }
+      if !named { a.interpreter.notes.append("saved as `\(path)`: np.save adds .npy to a name without it, and so does save()") }
       return .none
     },
   ]

@@ -66,10 +66,16 @@ extension BuiltinTable {
         a.interpreter.notes.append(
           "`\(y)` depends on `\(name)` only through operations that pass no gradient "
             + "(indices, comparisons, rounding), so the gradient is zeros.")
-      } else {
+      } else if topologicalOrder(from: output).contains(where: { $0.isLeaf && $0.isGradient }) {
+        // grad(sum(grad(f, x)), x) without create_graph: the inner gradient came back as data.
         a.interpreter.notes.append(
-          "`\(y)` does not depend on `\(name)`, so the gradient is zeros. "
-            + "(If `\(name)` was reassigned after `\(y)` was computed, `\(y)` still uses the old value.)")
+          "`\(y)` was computed from a gradient that grad() returned as data, cut from `\(name)`, so this gradient is zeros; "
+            + "for a second derivative, take the first one with create_graph=true: grad(L, x, create_graph=true)")
+      } else {
+        let isName = name.first.map { $0.isLetter || $0 == "_" } == true && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        a.interpreter.notes.append(
+          "`\(y)` does not depend on `\(name)`, so the gradient is zeros."
+            + (isName ? " (If `\(name)` was reassigned after `\(y)` was computed, `\(y)` still uses the old value.)" : ""))
       }
     }
     // A plain gradient is new data; a recorded one keeps its graph for second derivatives.
