@@ -18,8 +18,21 @@ struct CommandArguments {
     range = text.isEmpty ? call.range : SourceRange(start: call.argumentsRange.start + leading, end: call.argumentsRange.start + leading + text.utf8.count)
   }
 
-  /// Takes the flags `names` (each with a value when listed in `valued`) off the start and end of the text.
-  mutating func takeFlags(_ names: Set<String>, valued: Set<String> = []) {
+  /// Takes the flags `names` (each with a value when listed in `valued`) off the start and end of
+  /// the text. A word left at either end that reads as an option is an error: an unknown option, or
+  /// one without its value (`--dot` with no file), would otherwise be read as arithmetic.
+  mutating func takeFlags(_ names: Set<String>, valued: Set<String> = []) throws(EvaluationError) {
+    try takeKnownFlags(names, valued: valued)
+    let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    for word in [words.first, words.last].compactMap({ $0 }) where word.hasPrefix("--") && word.count > 2 {
+      let known = (names.union(valued)).sorted()
+      throw EvaluationError(
+        valued.contains(word) ? "`\(word)` needs a file name after it" : "unknown option `\(word)`", at: range,
+        hint: known.isEmpty ? "this command takes no options" : "the options here: " + known.joined(separator: ", "))
+    }
+  }
+
+  private mutating func takeKnownFlags(_ names: Set<String>, valued: Set<String>) {
     while true {
       let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
       if let first = words.first, names.contains(first) || valued.contains(first) {

@@ -78,7 +78,7 @@ extension Commands {
 
   static func backward(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
     var arguments = raw
-    arguments.takeFlags(["-v"])
+    try arguments.takeFlags(["-v"])
     let verbose = arguments.flags["-v"] != nil
     let walk = try walk(session, arguments, usage: ":backward L [-v]")
     let explanation = BackwardExplanation(walk)

@@ -9,7 +9,7 @@ extension Commands {
 
   static func graph(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
     var arguments = raw
-    arguments.takeFlags([], valued: ["--dot", "--svg"])
+    try arguments.takeFlags([], valued: ["--dot", "--svg"])
     let (output, name) = try tensorArgument(session, arguments, usage: ":graph L [--dot FILE] [--svg FILE]")
     let drawing = GraphDrawing(output: output, name: name)
     var notes: [String] = []

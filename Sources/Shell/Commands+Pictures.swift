@@ -18,7 +18,7 @@ extension Commands {
   static func show(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
     let usage = ":show A[, B…] [--image|--heatmap]"
     var arguments = raw
-    arguments.takeFlags(["--image", "--heatmap"])
+    try arguments.takeFlags(["--image", "--heatmap"])
     let forced: [Pictures.Form] = [.image, .heatmap].filter { arguments.flags["--\($0.rawValue)"] != nil }
     guard forced.count <= 1 else {
       throw EvaluationError("`--image` and `--heatmap` ask for different pictures: give one", at: raw.range, hint: usage)

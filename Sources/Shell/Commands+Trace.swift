@@ -5,7 +5,7 @@ import Tensors
 extension Commands {
   static func trace(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
     var arguments = raw
-    arguments.takeFlags(["-v"])
+    try arguments.takeFlags(["-v"])
     guard !arguments.text.isEmpty else {
       throw EvaluationError("`:trace` needs an expression", at: arguments.range, hint: ":trace W @ x + b")
     }
