@@ -49,6 +49,9 @@ extension Commands {
   }
 
   static func cost(_ session: Session, _ arguments: CommandArguments) throws(EvaluationError) -> CommandOutput {
+    if arguments.text.hasSuffix(" vs") || arguments.text.hasPrefix("vs ") || arguments.text == "vs" {
+      throw EvaluationError("`vs` needs an expression on each side", at: arguments.range, hint: ":cost reduce_sum(x * y, 1) vs einsum(\"bi,bi->b\", x, y)")
+    }
     let parts = arguments.split(at: "vs").map { [$0.0, $0.1] } ?? [arguments]
     var sheets: [(String, CostSheet)] = []
     var results: [Tensor] = []

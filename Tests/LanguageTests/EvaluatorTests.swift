@@ -111,6 +111,11 @@ struct EvaluatorTests {
     #expect(renderedError("x = ones(3, 4); x[1e300]").contains("error: an index is too large: 1e+300"))
     #expect(renderedError("zeros(1e20)").hasPrefix("error: the shape of zeros() is too large"))
     #expect(renderedError("x = ones(3, 4); x[[0, 1], 2]").contains("gather_nd(x, stack([rows, cols], axis=-1))"))
+    #expect(renderedError("sequence_mask([1e15])").hasPrefix("error: sequence_mask(): lengths[0] = 1000000000000000.0 is too large"))
+    #expect(renderedError("arange(nan)").hasPrefix("error: arange's stop must be a finite number, got nan"))
+    #expect(renderedError("arange(0, 10, 0)").hasPrefix("error: arange's step cannot be 0"))
+    #expect(!renderedError("append([], \"x\")").contains("hint:"))
+    #expect(renderedError("append([], [1, 2])").contains("hint: to join two vectors, use concat([[], [1, 2]])"))
   }
 
   @Test func builtInsAreMethodsOfTheirFirstArgumentAsInNumPy() throws {

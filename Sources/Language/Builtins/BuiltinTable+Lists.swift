@@ -19,9 +19,12 @@ extension BuiltinTable {
             : "flatten it first: append(reshape(\(a.text(of: "list")), -1), …)")
       }
       guard let argument = a.value("value"), case .tensor(let value) = argument, let number = value.value.scalar else {
+        var isTensor = false
+        if case .tensor? = a.value("value") { isTensor = true }
         throw EvaluationError(
           "`value` of append() must be a single number, got \(a.value("value")?.kindDescription ?? "nothing")",
-          at: a.range(of: "value"), hint: "to join two vectors, use concat([\(a.text(of: "list")), \(a.text(of: "value"))])")
+          at: a.range(of: "value"),
+          hint: isTensor ? "to join two vectors, use concat([\(a.text(of: "list")), \(a.text(of: "value"))])" : nil)
       }
       // The number is data: the new list keeps no graph, so the graphs of past steps are freed.
       return .leaf(try a.check { () throws(TensorError) in try Tensor(shape: [list.value.count + 1], scalars: list.value.scalars + [number]) })

@@ -45,6 +45,13 @@ extension BuiltinTable {
       let first = try a.number("start", default: 0)
       let (start, stop) = a.has("stop") ? (first, try a.number("stop", default: 0)) : (0, first)
       let step = try a.number("step", default: 1)
+      for (name, value) in [("start", start), ("stop", stop), ("step", step)] where !value.isFinite {
+        throw EvaluationError("arange's \(name) must be a finite number, got \(Tensor.formatScalar(value))",
+                              at: a.range(of: a.has("stop") || name != "stop" ? name : "start"))
+      }
+      guard step != 0 else {
+        throw EvaluationError("arange's step cannot be 0", at: a.range(of: "step"), hint: "arange(start, stop, step) counts from start by step")
+      }
       return .leaf(try a.check { () throws(TensorError) in try Tensor.arange(start, stop, step: step) })
     },
     Builtin("linspace", [P("start", .number), P("stop", .number), P("num", .integer, default: "50")], .creation,

@@ -20,6 +20,9 @@ extension CallArguments {
       if entry.isInteger {
         throw EvaluationError("\(callee)(): \(described) \(problem(entry))", at: range(of: name), hint: hint(entry))
       }
+      if entry.value.isFinite, entry.value == entry.value.rounded() {
+        throw EvaluationError("\(callee)(): \(described) is too large", at: range(of: name))
+      }
       throw EvaluationError(
         "\(callee)(): \(described) is not an integer", at: range(of: name),
         hint: "indices are whole numbers; round(), floor() or ceil() make them (and pass no gradient)")

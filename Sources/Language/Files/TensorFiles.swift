@@ -109,7 +109,8 @@ public enum TensorFiles {
     if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
       return errorText(Int32(posix.code))
     }
-    return error.localizedDescription
+    // Foundation's own wording ("The operation could not be completed. (NSCocoaErrorDomain …)") says nothing.
+    return "the system would not read it as a file"
   }
 }
 
