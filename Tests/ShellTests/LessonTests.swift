@@ -129,6 +129,37 @@ struct LessonTests {
     #expect(t.type("(3, 2)").hasPrefix("✓ right"))
   }
 
+  /// During an exercise a :command runs (it is not an answer and uses up no hint), and :back leaves
+  /// the question for the step before; :skip elsewhere goes on to the next exercise, running the
+  /// statements it passes so that the lesson's variables exist.
+  @Test func commandsAndMovesDuringALesson() throws {
+    let lesson = try Lesson(id: "t", text: """
+      # Moves
+
+      First.
+
+      » a = [1, 2, 3]
+
+      Second.
+
+      » b = a * 2
+
+      ? What is sum(b)?
+      = value sum(b)
+      answer: 12
+      hint: Double 6.
+      """)
+    let t = Transcript()
+    t.session.startLesson(lesson)
+    let skipped = t.type(":skip")
+    #expect(skipped.hasPrefix("(skipped 3 steps)\n? What is sum(b)?"), "\(skipped)")
+    #expect(t.type(":vars").contains("b     (3,)"))
+    #expect(t.type("11") == "✗ not 11.0\nhint: Double 6.\n")
+    #expect(t.type(":back").contains("» b = a * 2"))
+    #expect(t.type("").contains("? What is sum(b)?"))
+    #expect(t.type("12").hasPrefix("✓ right"))
+  }
+
   @Test func formatErrorsNameTheLine() {
     #expect(throws: Lesson.FormatError(file: "x", line: 3, message: "the exercise needs an `answer:` line")) {
       try Lesson(id: "x", text: "# T\n\n? Q\n= value 1\n")

@@ -29,7 +29,7 @@ final class LessonPlayer {
 
   func start() {
     say(session.options.style.heading(lesson.title))
-    say("(Enter: next step · type statements at any time · :back · :skip · :quit leaves the lesson)")
+    say("(Enter: next step · type statements and :commands at any time · :back · :skip to the next exercise · :quit)")
     showNext()
   }
 
@@ -44,19 +44,50 @@ final class LessonPlayer {
         pending = nil
         showNext()
       case ":hint": giveHint()
-      case "": say("? \(exercise.question)   (:hint, :reveal, or :quit)")
+      case ":back":
+        pending = nil
+        goBack()
+      case "": say("? \(exercise.question)   (:hint, :reveal, :skip, :back or :quit)")
+      // Any other command (:derive, :show, :help…) runs in the session; the question stays open.
+      case _ where trimmed.hasPrefix(":"): return false
       default: answer(trimmed)
       }
       return true
     }
     switch trimmed {
     case "", ":next": showNext()
-    case ":skip": position = min(position + 1, lesson.steps.count); showNext()
-    case ":back": position = max(0, position - 2); showNext()
+    case ":skip": skipToNextExercise()
+    case ":back": goBack()
     case ":quit": finish(early: true)
     default: return false
     }
     return true
+  }
+
+  /// Shows the step before the one last shown again.
+  private func goBack() {
+    position = max(0, position - 2)
+    showNext()
+  }
+
+  /// Skips the narrative up to the next exercise or section, saying how many steps it passed.
+  private func skipToNextExercise() {
+    var target = position
+    while target < lesson.steps.count {
+      if case .exercise = lesson.steps[target] { break }
+      if case .heading = lesson.steps[target] { break }
+      target += 1
+    }
+    // The statements skipped still run, so that the lesson's variables exist when it goes on.
+    let skipped = target - position
+    while position < target {
+      if case .statements(let statements) = lesson.steps[position] {
+        for statement in statements { _ = session.interpreter.run(SourceText(statement.text, firstLine: statement.line)) }
+      }
+      position += 1
+    }
+    say("(skipped \(skipped) step\(skipped == 1 ? "" : "s"))")
+    showNext()
   }
 
   /// Plays every step, answering each exercise with its model answer (`--lesson N --auto`).
