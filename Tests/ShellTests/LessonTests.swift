@@ -160,6 +160,30 @@ struct LessonTests {
     #expect(t.type("12").hasPrefix("✓ right"))
   }
 
+  /// `uses: einsum` makes the form part of the answer: the right value written another way is told
+  /// so (and uses up no hint); einsum as a function or a method both count.
+  @Test func anExerciseCanAskForAFunction() throws {
+    let lesson = try Lesson(id: "t", text: """
+      # Einsum
+
+      » A = [[1, 2], [3, 4]]
+
+      ? Write the row sums of A as an einsum.
+      = value sum(A, axis=1)
+      answer: einsum("ij->i", A)
+      uses: einsum
+      hint: Keep i.
+      """)
+    let t = Transcript()
+    t.session.startLesson(lesson)
+    t.type("")
+    #expect(t.type("sum(A, axis=1)") == "✗ that is the right value, but the question asks for it written with einsum(…)\n")
+    #expect(t.type("einsum(\"ij->j\", A)") == "✗ the shape is right but the values differ\nhint: Keep i.\n")
+    #expect(t.type("2 * einsum(\"ij->i\", A) / 2").hasPrefix("✓ right"))
+    #expect(ExerciseChecker.calls("einsum", in: "A.einsum(1)"))
+    #expect(!ExerciseChecker.calls("einsum", in: "sum(A, 1)"))
+  }
+
   @Test func formatErrorsNameTheLine() {
     #expect(throws: Lesson.FormatError(file: "x", line: 3, message: "the exercise needs an `answer:` line")) {
       try Lesson(id: "x", text: "# T\n\n? Q\n= value 1\n")

@@ -15,6 +15,47 @@ enum ExerciseChecker {
     var isAttempt = true
   }
 
+  /// Judges an answer to `exercise`: its value, and the function it must be written with, if any.
+  static func judge(_ answer: String, for exercise: Lesson.Exercise, in session: Interpreter) -> Verdict {
+    let verdict = judge(answer, for: exercise.check, in: session)
+    guard verdict.correct, let required = exercise.requiredCall, !calls(required, in: answer) else { return verdict }
+    return Verdict(
+      correct: false, explanation: "that is the right value, but the question asks for it written with \(required)(…)",
+      isAttempt: false)
+  }
+
+  /// Whether the source text calls the function `name` (as `name(…)` or as a method `x.name(…)`).
+  static func calls(_ name: String, in source: String) -> Bool {
+    guard let statements = try? Parser.parse(SourceText(source)) else { return false }
+    func visit(_ expr: Expr) -> Bool {
+      switch expr.kind {
+      case let .call(callee, arguments):
+        if case .name(name) = callee.kind { return true }
+        if case .attribute(_, name, _) = callee.kind { return true }
+        return visit(callee) || arguments.contains { visit($0.value) }
+      case .unary(_, let operand): return visit(operand)
+      case let .binary(_, lhs, rhs, _): return visit(lhs) || visit(rhs)
+      case .attribute(let base, _, _): return visit(base)
+      case .list(let items), .tuple(let items): return items.contains(where: visit)
+      case let .subscript(base, items):
+        return visit(base) || items.contains { item in
+          switch item.kind {
+          case .index(let e): visit(e)
+          case let .slice(start, stop, step): [start, stop, step].compactMap { $0 }.contains(where: visit)
+          case .newAxis, .ellipsis: false
+          }
+        }
+      default: return false
+      }
+    }
+    return statements.contains { statement in
+      switch statement.kind {
+      case .expression(let expr), .assign(_, let expr): visit(expr)
+      default: false
+      }
+    }
+  }
+
   /// Evaluates both sides in a copy of the session, so the check changes nothing.
   static func judge(_ answer: String, for check: Lesson.Check, in session: Interpreter) -> Verdict {
     switch check {

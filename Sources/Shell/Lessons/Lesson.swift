@@ -15,6 +15,7 @@ import Foundation
 ///     ? What is the shape of dx?    an exercise: the question,
 ///     = shape W.T @ dz              what is checked (shape / value / gradient L wrt x),
 ///     answer: (2, 5)                the model answer,
+///     uses: einsum                  (optional) a function the answer must call, for "write it as an einsum"
 ///     hint: W.T is (2, 3) …         and hints for a wrong answer (several lines give several hints)
 ///
 ///     ## Summary                    a heading (shown as a step of its own)
@@ -34,6 +35,8 @@ public struct Lesson: Sendable, Equatable {
     public let check: Check
     public let answer: String
     public let hints: [String]
+    /// A function the answer must call (`uses: einsum`): the question asks for a way to write it.
+    public var requiredCall: String? = nil
   }
 
   /// A statement the lesson runs, and whether it is meant to fail.
@@ -80,7 +83,7 @@ public struct Lesson: Sendable, Equatable {
     var steps: [Step] = []
     var paragraph: [String] = []
     var statements: [Statement] = []
-    var exercise: (question: String, check: Check?, answer: String?, hints: [String], line: Int)?
+    var exercise: (question: String, check: Check?, answer: String?, hints: [String], uses: String?, line: Int)?
 
     func fail(_ line: Int, _ message: String) -> FormatError { FormatError(file: id, line: line, message: message) }
     func flushParagraph() {
@@ -95,7 +98,8 @@ public struct Lesson: Sendable, Equatable {
       guard let current = exercise else { return }
       guard let check = current.check else { throw fail(current.line, "the exercise needs a `= shape EXPR`, `= value EXPR` or `= gradient L wrt x` line") }
       guard let answer = current.answer else { throw fail(current.line, "the exercise needs an `answer:` line") }
-      steps.append(.exercise(Exercise(question: current.question, check: check, answer: answer, hints: current.hints), line: current.line))
+      steps.append(.exercise(
+        Exercise(question: current.question, check: check, answer: answer, hints: current.hints, requiredCall: current.uses), line: current.line))
       exercise = nil
     }
 
@@ -113,6 +117,10 @@ public struct Lesson: Sendable, Equatable {
         }
         if line.hasPrefix("hint:") {
           exercise?.hints.append(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
+          continue
+        }
+        if line.hasPrefix("uses:") {
+          exercise?.uses = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
           continue
         }
         try flushExercise()
@@ -136,7 +144,7 @@ public struct Lesson: Sendable, Equatable {
       } else if line.hasPrefix("? ") {
         flushParagraph()
         flushStatements()
-        exercise = (String(line.dropFirst(2)), nil, nil, [], number)
+        exercise = (String(line.dropFirst(2)), nil, nil, [], nil, number)
       } else {
         flushStatements()
         paragraph.append(line)

@@ -141,7 +141,7 @@ final class LessonPlayer {
 
   private func answer(_ text: String, automatic: Bool = false) {
     guard let (exercise, _) = pending else { return }
-    let verdict = ExerciseChecker.judge(text, for: exercise.check, in: session.interpreter)
+    let verdict = ExerciseChecker.judge(text, for: exercise, in: session.interpreter)
     session.recordExercise(exercise, answer: text, verdict: verdict)
     if verdict.correct {
       say(session.options.style.note("✓ right"))
