@@ -39,6 +39,12 @@ static inline void backstep_set_readline_name(const char *name) {
   rl_readline_name = name;
 }
 
+/// Leaves SIGINT to Backstep's own handler: readline's, installed process-wide while it reads a
+/// key, would run on whichever thread the kernel picks and echo its own ^C.
+static inline void backstep_leave_interrupts_to_caller(void) {
+  rl_catch_signals = 0;
+}
+
 static inline const char *backstep_line_buffer(void) {
   return rl_line_buffer;
 }

@@ -14,6 +14,7 @@ public final class ReadlineInput: LineInput {
     self.history = history
     ReadlineBridge.completions = completions
     backstep_set_readline_name("backstep")
+    backstep_leave_interrupts_to_caller()
     backstep_set_word_breaks(ReadlineBridge.wordBreaks)
     backstep_set_completion(ReadlineBridge.complete)
     Interrupts.install()
