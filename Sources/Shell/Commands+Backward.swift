@@ -89,7 +89,9 @@ extension Commands {
     for step in explanation.steps {
       lines.append("")
       lines.append(style.heading("step \(step.number)") + "  \(step.equation)")
-      lines.append("        rule \(step.rule.name): " + step.rule.formulas.joined(separator: ", "))
+      // The rule in its own names, with the op they stand for, so that its x and dy are not read as the learner's.
+      let signature = step.ruleSignature.map { " (for \($0))" } ?? ""
+      lines.append("        rule \(step.rule.name)\(signature): " + step.rule.formulas.joined(separator: ", "))
       if let accumulation = step.accumulation {
         lines += accumulation.split(separator: "\n").map { "        " + style.note(String($0)) }
       }

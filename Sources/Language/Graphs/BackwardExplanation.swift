@@ -22,6 +22,8 @@ public struct BackwardExplanation {
     /// `z = W @ x + b`, or the expression alone for an unnamed node.
     public let equation: String
     public let rule: Rule
+    /// `y = a @ b`: the op in the names the rule's formulas use, so they are not read as the learner's.
+    public let ruleSignature: String?
     /// `dz = dz₁ + dz₂` when the node fed several others (fan-out), else nil.
     public let accumulation: String?
     public let lines: [Line]
@@ -59,7 +61,7 @@ public struct BackwardExplanation {
             upstreamName: stepNotation.operand(step.upstream).sourceText))
       }
       steps.append(Step(
-        number: index + 1, equation: equation, rule: rule,
+        number: index + 1, equation: equation, rule: rule, ruleSignature: Self.ruleSignature(rule, node: step.node),
         accumulation: Self.accumulation(of: step.node, walk: walk, notation: notation), lines: lines))
     }
     self.steps = steps
@@ -70,6 +72,19 @@ public struct BackwardExplanation {
       return Line(
         name: walk.gradientName(of: walk.name(of: leaf)), formula: "", shape: total.shape, value: total.value, remarks: [])
     }
+  }
+
+  /// `y = a @ b`: the op written with the names its rule's formulas use (the inputs they give a
+  /// gradient, `da`, `db`, in order; the output is y). Nil when the formulas do not name every input.
+  static func ruleSignature(_ rule: Rule, node: Variable) -> String? {
+    var names: [String] = []
+    for formula in rule.formulas where formula.hasPrefix("d") {
+      let name = String(formula.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+      if !name.isEmpty, !names.contains(name) { names.append(name) }
+    }
+    guard names.count == node.inputs.count, !names.contains("y") else { return nil }
+    let expression = GraphNotation.spell(rule, node.attributes, inputs: names.map { Expr.name($0) }, shapes: node.inputs.map(\.shape))
+    return "y = " + expression.sourceText
   }
 
   /// `x is used 2 times, so its gradients add up: dx = dx₁ + dx₂` (`x * x` uses x twice in one op).
