@@ -25,7 +25,7 @@ extension Commands {
           + reassigned,
         data: .object([("depends", .bool(false))]))
     }
-    let check = verify(derivation, in: session.interpreter, against: derivation.value)
+    let check = verify(derivation, in: session.interpreter, against: derivation.value, call: "grad(\(outputPart.text), \(targetName))")
     var lines = ["d\(outputName)/d\(targetName), from the backward graph:"]
     lines += derivation.lines.map { "  \(style.name($0.name)) = \($0.expression.sourceText)" }
     lines.append(style.note(check.message))
@@ -40,7 +40,9 @@ extension Commands {
   }
 
   /// Runs the derived lines in a copy of the session and compares the result with the gradient.
-  static func verify(_ derivation: Derivation, in interpreter: Interpreter, against expected: Tensor) -> (verified: Bool, message: String) {
+  static func verify(
+    _ derivation: Derivation, in interpreter: Interpreter, against expected: Tensor, call: String
+  ) -> (verified: Bool, message: String) {
     let scratch = Interpreter()
     scratch.adopt(from: interpreter)
     let text = derivation.lines.map(\.text).joined(separator: "\n")
@@ -55,7 +57,7 @@ extension Commands {
       got == wanted || (got.isNaN && wanted.isNaN) ? 0 : Swift.abs(got - wanted) / Swift.max(1, Swift.abs(wanted))
     }.max() ?? 0
     return worst <= 1e-12
-      ? (true, "evaluated here, these lines give exactly grad(...) \(Shape.text(expected.shape))")
-      : (false, "evaluated here, these lines differ from grad(...) by \(worst)")
+      ? (true, "evaluated here, these lines give exactly \(call), \(Shape.text(expected.shape))")
+      : (false, "evaluated here, these lines differ from \(call) by \(worst)")
   }
 }

@@ -88,7 +88,8 @@ extension Commands {
     return lines
   }
 
-  /// The rule run on its first sample with small numbers: inputs, output, and the gradients for dy = 1.
+  /// The rule run on its first sample with small numbers: inputs, output, and the gradients for a
+  /// dy of 1, 2, 3, … (all ones would hide what softmax's backward does: its gradient of a sum is zero).
   static func workedExample(_ rule: Rule) -> [String]? {
     guard let sample = rule.samples.first else { return nil }
     var generator = RandomGenerator(seed: 1)
@@ -106,10 +107,11 @@ extension Commands {
     let spelled = GraphNotation.spell(
       rule, sample.attributes, inputs: values.indices.map { .name(names[$0 % names.count]) }, shapes: values.map(\.shape))
     lines.append("y = \(spelled.sourceText) = \(compact(output.value))")
-    guard rule.isDifferentiable,
-      let grads = try? gradients(of: output, wrt: inputs.filter(\.requiresGradient), seed: .constant(.ones(like: output.value)))
+    guard let seed = try? Tensor(shape: output.shape, scalars: (0..<output.value.count).map { Double($0 + 1) }),
+      rule.isDifferentiable,
+      let grads = try? gradients(of: output, wrt: inputs.filter(\.requiresGradient), seed: .constant(seed))
     else { return lines }
-    lines.append("with dy = ones:")
+    lines.append("with dy = \(compact(seed)):")
     var position = 0
     for (index, input) in inputs.enumerated() where input.requiresGradient {
       lines.append("  d\(names[index % names.count]) = \(compact(grads[position].value))")

@@ -198,7 +198,7 @@ struct TeachingCommandsTests {
         dy_2 = dy + dy * cos(y_2)
         dy_1 = dy_2 + dy_2 * cos(y_1)
         dx = dy_1 + dy_1 * cos(x)
-      evaluated here, these lines give exactly grad(...) (2,)
+      evaluated here, these lines give exactly grad(L, x), (2,)
 
       """)
     #expect(t.type(":backward L").contains("step 4  y_2 = sin(y_1) + y_1"))
@@ -213,8 +213,8 @@ struct TeachingCommandsTests {
       return t.type(":derive K wrt W")
     }
     let (short, long) = (try derivation(steps: 4), try derivation(steps: 8))
-    #expect(short.hasSuffix("evaluated here, these lines give exactly grad(...) (4, 1)\n"))
-    #expect(long.hasSuffix("evaluated here, these lines give exactly grad(...) (4, 1)\n"))
+    #expect(short.hasSuffix("evaluated here, these lines give exactly grad(K, W), (4, 1)\n"))
+    #expect(long.hasSuffix("evaluated here, these lines give exactly grad(K, W), (4, 1)\n"))
     #expect(long.count < 3 * short.count, "\(short.count) characters for 4 steps, \(long.count) for 8")
   }
 
@@ -235,7 +235,7 @@ struct TeachingCommandsTests {
       dL/dy, from the backward graph:
         dL = 1
         dy = -(broadcast_to(dL, (3,)) * (x // y))
-      evaluated here, these lines give exactly grad(...) (3,)
+      evaluated here, these lines give exactly grad(L, y), (3,)
 
       """)
     let backward = t.type(":backward L")
@@ -304,7 +304,7 @@ struct TeachingCommandsTests {
       for (index, input) in inputs.enumerated() where input.requiresGradient {
         let derivation = try #require(Derivation(walk, wrt: input), "\(name): L does not reach \(names[index])")
         let expected = try gradient(of: L, wrt: input).value
-        let check = Commands.verify(derivation, in: interpreter, against: expected)
+        let check = Commands.verify(derivation, in: interpreter, against: expected, call: "grad(L, x)")
         #expect(check.verified, "\(name) \(sample.inputs.map(\.shape)) d\(names[index]): \(derivation.lines.map(\.text)) — \(check.message)")
       }
     }

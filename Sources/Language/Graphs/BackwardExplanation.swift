@@ -132,7 +132,9 @@ public struct BackwardExplanation {
     if rule.name == "where", let condition = node.inputs.first {
       let chosen = input === node.inputs[1]
       let blocked = condition.value.scalars.filter { chosen ? $0 == 0 : $0 != 0 }.count
-      remarks.append("\(inputName) was not chosen at \(blocked) of \(condition.value.count) positions: its gradient is 0 there.")
+      if blocked > 0 {
+        remarks.append("\(inputName) was not chosen at \(blocked) of \(condition.value.count) positions: its gradient is 0 there.")
+      }
     }
     if ["sign", "round", "floor", "ceil"].contains(rule.name) {
       remarks.append("\(rule.name) is piecewise constant: its gradient is zero everywhere it exists.")
