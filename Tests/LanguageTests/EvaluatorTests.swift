@@ -105,6 +105,15 @@ struct EvaluatorTests {
     }
   }
 
+  /// Assigning into a tensor is not possible (tensors are values); the hint writes the new tensor
+  /// with the learner's own subscript, and that statement works.
+  @Test func assigningIntoATensorSaysHowToWriteTheNewOne() throws {
+    #expect(renderedError("W = ones(2, 2); W[0, 1] = 0").hasSuffix(
+      "hint: tensors are not changed in place here (as in JAX): write the new one, W = W + scatter(v - W[0, 1], W.shape, \"0, 1\") puts v at [0, 1]"))
+    #expect(renderedError("W = ones(2, 2); W[0] += 1").contains("W = W + scatter(d, W.shape, \"0\") adds d (shaped like W[0]) at [0]"))
+    #expect(try tensor("W = ones(2, 2); W = W + scatter(0 - W[0, 1], W.shape, \"0, 1\"); W") == Tensor(shape: [2, 2], scalars: [1, 0, 1, 1]))
+  }
+
   @Test func indexErrorsSayWhatNumPyWouldDo() {
     #expect(renderedError("x = ones(3, 4); x[true]").contains("error: a boolean is not an index"))
     #expect(renderedError("x = ones(3, 4); x[..., 1, ...]").contains("error: an index can have only one `...`\n --> line 1:27"))

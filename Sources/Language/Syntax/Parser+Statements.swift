@@ -92,12 +92,25 @@ extension Parser {
       let what = if case .tuple = target.kind { "several names" } else { target.describedAsTarget }
       throw SyntaxError(
         "`\(spelling)` updates one name; cannot update \(what)", at: target.range,
-        hint: "write it out, as in `y = \(target.sourceText) \(op.symbol) ...`")
+        hint: Self.inPlaceHint(target, adding: true) ?? "write it out, as in `y = \(target.sourceText) \(op.symbol) ...`")
     }
     try advance()  // the `=`
     let value = try parseExpression()
     let combined = Expr(.binary(op, target, value, operatorRange: opToken.range), range: target.range.to(value.range))
     return Statement(.assign(targets: [Name(name, range: target.range)], value: combined), range: target.range.to(value.range))
+  }
+
+  /// For `W[0, 1] = v` or `W[0] += d`: tensors are values, as in JAX, so the new tensor is written
+  /// out with scatter (which adds at a subscript given as text). Nil for other targets.
+  static func inPlaceHint(_ target: Expr, adding: Bool) -> String? {
+    guard case .subscript(let base, _) = target.kind else { return nil }
+    let (whole, tensor) = (target.sourceText, base.sourceText)
+    guard whole.hasPrefix(tensor + "["), whole.hasSuffix("]") else { return nil }
+    let index = whole.dropFirst(tensor.count + 1).dropLast()
+    let change = adding ? "d" : "v - \(whole)"
+    return "tensors are not changed in place here (as in JAX): write the new one, "
+      + "\(tensor) = \(tensor) + scatter(\(change), \(tensor).shape, \"\(index)\") "
+      + (adding ? "adds d (shaped like \(whole)) at [\(index)]" : "puts v at [\(index)]")
   }
 
   /// The names on the left of `=`: one name, or names separated by commas.
@@ -110,7 +123,7 @@ extension Parser {
       guard case .name(let name) = element.kind else {
         throw SyntaxError(
           "cannot assign to \(element.describedAsTarget)", at: element.range,
-          hint: "only names can be assigned, as in `y = \(element.sourceText)`")
+          hint: Self.inPlaceHint(element, adding: false) ?? "only names can be assigned, as in `y = \(element.sourceText)`")
       }
       if names.contains(where: { $0.text == name }) {
         throw SyntaxError("`\(name)` appears twice on the left of `=`", at: element.range)
