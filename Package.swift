@@ -30,7 +30,7 @@ let package = Package(
       providers: [.apt(["zlib1g-dev"])]
     ),
     // The running thread's stack bounds (pthread_getattr_np), for the interpreter's stack guard.
-    .target(name: "CThreadStack"),
+    .systemLibrary(name: "CThreadStack"),
     .target(name: "Tensors", dependencies: ["CBLAS", "CZlib"]),
     .target(name: "Autodiff", dependencies: ["Tensors"]),
     .target(name: "Language", dependencies: ["Autodiff", "Tensors", "CThreadStack"]),

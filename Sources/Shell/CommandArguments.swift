@@ -22,7 +22,7 @@ struct CommandArguments {
   /// the text. A word left at either end that reads as an option is an error: an unknown option, or
   /// one without its value (`--dot` with no file), would otherwise be read as arithmetic.
   mutating func takeFlags(_ names: Set<String>, valued: Set<String> = []) throws(EvaluationError) {
-    try takeKnownFlags(names, valued: valued)
+    takeKnownFlags(names, valued: valued)
     let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
     for word in [words.first, words.last].compactMap({ $0 }) where word.hasPrefix("--") && word.count > 2 {
       let known = (names.union(valued)).sorted()
