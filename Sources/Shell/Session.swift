@@ -86,6 +86,15 @@ public final class Session {
     return text
   }
 
+  /// Runs one complete statement from a file (a lesson's), its errors located in that file.
+  func runStatement(_ text: String, lineNumber: Int, fileName: String) {
+    let typed = self.fileName
+    self.fileName = fileName
+    defer { self.fileName = typed }
+    _ = feed(text, lineNumber: lineNumber)
+    finish()
+  }
+
   /// Abandons a statement left open (Ctrl-C at a continuation prompt, or end of input).
   public func cancelPending() {
     pendingLines = []

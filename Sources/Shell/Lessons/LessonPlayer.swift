@@ -124,8 +124,8 @@ final class LessonPlayer {
       for statement in statements {
         say(session.options.style.prompt("» ") + statement.text)
         let before = session.failureCount
-        session.feed(statement.text, lineNumber: statement.line)
-        session.finish()
+        // An error in a lesson's own statement points into the lesson file, and says so.
+        session.runStatement(statement.text, lineNumber: statement.line, fileName: "\(lesson.id).lesson")
         let failed = session.failureCount > before
         if failed && statement.failsOnPurpose { session.forgiveFailure() }
         if failed != statement.failsOnPurpose {
