@@ -108,10 +108,17 @@ struct LessonTests {
     #expect(t.type("b + 1") == "(3,)\n[3. 5. 7.]\n")
   }
 
+  /// A transcript playing a lesson written in the test, its first step shown.
+  func playing(_ text: String) throws -> Transcript {
+    let t = Transcript()
+    t.session.startLesson(try Lesson(id: "t", text: text))
+    return t
+  }
+
   /// An answer of the wrong kind (an expression where a shape is asked) is told what to write
   /// and keeps the hints for real attempts.
   @Test func anAnswerOfTheWrongKindUsesUpNoHint() throws {
-    let lesson = try Lesson(id: "t", text: """
+    let t = try playing("""
       # Shapes
 
       » x = ones(2, 3)
@@ -121,8 +128,6 @@ struct LessonTests {
       answer: (3, 2)
       hint: The axes swap.
       """)
-    let t = Transcript()
-    t.session.startLesson(lesson)
     t.type("")
     #expect(t.type("x.T") == "✗ write a shape like (2, 5), or () for a single number\n")
     #expect(t.type("(2, 3)") == "✗ not (2, 3)\nhint: The axes swap.\n")
@@ -133,7 +138,7 @@ struct LessonTests {
   /// the question for the step before; :skip elsewhere goes on to the next exercise, running the
   /// statements it passes so that the lesson's variables exist.
   @Test func commandsAndMovesDuringALesson() throws {
-    let lesson = try Lesson(id: "t", text: """
+    let t = try playing("""
       # Moves
 
       First.
@@ -149,8 +154,6 @@ struct LessonTests {
       answer: 12
       hint: Double 6.
       """)
-    let t = Transcript()
-    t.session.startLesson(lesson)
     let skipped = t.type(":skip")
     #expect(skipped.hasPrefix("(skipped 3 steps)\n? What is sum(b)?"), "\(skipped)")
     #expect(t.type(":vars").contains("b     (3,)"))
@@ -163,7 +166,7 @@ struct LessonTests {
   /// `uses: einsum` makes the form part of the answer: the right value written another way is told
   /// so (and uses up no hint); einsum as a function or a method both count.
   @Test func anExerciseCanAskForAFunction() throws {
-    let lesson = try Lesson(id: "t", text: """
+    let t = try playing("""
       # Einsum
 
       » A = [[1, 2], [3, 4]]
@@ -174,8 +177,6 @@ struct LessonTests {
       uses: einsum
       hint: Keep i.
       """)
-    let t = Transcript()
-    t.session.startLesson(lesson)
     t.type("")
     #expect(t.type("sum(A, axis=1)") == "✗ that is the right value, but the question asks for it written with einsum(…)\n")
     #expect(t.type("einsum(\"ij->j\", A)") == "✗ the shape is right but the values differ\nhint: Keep i.\n")

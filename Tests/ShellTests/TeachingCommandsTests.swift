@@ -70,8 +70,6 @@ struct TeachingCommandsTests {
     #expect(output.components(separatedBy: "✓ agrees").count == 5)  // W, x, b, y
   }
 
-  /// At the identity warp every sample falls on a whole pixel, where bilinear sampling has a kink:
-  /// :check says which op makes the disagreement expected.
   /// Labels and indices held in variables are leaves too, but take no gradient: a small step
   /// would make them non-integers. They are listed, not checked, and do not fail the check.
   @Test func checkListsLabelsAndIndicesWithoutCheckingThem() {
@@ -84,6 +82,8 @@ struct TeachingCommandsTests {
     #expect(t.type(":check M").contains("autodiff agrees"))
   }
 
+  /// At the identity warp every sample falls on a whole pixel, where bilinear sampling has a kink:
+  /// :check says which op makes the disagreement expected.
   @Test func checkNamesTheOpsWithKinks() {
     let t = Transcript()
     t.type("img = reshape(arange(16.0), (1, 1, 4, 4)); theta = [[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]]")
