@@ -163,8 +163,8 @@ struct LessonTests {
     #expect(t.type("12").hasPrefix("✓ right"))
   }
 
-  /// `uses: einsum` makes the form part of the answer: the right value written another way is told
-  /// so (and uses up no hint); einsum as a function or a method both count.
+  /// `uses: einsum` makes the form part of the answer: einsum must do the work, on the tensors
+  /// themselves; the right value written another way is told so, and uses up no hint.
   @Test func anExerciseCanAskForAFunction() throws {
     let t = try playing("""
       # Einsum
@@ -178,16 +178,25 @@ struct LessonTests {
       hint: Keep i.
       """)
     t.type("")
-    #expect(t.type("sum(A, axis=1)") == "✗ that is the right value, but the question asks for it written with einsum(…)\n")
+    let wrongForm = "✗ that is the right value, but the question asks for it written with einsum(…), "
+      + "whose operands are the tensors themselves (no other function inside)\n"
+    #expect(t.type("sum(A, axis=1)") == wrongForm)
+    #expect(t.type("einsum(\"i->i\", sum(A, axis=1))") == wrongForm)
     #expect(t.type("einsum(\"ij->j\", A)") == "✗ the shape is right but the values differ\nhint: Keep i.\n")
-    #expect(t.type("2 * einsum(\"ij->i\", A) / 2").hasPrefix("✓ right"))
-    #expect(ExerciseChecker.calls("einsum", in: "A.einsum(1)"))
-    #expect(!ExerciseChecker.calls("einsum", in: "sum(A, 1)"))
+    #expect(t.type("einsum(\"ji->i\", A.T)").hasPrefix("✓ right"))
+    #expect(ExerciseChecker.doesTheWork("einsum", in: "-einsum(\"ij->i\", A[0:2] * 2)"))
+    #expect(!ExerciseChecker.doesTheWork("einsum", in: "2 * einsum(\"ij->i\", A)"))
   }
 
   @Test func formatErrorsNameTheLine() {
     #expect(throws: Lesson.FormatError(file: "x", line: 3, message: "the exercise needs an `answer:` line")) {
       try Lesson(id: "x", text: "# T\n\n? Q\n= value 1\n")
+    }
+    #expect(throws: Lesson.FormatError(file: "x", line: 5, message: "`uses:` names `einsun`, which is not a built-in")) {
+      try Lesson(id: "x", text: "# T\n\n? Q\n= value 1\nuses: einsun\nanswer: 1\n")
+    }
+    #expect(throws: Lesson.FormatError(file: "x", line: 3, message: "`=` belongs to an exercise: start it with a `? question` line")) {
+      try Lesson(id: "x", text: "# T\n\n= value 1\nanswer: 1\n")
     }
     #expect(throws: Lesson.FormatError(file: "x", line: 1, message: "the lesson needs a title line `# …`")) {
       try Lesson(id: "x", text: "no title\n")

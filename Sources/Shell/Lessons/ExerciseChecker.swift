@@ -18,41 +18,51 @@ enum ExerciseChecker {
   /// Judges an answer to `exercise`: its value, and the function it must be written with, if any.
   static func judge(_ answer: String, for exercise: Lesson.Exercise, in session: Interpreter) -> Verdict {
     let verdict = judge(answer, for: exercise.check, in: session)
-    guard verdict.correct, let required = exercise.requiredCall, !calls(required, in: answer) else { return verdict }
+    guard verdict.correct, let required = exercise.requiredCall, !doesTheWork(required, in: answer) else { return verdict }
     return Verdict(
-      correct: false, explanation: "that is the right value, but the question asks for it written with \(required)(…)",
+      correct: false,
+      explanation: "that is the right value, but the question asks for it written with \(required)(…), "
+        + "whose operands are the tensors themselves (no other function inside)",
       isAttempt: false)
   }
 
-  /// Whether the source text calls the function `name` (as `name(…)` or as a method `x.name(…)`).
-  static func calls(_ name: String, in source: String) -> Bool {
-    guard let statements = try? Parser.parse(SourceText(source)) else { return false }
-    func visit(_ expr: Expr) -> Bool {
-      switch expr.kind {
-      case let .call(callee, arguments):
-        if case .name(name) = callee.kind { return true }
-        if case .attribute(_, name, _) = callee.kind { return true }
-        return visit(callee) || arguments.contains { visit($0.value) }
-      case .unary(_, let operand): return visit(operand)
-      case let .binary(_, lhs, rhs, _): return visit(lhs) || visit(rhs)
-      case .attribute(let base, _, _): return visit(base)
-      case .list(let items), .tuple(let items): return items.contains(where: visit)
-      case let .subscript(base, items):
-        return visit(base) || items.contains { item in
-          switch item.kind {
-          case .index(let e): visit(e)
-          case let .slice(start, stop, step): [start, stop, step].compactMap { $0 }.contains(where: visit)
-          case .newAxis, .ellipsis: false
-          }
-        }
-      default: return false
-      }
+  /// Whether the answer is a call to `name` (`name(…)`, or `x.name(…)`), maybe negated, whose
+  /// operands call no function: `einsum("ij->i", A)` does the work, `einsum("i->i", sum(A, 1))` does not.
+  static func doesTheWork(_ name: String, in source: String) -> Bool {
+    guard let statements = try? Parser.parse(SourceText(source)), statements.count == 1 else { return false }
+    var expr: Expr
+    switch statements[0].kind {
+    case .expression(let e), .assign(_, let e): expr = e
+    default: return false
     }
-    return statements.contains { statement in
-      switch statement.kind {
-      case .expression(let expr), .assign(_, let expr): visit(expr)
-      default: false
+    while case .unary(_, let operand) = expr.kind { expr = operand }
+    guard case let .call(callee, arguments) = expr.kind else { return false }
+    var operands = arguments.map(\.value)
+    switch callee.kind {
+    case .name(name): break
+    case .attribute(let receiver, name, _): operands.append(receiver)
+    default: return false
+    }
+    return !operands.contains(where: containsCall)
+  }
+
+  /// Whether an expression calls any function.
+  private static func containsCall(_ expr: Expr) -> Bool {
+    switch expr.kind {
+    case .call: return true
+    case .unary(_, let operand): return containsCall(operand)
+    case let .binary(_, lhs, rhs, _): return containsCall(lhs) || containsCall(rhs)
+    case .attribute(let base, _, _): return containsCall(base)
+    case .list(let items), .tuple(let items): return items.contains(where: containsCall)
+    case let .subscript(base, items):
+      return containsCall(base) || items.contains { item in
+        switch item.kind {
+        case .index(let e): containsCall(e)
+        case let .slice(start, stop, step): [start, stop, step].compactMap { $0 }.contains(where: containsCall)
+        case .newAxis, .ellipsis: false
+        }
       }
+    default: return false
     }
   }
 

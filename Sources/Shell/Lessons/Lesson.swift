@@ -1,4 +1,5 @@
 import Foundation
+import Language
 
 /// A lesson: a title and a sequence of steps, read from a plain-text file in `lessons/`.
 ///
@@ -120,10 +121,16 @@ public struct Lesson: Sendable, Equatable {
           continue
         }
         if line.hasPrefix("uses:") {
-          exercise?.uses = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+          let name = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+          guard Interpreter.builtins[name] != nil else { throw fail(number, "`uses:` names `\(name)`, which is not a built-in") }
+          exercise?.uses = name
           continue
         }
         try flushExercise()
+      }
+      // An exercise's lines after something else than its question would be shown as narrative.
+      for keyword in ["= ", "answer:", "hint:", "uses:"] where line.hasPrefix(keyword) {
+        throw fail(number, "`\(keyword.trimmingCharacters(in: .whitespaces))` belongs to an exercise: start it with a `? question` line")
       }
       if line.isEmpty {
         flushParagraph()
