@@ -185,6 +185,9 @@ struct LessonTests {
     #expect(t.type("einsum(\"ij->j\", A)") == "✗ the shape is right but the values differ\nhint: Keep i.\n")
     #expect(t.type("einsum(\"ji->i\", A.T)").hasPrefix("✓ right"))
     #expect(ExerciseChecker.doesTheWork("einsum", in: "-einsum(\"ij->i\", A[0:2] * 2)"))
+    // A check that does not evaluate says why.
+    let broken = ExerciseChecker.judge("1", for: .value("nope * 2"), in: Interpreter())
+    #expect(broken.explanation == "the lesson's `nope * 2` does not evaluate: unknown name `nope`")
     #expect(!ExerciseChecker.doesTheWork("einsum", in: "2 * einsum(\"ij->i\", A)"))
   }
 

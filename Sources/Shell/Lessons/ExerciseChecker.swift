@@ -70,8 +70,11 @@ enum ExerciseChecker {
   static func judge(_ answer: String, for check: Lesson.Check, in session: Interpreter) -> Verdict {
     switch check {
     case .shape(let expression):
-      guard let expected = value(of: expression, in: session) else {
-        return Verdict(correct: false, explanation: "the lesson's expression `\(expression)` does not evaluate")
+      let expected: Tensor
+      switch evaluate(expression, in: session) {
+      case .success(let tensor): expected = tensor
+      case .failure(let problem):
+        return Verdict(correct: false, explanation: "the lesson's expression `\(expression)` does not evaluate: \(problem.message)")
       }
       guard let given = parseShape(answer) else {
         return Verdict(correct: false, explanation: "write a shape like (2, 5), or () for a single number", isAttempt: false)
@@ -80,16 +83,21 @@ enum ExerciseChecker {
         ? Verdict(correct: true, explanation: "")
         : Verdict(correct: false, explanation: "not \(Shape.text(given))")
     case .value(let expression):
-      return compare(answer: answer, expected: value(of: expression, in: session), what: "`\(expression)`", in: session)
+      return compare(answer: answer, expected: evaluate(expression, in: session), what: "`\(expression)`", in: session)
     case let .gradient(output, variable):
       return compare(
-        answer: answer, expected: value(of: "grad(\(output), \(variable))", in: session),
+        answer: answer, expected: evaluate("grad(\(output), \(variable))", in: session),
         what: "d\(output)/d\(variable)", in: session)
     }
   }
 
-  private static func compare(answer: String, expected: Tensor?, what: String, in session: Interpreter) -> Verdict {
-    guard let expected else { return Verdict(correct: false, explanation: "the lesson's \(what) does not evaluate") }
+  private static func compare(answer: String, expected outcome: Result<Tensor, Problem>, what: String, in session: Interpreter) -> Verdict {
+    let expected: Tensor
+    switch outcome {
+    case .success(let tensor): expected = tensor
+    case .failure(let problem):
+      return Verdict(correct: false, explanation: "the lesson's \(what) does not evaluate: \(problem.message)")
+    }
     let given: Tensor
     switch evaluate(answer, in: session) {
     case .success(let tensor): given = tensor
@@ -133,10 +141,6 @@ enum ExerciseChecker {
       return .failure(Problem(message: "it does not give a tensor"))
     }
     return .success(v.value)
-  }
-
-  static func value(of text: String, in session: Interpreter) -> Tensor? {
-    try? evaluate(text, in: session).get()
   }
 
   /// `(2, 5)`, `2, 5`, `[2, 5]`, `2x5`, `(5,)`, `()`.
