@@ -154,6 +154,7 @@ struct LessonTests {
       answer: 12
       hint: Double 6.
       """)
+    #expect(t.session.lesson?.prompt == "lesson t · 1/5 » ")  // a lesson of one's own by its name, not two letters of it
     let skipped = t.type(":skip")
     #expect(skipped.hasPrefix("(skipped 3 steps)\n? What is sum(b)?"), "\(skipped)")
     #expect(t.type(":vars").contains("b     (3,)"))

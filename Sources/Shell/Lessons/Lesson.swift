@@ -57,6 +57,8 @@ public struct Lesson: Sendable, Equatable {
 
   /// The file name without extension: `04-dense-layer`.
   public let id: String
+  /// How `:lesson` names it again when that is not its number or id: the path of a file of one's own.
+  public var reference: String?
   /// The number the file name starts with (`4`), if it starts with one.
   public var number: Int? { Int(id.prefix { $0.isNumber }) }
   public let title: String
@@ -212,7 +214,9 @@ public struct Course: Sendable {
   public static func lesson(named key: String) throws(CourseError) -> Lesson {
     if key.hasSuffix(".lesson") || key.contains("/") {
       do {
-        return try Lesson(file: URL(fileURLWithPath: key))
+        var lesson = try Lesson(file: URL(fileURLWithPath: key))
+        lesson.reference = key
+        return lesson
       } catch let error as Lesson.FormatError {
         throw CourseError(message: "\(error)", hint: "lessons/README.md describes the format")
       } catch {

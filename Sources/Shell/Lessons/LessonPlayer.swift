@@ -24,7 +24,7 @@ final class LessonPlayer {
 
   /// The prompt while the lesson runs: `lesson 4 · 3/18 » `, or `answer » ` during an exercise.
   var prompt: String {
-    pending != nil ? "answer » " : "lesson \(lesson.id.prefix(2)) · \(position)/\(lesson.steps.count) » "
+    pending != nil ? "answer » " : "lesson \(lesson.number.map { String(format: "%02d", $0) } ?? lesson.id) · \(position)/\(lesson.steps.count) » "
   }
 
   func start() {
@@ -170,7 +170,8 @@ final class LessonPlayer {
   private func finish(early: Bool) {
     pending = nil
     if !early { session.saveProgress(of: lesson, step: lesson.steps.count, completed: true) }
-    say(early ? "left the lesson at step \(position) of \(lesson.steps.count) (:lesson \(lesson.id) starts it again)"
+    let again = lesson.reference ?? lesson.number.map(String.init) ?? lesson.id
+    say(early ? "left the lesson at step \(position) of \(lesson.steps.count) (:lesson \(again) starts it again)"
               : "end of “\(lesson.title)”. :lessons lists the course.")
     position = lesson.steps.count
     session.endLesson()
