@@ -216,12 +216,15 @@ public final class Session {
     }
   }
 
-  func recordExercise(_ exercise: Lesson.Exercise, answer: String, verdict: ExerciseChecker.Verdict) {
+  /// Under `--json`, one record per answer to an exercise, and one when its answer is revealed or
+  /// skipped (`answer` null, `revealed` true): what an autograder counts.
+  func recordExercise(_ exercise: Lesson.Exercise, at place: (step: Int, line: Int), answer: String?, verdict: ExerciseChecker.Verdict?) {
     guard options.json else { return }
     write(JSON.object([
-      ("lesson", .string(lesson?.lesson.id ?? "")), ("exercise", .string(exercise.question)),
-      ("answer", .string(answer)), ("correct", .bool(verdict.correct)),
-      ("explanation", verdict.explanation.isEmpty ? .null : .string(verdict.explanation)),
+      ("lesson", .string(lesson?.lesson.id ?? "")), ("step", .number(Double(place.step))), ("line", .number(Double(place.line))),
+      ("exercise", .string(exercise.question)), ("answer", answer.map(JSON.string) ?? .null),
+      ("correct", .bool(verdict?.correct ?? false)), ("revealed", .bool(verdict == nil)),
+      ("explanation", (verdict?.explanation).flatMap { $0.isEmpty ? nil : JSON.string($0) } ?? .null),
     ]).serialized() + "\n")
   }
 

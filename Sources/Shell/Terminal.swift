@@ -2,9 +2,8 @@ import Foundation
 
 /// Runs a session over a line input: the interactive loop, prompts and all.
 public enum Terminal {
-  /// Reads lines until the end of input or `:quit`; with `showPrompts`, shows prompts and a banner.
-  public static func run(_ session: Session, input: LineInput, showPrompts: Bool, banner: String? = nil) {
-    if showPrompts, let banner { print(banner) }
+  /// Reads lines until the end of input or `:quit`; with `showPrompts`, shows prompts.
+  public static func run(_ session: Session, input: LineInput, showPrompts: Bool) {
     if showPrompts {
       // Ctrl-C stops a long evaluation and returns to the prompt.
       session.interpreter.isInterrupted = { Interrupts.isRaised }

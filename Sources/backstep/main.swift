@@ -64,6 +64,8 @@ struct Backstep: ParsableCommand {
       try playAutomatically(lesson, in: session)
       return
     }
+    // The banner comes first, before a lesson given on the command line starts.
+    if interactive { FileHandle.standardOutput.write(Data("Backstep \(Self.version) — :help for help, Ctrl-D or :quit to leave\n".utf8)) }
     if let lesson { session.runScript(":lesson \(lesson)") }
     if !execute.isEmpty {
       for statements in execute { session.runScript(statements) }
@@ -84,8 +86,7 @@ struct Backstep: ParsableCommand {
       let input = ReadlineInput(history: .standard()) { prefix, before in
         session.completions(for: prefix, lineBefore: before)
       }
-      Terminal.run(session, input: input, showPrompts: true,
-                   banner: "Backstep \(Self.version) — :help for help, Ctrl-D or :quit to leave")
+      Terminal.run(session, input: input, showPrompts: true)
     } else {
       Terminal.run(session, input: StandardInputLines(), showPrompts: false)
     }

@@ -179,6 +179,13 @@ struct CommandLineTests {
       let broken = try BackstepBinary.run(["--lesson", "2", "--auto"], environment: environment)
       #expect(broken.status == 2)
       #expect(broken.stderr.hasPrefix("backstep: lesson 2 cannot be read: 02-broken:4: unknown check `foo`"), "\(broken)")
+      // Autograding: one record per answer, with the exercise's step and line; a reveal is recorded too.
+      let graded = try BackstepBinary.run(["--lesson", "1", "--json"], input: "\n\n5\n:reveal\n", environment: environment)
+      let exercises = graded.stdout.split(separator: "\n").filter { $0.contains("\"exercise\"") }
+      #expect(exercises == [
+        #"{"lesson": "01-add", "step": 3, "line": 7, "exercise": "What is x?", "answer": "5", "correct": false, "revealed": false, "explanation": "not 5.0"}"#,
+        #"{"lesson": "01-add", "step": 3, "line": 7, "exercise": "What is x?", "answer": null, "correct": false, "revealed": true, "explanation": null}"#,
+      ], "\(graded)")
       let listed = try BackstepBinary.run(["-e", ":lessons"], environment: environment)
       #expect(listed.stdout.contains("1  Two plus two"), "\(listed)")
       #expect(listed.stdout.contains("cannot read 02-broken:4: unknown check `foo`"), "\(listed)")

@@ -11,6 +11,8 @@ final class LessonPlayer {
   private(set) var position = 0
   /// The exercise waiting for an answer, and how many hints were given.
   private var pending: (exercise: Lesson.Exercise, hintsGiven: Int)?
+  /// Where the pending exercise is: its step (1-based) and the line of its question in the file.
+  private var pendingPlace = (step: 0, line: 0)
   /// Steps that failed (statements with errors, model answers judged wrong), for `--auto`.
   private(set) var failures: [String] = []
 
@@ -41,6 +43,7 @@ final class LessonPlayer {
       case ":quit": finish(early: true)
       case ":skip", ":reveal":
         say("answer: \(exercise.answer)")
+        session.recordExercise(exercise, at: pendingPlace, answer: nil, verdict: nil)
         pending = nil
         showNext()
       case ":hint": giveHint()
@@ -132,8 +135,9 @@ final class LessonPlayer {
           failures.append("\(lesson.id):\(statement.line): `\(statement.text)` " + (failed ? "failed" : "was meant to fail but succeeded"))
         }
       }
-    case .exercise(let exercise, _):
+    case .exercise(let exercise, let line):
       pending = (exercise, 0)
+      pendingPlace = (position, line)
       say(session.options.style.heading("? ") + exercise.question)
       session.transcript.append(.exercise(question: exercise.question, answer: exercise.answer))
     }
@@ -142,7 +146,7 @@ final class LessonPlayer {
   private func answer(_ text: String, automatic: Bool = false) {
     guard let (exercise, _) = pending else { return }
     let verdict = ExerciseChecker.judge(text, for: exercise, in: session.interpreter)
-    session.recordExercise(exercise, answer: text, verdict: verdict)
+    session.recordExercise(exercise, at: pendingPlace, answer: text, verdict: verdict)
     if verdict.correct {
       say(session.options.style.note("✓ right"))
       pending = nil
