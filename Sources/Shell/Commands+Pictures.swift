@@ -6,7 +6,7 @@ extension Commands {
   /// The commands that draw: heatmaps, images, bars and line plots in the terminal.
   static let pictures: [Command] = [
     Command(name: "show", usage: ":show A[, B…] [--image|--heatmap]",
-            summary: "Draws tensors side by side: a matrix as a heatmap (0 is neutral), an image in half blocks, a vector as bars or a line.") {
+            summary: "Draws tensors side by side: a matrix as a heatmap (with both signs, 0 is neutral), an image in half blocks, a vector as bars or a line.") {
       session, arguments throws(EvaluationError) in try show(session, arguments)
     },
     Command(name: "plot", usage: ":plot [X,] Y",
