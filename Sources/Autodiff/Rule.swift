@@ -109,9 +109,10 @@ public enum Notation: Sendable, Equatable {
   /// `-a`: a prefix operator.
   case prefix(String)
   /// `name(inputs…, attributes…)`: the attributes in `positional` follow the inputs
-  /// in that order without their names, those in `leading` come before the inputs
-  /// (`einsum("bi,bi->b", x, y)`); the others are keywords.
-  case call(String, positional: [String] = [], leading: [String] = [])
+  /// in that order without their names (or the first `afterInputs` inputs, as the built-in's
+  /// signature has them: `sparse_matmul(indices, values, shape, x)`), those in `leading` come
+  /// before the inputs (`einsum("bi,bi->b", x, y)`); the others are keywords.
+  case call(String, positional: [String] = [], leading: [String] = [], afterInputs: Int? = nil)
   /// `name([inputs…], attributes…)`: the inputs as one list (`concat`, `stack`).
   case callWithList(String)
   /// `x[…]`: the `index` attribute as a subscript.
@@ -177,7 +178,8 @@ public enum CostModel: Sendable {
     switch self {
     case .free: "no arithmetic: elements are only moved or copied"
     case let .perOutputElement(f, b):
-      "\(Self.count(f)) per output element forward, \(Self.count(b)) per element backward"
+      "\(Self.count(f)) per output element forward, \(Self.count(b)) per element backward, "
+        + "plus an add per element for each broadcast input (its gradient is summed back)"
     case let .perInputElement(f, b):
       "\(Self.count(f)) per input element forward, \(Self.count(b)) per input element backward"
     case .matrixProduct: "2·m·k·n flops forward (a multiply and an add per term), twice that backward (two products)"
@@ -199,7 +201,9 @@ public enum CostModel: Sendable {
       return (0, 0)
     case let .perOutputElement(f, b):
       let n = Double(Shape.product(output))
-      return (f * n, b * n)
+      // A broadcast input's gradient is summed back to its shape: one add per element it was stretched over.
+      let sums = inputs.reduce(0.0) { $0 + Swift.max(0, n - Double(Shape.product($1))) }
+      return (f * n, b * n + sums)
     case let .perInputElement(f, b):
       let n = Double(Shape.product(inputs.first ?? []))
       return (f * n, b * n)

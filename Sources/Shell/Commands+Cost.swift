@@ -65,6 +65,13 @@ extension Commands {
     var data: [JSON] = []
     for (name, sheet) in sheets {
       lines.append(style.heading(name))
+      guard !sheet.rows.isEmpty else {
+        // Ops on data alone are not recorded (nothing to differentiate), so there is nothing to count.
+        lines.append(style.note("  no operation recorded: it is computed from data only (numbers, ones(…), randn(…)); "
+          + "name the inputs first, e.g. A = ones(4, 4), then :cost A @ A"))
+        data.append(.object([("expression", .string(name)), ("forward_flops", .number(0)), ("backward_flops", .number(0)), ("bytes", .number(0)), ("ops", .array([]))]))
+        continue
+      }
       let shown = sheet.rows.suffix(maximumStepsShown)
       if shown.count < sheet.rows.count { lines.append("  (the last \(shown.count) of \(sheet.rows.count) ops)") }
       let rows = shown.map { [$0.op, $0.text, Shape.text($0.shape), count($0.forward), count($0.backward), Shape.bytesText($0.bytes)] }

@@ -50,6 +50,9 @@ struct TeachingCommandsTests {
       .hasSuffix("note: the results differ in shape, (2,) and (3,): they do not compute the same thing\n"))
     #expect(t.type(":cost x vs y").contains("the second does 1× the forward flops and allocates 1× the memory of the first"))
     #expect(t.type(":trace x").hasPrefix("`x` runs no operation"))
+    #expect(t.type(":cost ones(4, 4) @ ones(4, 4)").contains("no operation recorded: it is computed from data only"))
+    // A broadcast input's gradient is summed back: c (2, 1) stretched to (2, 3) takes 6 - 2 adds backward.
+    #expect(t.type("c = [[1], [2]]; :cost x + c").contains("add  x + c       (2, 3)  6              4"))
     #expect(t.type(":cost reduce_sum(x * y, 1) vs reduce_sum(x * x, 1)")
       .hasSuffix("note: the results have the same shape (2,) but differ (by up to 14): they do not compute the same thing\n"))
   }

@@ -86,7 +86,7 @@ extension Rule {
       Sample([.init([4, 2], .mask), .init([4]), .init([2])], Attributes([("shape", .ints([3, 2]))])),
       Sample([.init([3, 2], .mask), .init([]), .init([2, 2, 2])], Attributes([("shape", .ints([2, 2]))])),
     ],
-    notation: .call("sparse_matmul", positional: ["shape"]),
+    notation: .call("sparse_matmul", positional: ["shape"], afterInputs: 2),
     forward: { x, attributes throws(TensorError) in
       try Tensor.sparseMatmul(indices: x[0], values: x[1], shape: attributes.ints("shape") ?? [], x[2])
     },

@@ -98,8 +98,8 @@ public struct GraphNotation {
     case .prefix(let symbol):
       guard let op = UnaryOperator(rawValue: symbol), inputs.count == 1 else { return call(rule.name, inputs, attributes) }
       return .unary(op, inputs[0])
-    case let .call(name, positional, leading):
-      return call(name, inputs, attributes, positional: positional, leading: leading)
+    case let .call(name, positional, leading, afterInputs):
+      return call(name, inputs, attributes, positional: positional, leading: leading, afterInputs: afterInputs)
     case .callWithList(let name):
       return call(name, [.list(inputs)], attributes)
     case .indexing:
@@ -136,13 +136,16 @@ public struct GraphNotation {
   }
 
   static func call(
-    _ name: String, _ inputs: [Expr], _ attributes: Attributes, positional: [String] = [], leading: [String] = []
+    _ name: String, _ inputs: [Expr], _ attributes: Attributes, positional: [String] = [], leading: [String] = [],
+    afterInputs: Int? = nil
   ) -> Expr {
     var arguments = leading.compactMap { key in attributes[key].map { Argument(value: attribute($0, named: key)) } }
-    arguments += inputs.map { Argument(value: $0) }
+    let split = Swift.min(afterInputs ?? inputs.count, inputs.count)
+    arguments += inputs.prefix(split).map { Argument(value: $0) }
     for key in positional {
       if let value = attributes[key] { arguments.append(Argument(value: attribute(value, named: key))) }
     }
+    arguments += inputs.dropFirst(split).map { Argument(value: $0) }
     for (key, value) in attributes.entries where !positional.contains(key) && !leading.contains(key) {
       arguments.append(Argument(label: key, value: attribute(value, named: key)))
     }
