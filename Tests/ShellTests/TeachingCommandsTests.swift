@@ -151,6 +151,8 @@ struct TeachingCommandsTests {
       "each entry sums over the 4 rows of d(x @ W + c) and keeps its 2 columns: rows are examples here (c (2,) is added to each of them), so this sums over the batch."))
     #expect(rowMajor.contains(
       "each entry sums over the 2 columns of d(x @ W + c) and keeps its 4 rows: rows are examples here (c (2,) is added to each of them), so each example of x keeps its own gradient: the batch axis is kept."))
+    // The bias of a batch in rows: its gradient is a plain sum over the rows.
+    #expect(t.type(":derive L wrt c").contains("  dc = sum(broadcast_to(dL, (4, 2)) * sigmoid(x @ W + c) * (1 - sigmoid(x @ W + c)), axis=0)\n"))
     t.type("p = [[1, 2], [3, 4]]; q = [[0, 1], [1, 0]]; P = sum(diag_part(p @ q.T))")
     let noBias = t.type(":backward P")
     #expect(noBias.contains("shapes: d(p @ q.T) (2, 2) @ q (2, 2) -> (2, 2), the shape of p."))

@@ -29,18 +29,35 @@ public struct GraphNotation {
   /// The expression that computed `variable` (its rule applied to its inputs as operands).
   public func expression(of variable: Variable) -> Expr {
     guard let rule = variable.rule else { return operand(variable) }
-    // Two spellings say the same more simply: x ** 1 is x, and a single number
-    // broadcasts without first being reshaped to size-1 axes.
+    // Three spellings say the same more simply: x ** 1 is x, a single number broadcasts
+    // without first being reshaped to size-1 axes, and a reduction kept with size-1 axes then
+    // reshaped to drop them is the reduction without keepdims (db = sum(dz, axis=0)).
     if rule === Rule.power, let exponent = variable.inputs.last, exponent.isLeaf, exponent.value.scalars == [1],
       variable.inputs[0].shape == variable.shape
     {
       return operand(variable.inputs[0])
+    }
+    if rule === Rule.reshape, let reduction = variable.inputs.first, name(of: reduction) == nil,
+      let reductionRule = reduction.rule, [Rule.sum, Rule.mean, Rule.max, Rule.min].contains(where: { $0 === reductionRule }),
+      reduction.attributes.bool("keepdims"), let source = reduction.inputs.first,
+      variable.shape == reduction.shape.enumerated().filter({ index, size in
+        size != 1 || !Self.reducedAxes(reduction.attributes, rank: source.shape.count).contains(index)
+      }).map(\.element)
+    {
+      let attributes = Attributes(reduction.attributes.entries.filter { $0.name != "keepdims" })
+      return Self.spell(reductionRule, attributes, inputs: [operand(source)], shapes: [source.shape])
     }
     let inputs = variable.inputs.map { input in
       rule === Rule.broadcastTo && input.rule === Rule.reshape && input.value.count == 1 && name(of: input) == nil
         ? operand(input.inputs[0]) : operand(input)
     }
     return Self.spell(rule, variable.attributes, inputs: inputs, shapes: variable.inputs.map(\.shape))
+  }
+
+  /// The axes a reduction's attributes name, normalized (every axis when there is no `axis`).
+  static func reducedAxes(_ attributes: Attributes, rank: Int) -> Set<Int> {
+    guard let axes = attributes.ints("axis") else { return Set(0..<rank) }
+    return Set(axes.map { $0 < 0 ? $0 + rank : $0 })
   }
 
   /// Names for the nodes of `order` (inputs first) so that every expression written
