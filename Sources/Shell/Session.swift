@@ -45,7 +45,6 @@ public final class Session {
   public var progressFile: ProgressFile?
   private var pendingLines: [String] = []
   private var pendingFirstLine = 1
-  /// Scripts being `:load`ed, to refuse a script that loads itself.
   /// The scripts being run by `:load`, outermost first: one cannot load itself, and the chain is bounded.
   private var loading: [String] = []
   /// The script this session runs for `:load`, named in its errors' locations.
