@@ -46,8 +46,10 @@ extension Parser {
     var lhs = try parsePrefixed(tighterThan: bound)
     while let op = currentBinaryOperator, bound.map({ op.precedence > $0 }) ?? true, !atAugmentedAssignment {
       let opToken = try advance()
+      // A left-associative chain is this loop; `**` associates to the right, by recursion, so it
+      // counts as a bracket does.
       if !op.isComparison {
-        try nest(at: opToken.range, chain: true)
+        try nest(at: opToken.range, chain: op != .power)
       }
       try skipNewlinesAfterOperator()
       // The exponent of `**` may itself be a power (right to left) or carry a sign: `2 ** -1`.

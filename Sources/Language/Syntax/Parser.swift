@@ -1,7 +1,12 @@
 /// Parses Backstep source into statements and expressions (recursive descent, one token of lookahead).
 public struct Parser {
-  /// How deeply brackets, prefix operators and operator chains may nest before parsing stops.
+  /// How deeply brackets, prefix operators and blocks may nest before parsing stops.
   public static let maximumDepth = 200
+  /// How many operators a chain may hold (`a + b + …`, `x.T.T…`): each nests the tree one level
+  /// too, but a level of a chain costs a fifth of a bracket's (a generated sum of 1,000 terms parses).
+  public static let maximumChain = 1000
+  /// A bracket's weight in ``depth``, which counts chain operators as one.
+  static let bracketWeight = maximumChain / maximumDepth
 
   /// Parses a program: statements separated by line breaks or `;`.
   public static func parse(_ source: String) throws(SyntaxError) -> [Statement] {
@@ -41,7 +46,7 @@ public struct Parser {
   var previous: Token?
   /// Brackets opened and not yet closed, innermost last, for "expected `)` to close `(`".
   var openBrackets: [Token] = []
-  /// Current nesting, checked against ``maximumDepth``.
+  /// Current nesting: ``bracketWeight`` per bracket, prefix operator or block, one per chain operator.
   var depth = 0
   /// How many function bodies enclose the current statement (`return` needs one).
   var functionDepth = 0
@@ -102,20 +107,20 @@ public struct Parser {
       throw expectedClosing(opener, hint: hint)
     }
     openBrackets.removeLast()
-    depth -= 1
+    depth -= Self.bracketWeight
     return try advance()
   }
 
-  /// Counts one nesting level, failing past ``maximumDepth``. Callers restore ``depth`` when done.
+  /// Counts one nesting level, failing past ``maximumDepth`` levels (or ``maximumChain`` chain
+  /// operators). Callers restore ``depth`` when done.
   mutating func nest(at range: SourceRange, chain: Bool = false) throws(SyntaxError) {
-    depth += 1
-    guard depth <= Self.maximumDepth else {
+    depth += chain ? 1 : Self.bracketWeight
+    guard depth <= Self.maximumChain else {
       throw SyntaxError(
-        "expression nested too deeply (more than \(Self.maximumDepth) levels)",
+        chain ? "expression too long: more than \(Self.maximumChain) operators in one chain (with its brackets)"
+          : "expression nested too deeply (more than \(Self.maximumDepth) levels)",
         at: range,
-        hint: chain
-          ? "each operator in a long chain like `a + b + c + …` nests one level; split it with intermediate variables"
-          : nil
+        hint: chain ? "split it with intermediate variables: s1 = a + b + …, then s1 + …" : nil
       )
     }
   }
