@@ -47,10 +47,11 @@ extension Commands {
     scratch.adopt(from: interpreter)
     let text = derivation.lines.map(\.text).joined(separator: "\n")
     let records = scratch.run(SourceText(text))
-    guard let last = derivation.lines.last, !records.contains(where: \.outcome.isFailure),
-      case .tensor(let result)? = scratch.lookup(last.name), result.shape == expected.shape
-    else {
-      return (false, "these lines do not evaluate here (a value used in L was reassigned, or a constant has no short spelling)")
+    if let failed = records.first(where: \.outcome.isFailure), case .failure(let diagnostic) = failed.outcome {
+      return (false, "these lines do not evaluate here: line \(failed.line), \(diagnostic.message)")
+    }
+    guard let last = derivation.lines.last, case .tensor(let result)? = scratch.lookup(last.name), result.shape == expected.shape else {
+      return (false, "these lines do not give a tensor of the gradient's shape \(Shape.text(expected.shape))")
     }
     // The same infinity or NaN in both places is agreement (a gradient that overflowed overflows the same way).
     let worst = zip(result.value.scalars, expected.scalars).map { (got, wanted) in

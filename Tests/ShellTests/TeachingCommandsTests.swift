@@ -209,6 +209,15 @@ struct TeachingCommandsTests {
     #expect(t.type(":backward L").contains("step 4  y_2 = sin(y_1) + y_1"))
   }
 
+  /// Indices computed in the graph (an argmax) are forward values: written where they are used,
+  /// before the gradient lines, so that the lines paste back.
+  @Test func deriveWithComputedIndicesPastesBack() {
+    let t = Transcript()
+    t.type("logits = [[1.0, 2, 0.5], [0.3, -1, 2]]; W = [[1.0, -2, 0.5], [0.3, 2, -1], [1, 1, 1]]")
+    t.type("L = sum(gather(W, argmax(logits, axis=1)) ** 2)")
+    #expect(t.type(":derive L wrt W").hasSuffix("evaluated here, these lines give exactly grad(L, W), (3, 3)\n"))
+  }
+
   /// An LSTM's gradients share their parts (dh feeds four gates): written out at each use they
   /// would double with every step. Shared parts get lines (g1, g2, …), so the text grows with T.
   @Test func deriveThroughAnLSTMGrowsLinearlyWithItsLength() throws {

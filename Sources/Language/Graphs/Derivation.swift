@@ -35,7 +35,12 @@ public struct Derivation {
     for node in walk.order where node === target || node.inputs.contains(where: { onTheWay.contains(ObjectIdentifier($0)) }) {
       onTheWay.insert(ObjectIdentifier(node))
     }
-    let forward = Set(walk.order.map(ObjectIdentifier.init))
+    // Every node of the forward graph, also those off the gradient's paths (an argmax used as indices).
+    var forward = Set<ObjectIdentifier>()
+    var pending = [walk.output]
+    while let node = pending.popLast() {
+      if forward.insert(ObjectIdentifier(node)).inserted { pending += node.inputs }
+    }
     for node in walk.order {
       let id = ObjectIdentifier(node)
       if onTheWay.contains(id), node.label != nil || node === walk.output,
