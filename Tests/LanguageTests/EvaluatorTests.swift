@@ -112,6 +112,9 @@ struct EvaluatorTests {
       "hint: tensors are not changed in place here (as in JAX): write the new one, W = W + scatter(v - W[0, 1], W.shape, \"0, 1\") puts v at [0, 1]"))
     #expect(renderedError("W = ones(2, 2); W[0] += 1").contains("W = W + scatter(d, W.shape, \"0\") adds d (shaped like W[0]) at [0]"))
     #expect(try tensor("W = ones(2, 2); W = W + scatter(0 - W[0, 1], W.shape, \"0, 1\"); W") == Tensor(shape: [2, 2], scalars: [1, 0, 1, 1]))
+    // A mask: where; a subscript of a subscript: no statement that would fail the same way.
+    #expect(renderedError("x = [1, -2]; x[x > 0] = 0").hasSuffix("hint: tensors are not changed in place here (as in JAX): x = where(x > 0, v, x) puts v where the condition holds"))
+    #expect(!renderedError("W = ones(2, 2); W[0][1] = 0").contains("W[0] = "))
   }
 
   @Test func indexErrorsSayWhatNumPyWouldDo() {

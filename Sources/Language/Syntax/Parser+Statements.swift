@@ -103,8 +103,16 @@ extension Parser {
   /// For `W[0, 1] = v` or `W[0] += d`: tensors are values, as in JAX, so the new tensor is written
   /// out with scatter (which adds at a subscript given as text). Nil for other targets.
   static func inPlaceHint(_ target: Expr, adding: Bool) -> String? {
-    guard case .subscript(let base, _) = target.kind else { return nil }
-    let (whole, tensor) = (target.sourceText, base.sourceText)
+    guard case .subscript(let base, let items) = target.kind else { return nil }
+    guard case .name(let tensor) = base.kind else {
+      return "tensors are not changed in place here (as in JAX): build the new tensor with where(…) or scatter(…) and assign it to its name"
+    }
+    // x[x > 0] = v: a mask picks the entries, so where writes the new tensor.
+    if items.count == 1, case .index(let mask) = items[0].kind, case .binary(let op, _, _, _) = mask.kind, op.isComparison {
+      return "tensors are not changed in place here (as in JAX): \(tensor) = where(\(mask.sourceText), \(adding ? "\(tensor) + d" : "v"), \(tensor)) "
+        + (adding ? "adds d where the condition holds" : "puts v where the condition holds")
+    }
+    let whole = target.sourceText
     guard whole.hasPrefix(tensor + "["), whole.hasSuffix("]") else { return nil }
     let index = whole.dropFirst(tensor.count + 1).dropLast()
     let change = adding ? "d" : "v - \(whole)"
