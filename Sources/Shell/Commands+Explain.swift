@@ -40,7 +40,8 @@ extension Commands {
     if let topic = explainTopics.first(where: { $0.name == name }) {
       return CommandOutput(text: topic.text, data: .object([("topic", .string(name))]))
     }
-    if let rule = RuleBook.rule(named: name) {
+    // An operator is explained by its rule: `:explain //` is floor_divide's page.
+    if let rule = RuleBook.rule(named: name == "@" ? "matmul" : name) ?? RuleBook.all.first(where: { $0.notation == .infix(name) }) {
       return CommandOutput(text: page(rule, style: session.options.style), data: ruleJSON(rule))
     }
     if let builtin = Interpreter.builtins[name], !builtin.rules.isEmpty {

@@ -34,7 +34,7 @@ enum Commands {
     Command(name: "load", usage: ":load FILE", summary: "Runs a script into this session.") {
       session, arguments throws(EvaluationError) in
       guard !arguments.text.isEmpty else {
-        throw EvaluationError("`:load` needs a file name", at: arguments.range, hint: ":load lessons/01-tour.bs")
+        throw EvaluationError("`:load` needs a file name", at: arguments.range, hint: ":load my-script.bs (a file of statements, one per line)")
       }
       return try session.load(path: arguments.text, range: arguments.range)
     },

@@ -24,7 +24,7 @@ struct Backstep: ParsableCommand {
   var script: String?
 
   @Option(
-    name: [.customShort("e"), .long],
+    name: [.customShort("e"), .long], parsing: .unconditionalSingleValue,
     help: "Statements to run, separated by ';' or newlines (a :command takes the rest of its line); several -e run in order.")
   var execute: [String] = []
 

@@ -280,6 +280,8 @@ struct TeachingCommandsTests {
     #expect(t.type(":backward sum(detach(v))").hasPrefix(
       "error: `sum(detach(v))` has no graph to walk back through: it was typed in, or computed only from data"))
     #expect(t.type(":explain matmull").contains("hint: did you mean `:explain matmul`?"))
+    #expect(t.type(":explain //").hasPrefix("floor_divide\n"))
+    #expect(t.type(":explain @").hasPrefix("matmul\n"))
   }
 
   @Test func commandsGiveStructuredRecords() throws {
