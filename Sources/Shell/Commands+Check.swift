@@ -7,9 +7,16 @@ extension Commands {
   /// At most this many elements of each leaf are perturbed; larger leaves are sampled.
   static let checkedElementsPerLeaf = 200
 
-  static func check(_ session: Session, _ arguments: CommandArguments) throws(EvaluationError) -> CommandOutput {
+  static func check(_ session: Session, _ raw: CommandArguments) throws(EvaluationError) -> CommandOutput {
+    var arguments = raw
+    try arguments.takeFlags([])
     let walk = try Commands.walk(session, arguments, usage: ":check L")
     let output = walk.output
+    guard output.value.scalars.allSatisfy(\.isFinite) else {
+      throw EvaluationError(
+        "`\(walk.name(of: output))` is \(Tensor.formatScalar(output.value.scalars.first ?? .nan)): finite differences of it compare nothing",
+        at: arguments.range, hint: ":set anomaly on, then compute it again: the op that made the first NaN or infinity is named")
+    }
     let leaves = walk.order.filter { $0.isLeaf && $0.requiresGradient && $0 !== walk.seed }
     let autodiff: [Gradient]
     do {
@@ -24,7 +31,7 @@ extension Commands {
     // A central difference (L(x+h) - L(x-h)) / 2h carries the rounding of L itself, about
     // ε·|L|/h: a sum over a large tensor makes that visible, and it is no disagreement.
     let lossMagnitude = Swift.abs(output.value.scalars.first ?? 0)
-    var roundingExplained = false, someTakeNoGradient = false, someAtKinks = false
+    var roundingExplained = false, someTakeNoGradient = false, someAtKinks = false, someJump = false
     var differing: [String] = [], differingShape: [Int] = []
     for (leaf, gradient) in zip(leaves, autodiff) {
       let name = walk.name(of: leaf)
@@ -42,7 +49,7 @@ extension Commands {
       let positions = leaf.value.count <= checkedElementsPerLeaf
         ? Array(0..<leaf.value.count)
         : Array((0..<leaf.value.count).shuffled(using: &generator).prefix(checkedElementsPerLeaf)).sorted()
-      var worstAbsolute = 0.0, worstRelative = 0.0, worstBeyondRounding = 0.0, worstAwayFromKinks = 0.0
+      var worstAbsolute = 0.0, worstRelative = 0.0, worstBeyondRounding = 0.0, worstAwayFromKinks = 0.0, jumps = false
       let finite = gradient.value.scalars.allSatisfy(\.isFinite)
       let base = output.value.scalars.first ?? .nan
       for position in positions {
@@ -65,14 +72,20 @@ extension Commands {
         worstBeyondRounding = Swift.max(worstBeyondRounding, beyondRounding)
         // At a kink (relu at 0, a sample exactly on a pixel) the central difference averages the
         // two one-sided slopes, and autodiff takes one of them: that is agreement too.
-        let oneSided = [(above - base) / step, (base - below) / step].map { Swift.abs($0 - autodiff) / Swift.max(1, Swift.abs($0)) }
-        worstAwayFromKinks = Swift.max(worstAwayFromKinks, beyondRounding < 1e-5 || oneSided.contains { $0 < 1e-4 } ? 0 : beyondRounding)
+        // A jump (floor, //, %) shows as a one-sided slope of the jump's size over the small step.
+        let slopes = [(above - base) / step, (base - below) / step]
+        let oneSided = slopes.map { Swift.abs($0 - autodiff) / Swift.max(1, Swift.abs($0)) }
+        let atKink = beyondRounding >= 1e-5 && oneSided.contains { $0 < 1e-4 }
+        if atKink, slopes.contains(where: { Swift.abs($0) > 1e4 * Swift.max(1, Swift.abs(autodiff)) }) { jumps = true }
+        worstAwayFromKinks = Swift.max(worstAwayFromKinks, beyondRounding < 1e-5 || atKink ? 0 : beyondRounding)
       }
       let verdict = !finite ? "✗ not finite"
         : worstBeyondRounding < 1e-5 ? "✓ agrees"
-        : worstAwayFromKinks == 0 ? "~ at a kink" : worstAwayFromKinks < 1e-2 ? "~ near a kink?" : "✗ differs"
+        : worstAwayFromKinks == 0 ? (jumps ? "~ at a jump" : "~ at a kink")
+        : worstAwayFromKinks < 1e-2 ? "~ near a kink?" : "✗ differs"
       if worstRelative >= 1e-5 && verdict.hasPrefix("✓") { roundingExplained = true }
-      if verdict == "~ at a kink" {
+      if verdict == "~ at a jump" { someJump = true }
+      if verdict == "~ at a kink" || verdict == "~ at a jump" {
         someAtKinks = true
       } else if !verdict.hasPrefix("✓") {
         allGood = false
@@ -93,8 +106,9 @@ extension Commands {
       ? "autodiff agrees with central differences for every leaf of \(walk.name(of: output))"
         + (someTakeNoGradient ? " that takes a gradient" : "")
         + (someAtKinks
-          ? "; where marked ~ some points sit exactly on a kink of an op\(kinks): there the two one-sided slopes differ, "
-            + "a central difference averages them, and autodiff's value is one of them, as it should be"
+          ? "; where marked ~ some points sit exactly on a \(someJump ? "kink or a jump" : "kink") of an op\(kinks): there the two "
+            + "one-sided slopes differ, a central difference averages them, and autodiff's value is one of them, as it should be"
+            + (someJump ? " (at a jump the other is the jump divided by the small step)" : "")
           : "")
         + (roundingExplained
           ? " (the larger errors are the differences' own rounding: \(walk.name(of: output)) is \(format(lossMagnitude)), "

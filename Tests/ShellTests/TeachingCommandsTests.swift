@@ -105,6 +105,11 @@ struct TeachingCommandsTests {
     let output = t.type(":check K")
     #expect(output.contains("~ at a kink"))
     #expect(output.contains("autodiff agrees with central differences for every leaf of K; where marked ~"))
+    // A jump is told apart from a kink; a loss that is NaN has nothing to compare.
+    t.type("a = [2.0, 3]; b = [1.0, 1.5]; J = sum(a // b) + sum(a % b)")
+    #expect(t.type(":check J").contains("~ at a jump"))
+    t.type("N = sum(maximum(a, nan))")
+    #expect(t.type(":check N").hasPrefix("error: `N` is nan: finite differences of it compare nothing"))
   }
 
   /// A large loss (a sum over a big tensor; here a constant makes it large) carries its rounding
