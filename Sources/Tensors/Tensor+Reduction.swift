@@ -150,11 +150,16 @@ extension Tensor {
   /// element along `axis`, or in the flattened tensor when `axis` is nil. A NaN counts as the
   /// extreme, as in NumPy. The indices are numbers (float64), shaped like a reduction over the axis.
   public func argExtreme(largest: Bool, axis: Int?, keepDims: Bool = false) throws(TensorError) -> Tensor {
-    guard count > 0 else { throw .emptyReduction(operation: largest ? "argmax" : "argmin") }
+    // A number has one position along "its" axis, as NumPy's argmax(5, axis=0) is 0.
+    if rank == 0, let axis, axis == 0 || axis == -1 { return Tensor(0) }
+    // An empty axis has no extreme; other empty axes give an empty result, as in NumPy.
+    let emptyAlong = axis.map { (try? Shape.normalize(axis: $0, rank: rank)).map { shape[$0] == 0 } ?? false } ?? (count == 0)
+    guard !emptyAlong else { throw .emptyReduction(operation: largest ? "argmax" : "argmin") }
     func better(_ candidate: Double, than best: Double) -> Bool {
       !best.isNaN && (candidate.isNaN || (largest ? candidate > best : candidate < best))
     }
     guard let axis else {
+      guard count > 0 else { throw .emptyReduction(operation: largest ? "argmax" : "argmin") }
       var best = 0
       for i in 1..<count where better(scalars[i], than: scalars[best]) { best = i }
       return Tensor(uncheckedShape: keepDims ? [Int](repeating: 1, count: rank) : [], scalars: [Double(best)])

@@ -55,6 +55,10 @@ struct ExtremesBuiltinTests {
     // Accuracy in a training loop, and no gradient through the positions.
     #expect(try tensor("mean(argmax([[2, 1], [0, 3], [5, 4]], axis=1) == [0, 1, 1])") == Tensor(2.0 / 3))
     #expect(renderedError("argmax(zeros(0))").hasPrefix("error: argmax of an empty tensor"))
+    // NumPy: an empty axis has no extreme, other empty axes give empty results; a number's position is 0.
+    #expect(try tensor("argmax(zeros(2, 0, 3), axis=2)").shape == [2, 0])
+    #expect(renderedError("argmax(zeros(3, 0), axis=1)").hasPrefix("error: argmax of an empty tensor"))
+    #expect(try tensor("argmax(5, axis=0)") == Tensor(0))
     #expect(renderedError("argmax(x, axis=2)", in: interpreter).hasPrefix("error: axis 2 is out of range"))
   }
 
