@@ -24,7 +24,8 @@ struct CommandArguments {
   mutating func takeFlags(_ names: Set<String>, valued: Set<String> = []) throws(EvaluationError) {
     takeKnownFlags(names, valued: valued)
     let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-    for word in [words.first, words.last].compactMap({ $0 }) where word.hasPrefix("--") && word.count > 2 {
+    // `--name` never starts a word of an expression (a double minus is written `- -x`).
+    for word in words where word.hasPrefix("--") && word.dropFirst(2).first?.isLetter == true {
       let known = (names.union(valued)).sorted()
       throw EvaluationError(
         valued.contains(word) ? "`\(word)` needs a file name after it" : "unknown option `\(word)`", at: range,
