@@ -119,6 +119,9 @@ struct EvaluatorTests {
 
   @Test func indexErrorsSayWhatNumPyWouldDo() {
     #expect(renderedError("x = ones(3, 4); x[true]").contains("error: a boolean is not an index"))
+    #expect(renderedError("x = ones(3); x[[true, false, true]]").contains("error: a list of booleans is not an index"))
+    #expect(renderedError("diag([1, 2, 3], -1)").hasPrefix("error: diag's rows must be at least 0, got -1"))
+    #expect(renderedError("reshape(ones(24), (4, 6), shape=(4, 6))").hasPrefix("error: reshape() got `shape` twice"))
     #expect(renderedError("x = ones(3, 4); x[..., 1, ...]").contains("error: an index can have only one `...`\n --> line 1:27"))
     #expect(renderedError("x = ones(3, 4); x[1e300]").contains("error: an index is too large: 1e+300"))
     #expect(renderedError("zeros(1e20)").hasPrefix("error: the shape of zeros() is too large"))

@@ -190,6 +190,10 @@ extension BuiltinTable {
             + "NumPy's np.diag of a matrix reads its diagonal: that is diag_part(x) here")
       }
       let rows = try a.integer("rows", default: k), cols = try a.integer("cols", default: k)
+      for (name, size) in [("rows", rows), ("cols", cols)] where size < 0 {
+        throw EvaluationError("diag's \(name) must be at least 0, got \(size)", at: a.range(of: name),
+                              hint: "diag(x, rows, cols) puts x on the main diagonal of a rows×cols matrix")
+      }
       guard Swift.min(rows, cols) == k else {
         throw EvaluationError(
           "the main diagonal of a \(rows)×\(cols) matrix has \(Swift.min(rows, cols)) entries, and x has \(k)",

@@ -47,6 +47,11 @@ public struct CallArguments {
     for argument in given[positional...] {
       guard let label = argument.label else { continue }  // the parser puts positional arguments first
       // A variadic parameter takes a keyword too when no positional argument went to it: reshape(x, shape=(2, 3)).
+      if parameters.contains(where: { $0.name == label && $0.isVariadic }), !variadic.isEmpty {
+        throw EvaluationError(
+          "\(builtin.name)() got `\(label)` twice: as the arguments after the others, and by name", at: argument.range,
+          hint: "give it one way: the signature is \(builtin.signature)")
+      }
       guard let index = parameters.firstIndex(where: { $0.name == label && (!$0.isVariadic || variadic.isEmpty) }) else {
         let names = parameters.filter { !$0.isVariadic || variadic.isEmpty }.map(\.name)
         throw EvaluationError(

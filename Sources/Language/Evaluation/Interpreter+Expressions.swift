@@ -373,6 +373,11 @@ extension Interpreter {
             "a boolean is not an index", at: e.range,
             hint: "NumPy's x[True] adds an axis of length 1: write x[None]; to choose by a condition, where(c, x, y)")
         }
+        if case .list(let items) = v, items.contains(where: { if case .bool = $0 { true } else { false } }) {
+          throw EvaluationError(
+            "a list of booleans is not an index (a mask would select a varying number of elements)", at: e.range,
+            hint: "keep the shape and zero the rest, with the mask as 0/1 numbers: where(mask, x, 0) or x * mask")
+        }
         return .index(try Conversion.integer(v, at: e.range, purpose: "an index"))
       case let .slice(start, stop, step):
         return .slice(start: try integer(start), stop: try integer(stop), step: try integer(step))
