@@ -145,8 +145,11 @@ StorageReuse.prepare()
 // The session runs on a thread with a large stack (address space, touched only as it is used):
 // recursion within the language's limits then fits, where the main thread's 8 MiB can run out
 // (the interpreter's stack guard turns that into an error, not a crash).
-let session = Thread { runCommandLine() }
-session.stackSize = 512 << 20
-session.start()
+// Where the system refuses such a thread (a limit on address space), the session runs here.
+var attributes = pthread_attr_t()
+pthread_attr_init(&attributes)
+pthread_attr_setstacksize(&attributes, 512 << 20)
+var session = pthread_t()
+guard pthread_create(&session, &attributes, { _ in runCommandLine() }, nil) == 0 else { runCommandLine() }
 // This thread only waits; a Ctrl-C it receives is passed on to the session's thread (Interrupts).
 while true { pause() }

@@ -155,6 +155,21 @@ struct CommandLineTests {
     }
   }
 
+  /// The session's large-stack thread needs address space; where a limit refuses it, the session
+  /// runs on the main thread instead of never starting.
+  @Test func aLimitOnAddressSpaceDoesNotStopTheShell() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "ulimit -v 400000 && exec \"$0\" -e '2 + 2'", try BackstepBinary.executable().path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(text == "4.0\n")
+    #expect(process.terminationStatus == 0)
+  }
+
   @Test func severalExecuteOptionsRunInOrder() throws {
     let run = try BackstepBinary.run(["-e", "a = 2", "-e", "print(a * 3)", "-e", "-2 ** 2"])
     #expect(run.stdout == "a : () = 2.0\n6.0\n-4.0\n", "\(run)")  // a statement may start with a minus
