@@ -51,7 +51,13 @@ extension Commands {
         text: intro + rules.map { page($0, style: session.options.style) }.joined(separator: "\n\n"),
         data: .array(rules.map(ruleJSON)))
     }
-    let candidates = RuleBook.all.map(\.name) + Array(Interpreter.builtins.keys) + explainTopics.map(\.name)
+    if Interpreter.builtins[name] != nil {
+      throw EvaluationError(
+        "`\(name)` is a built-in with no backward rule: it makes data (or files, or gradients) rather than an op "
+          + "a gradient flows through", at: arguments.range, hint: ":help \(name) says what it does")
+    }
+    let candidates = RuleBook.all.map(\.name) + Interpreter.builtins.filter { !$0.value.rules.isEmpty }.map(\.key)
+      + explainTopics.map(\.name)
     throw EvaluationError(
       "no rule called `\(name)`", at: arguments.range,
       hint: closestName(to: name, in: candidates).map { "did you mean `:explain \($0)`?" } ?? "`:explain` lists the rules")

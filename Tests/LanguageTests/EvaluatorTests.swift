@@ -117,6 +117,15 @@ struct EvaluatorTests {
     #expect(!renderedError("W = ones(2, 2); W[0][1] = 0").contains("W[0] = "))
   }
 
+  /// Python and PyTorch habits that would silently do nothing, or fail without a pointer, get one.
+  @Test func pythonHabitsGetAPointer() {
+    #expect(renderedError("q = []; q.append(1)").hasSuffix("hint: write q = append(q, 1)"))
+    #expect(renderedError("x = ones(2, 3); x.sum(dim=1)").hasSuffix("hint: PyTorch's dim is NumPy's axis here: axis=…"))
+    #expect(renderedError("exit").hasSuffix("hint: :quit or Ctrl-D leaves Backstep"))
+    #expect(renderedError("np.random.randn(3, 2)").hasSuffix("hint: the random functions are built in: randn(3, 2), rand(3, 2), seed(0)"))
+    #expect(renderedError("[i * 2 for i in range(3)]").contains("hint: comprehensions are not supported"))
+  }
+
   @Test func indexErrorsSayWhatNumPyWouldDo() {
     #expect(renderedError("x = ones(3, 4); x[true]").contains("error: a boolean is not an index"))
     #expect(renderedError("x = ones(3); x[[true, false, true]]").contains("error: a list of booleans is not an index"))

@@ -286,6 +286,7 @@ struct TeachingCommandsTests {
       "error: `sum(detach(v))` has no graph to walk back through: it was typed in, or computed only from data"))
     #expect(t.type(":explain matmull").contains("hint: did you mean `:explain matmul`?"))
     #expect(t.type(":explain //").hasPrefix("floor_divide\n"))
+    #expect(t.type(":explain seed").contains("hint: :help seed says what it does"))
     #expect(t.type(":explain @").hasPrefix("matmul\n"))
   }
 

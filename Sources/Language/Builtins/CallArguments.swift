@@ -54,9 +54,12 @@ public struct CallArguments {
       }
       guard let index = parameters.firstIndex(where: { $0.name == label && (!$0.isVariadic || variadic.isEmpty) }) else {
         let names = parameters.filter { !$0.isVariadic || variadic.isEmpty }.map(\.name)
+        // PyTorch's names for NumPy's: dim is axis, keepdim is keepdims.
+        let numpyName = ["dim": "axis", "keepdim": "keepdims"][label].flatMap { names.contains($0) ? $0 : nil }
         throw EvaluationError(
           "\(builtin.name)() has no parameter `\(label)`", at: argument.range,
-          hint: closestName(to: label, in: names).map { "did you mean `\($0)`? The signature is \(builtin.signature)" }
+          hint: numpyName.map { "PyTorch's \(label) is NumPy's \($0) here: \($0)=…" }
+            ?? closestName(to: label, in: names).map { "did you mean `\($0)`? The signature is \(builtin.signature)" }
             ?? "the signature is \(builtin.signature)")
       }
       guard index >= positionallyBound else {

@@ -16,13 +16,25 @@ enum Habits {
       return "write `\(name)(…)`: \(builtin.signature)"
     }
     if Interpreter.constants[name] != nil { return "write `\(name)`" }
+    if name == "random" { return "the random functions are built in: randn(3, 2), rand(3, 2), seed(0)" }
     if name == "clamp" { return "write `clip(x, min, max)`, NumPy's name for it" }
     return "`:help` lists the built-ins"
   }
 
+  /// A hint for an unknown name that is a word of Python's or IPython's shell.
+  static func nameHint(_ name: String) -> String? {
+    switch name {
+    case "exit", "quit": ":quit or Ctrl-D leaves Backstep"
+    case "clear", "reset": ":clear forgets every variable"
+    case "help": ":help lists the commands and built-ins"
+    default: nil
+    }
+  }
+
   /// A hint for a call to an unknown function with this name, where Python has one.
   static func functionHint(_ name: String) -> String? {
-    switch name {
+    if let hint = nameHint(name) { return hint }
+    return switch name {
     case "len": "x.shape[0] is the length of the first axis"
     case "range": "arange(n) gives the values 0, 1, …, n-1; a loop takes `for i in range(n) { … }` or `0..<n`"
     case "float", "int": "every number is a float64 already; floor, ceil and round give whole numbers"

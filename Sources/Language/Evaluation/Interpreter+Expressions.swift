@@ -80,7 +80,8 @@ extension Interpreter {
     let known = Array(globals.keys) + Array(frames.last?.keys ?? [:].keys) + Array(Self.builtins.keys) + Array(Self.constants.keys)
     throw EvaluationError(
       "unknown name `\(name)`", at: range,
-      hint: closestName(to: name, in: known).map { "did you mean `\($0)`?" } ?? "define it first, e.g. \(name) = randn(2, 3)")
+      hint: Habits.nameHint(name) ?? closestName(to: name, in: known).map { "did you mean `\($0)`?" }
+        ?? "define it first, e.g. \(name) = randn(2, 3)")
   }
 
   // MARK: - Operators

@@ -242,6 +242,16 @@ public final class Interpreter {
     try checkInterruption(at: statement.range)
     switch statement.kind {
     case .expression(let expr):
+      // Python's list.append changes the list; here append returns a new tensor, so a bare
+      // `q.append(x)` would do nothing at all.
+      if case let .call(callee, arguments) = expr.kind, case let .attribute(base, "append", _) = callee.kind,
+        case .name(let list) = base.kind
+      {
+        let value = arguments.first.map { source[$0.value.range] } ?? "x"
+        throw EvaluationError(
+          "`\(list).append(…)` would change nothing: append returns a new tensor", at: expr.range,
+          hint: "write \(list) = append(\(list), \(value))")
+      }
       let value = try materialize(evaluate(expr), at: expr.range)
       return .value(name: nil, value)
 

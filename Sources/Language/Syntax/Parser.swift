@@ -103,7 +103,9 @@ public struct Parser {
     }
     guard token.kind.is(closing) else {
       // The hint is only written when needed: building it for every bracket closed was a measurable cost.
-      let hint = items.flatMap { token.kind == .endOfInput ? nil : "separate \($0) with `,`" }
+      let hint = token.kind == .keyword(.for)
+        ? "comprehensions are not supported: write the whole computation, e.g. arange(3) * 2, or a loop with append"
+        : items.flatMap { token.kind == .endOfInput ? nil : "separate \($0) with `,`" }
       throw expectedClosing(opener, hint: hint)
     }
     openBrackets.removeLast()
