@@ -158,6 +158,8 @@ struct LessonTests {
     let skipped = t.type(":skip")
     #expect(skipped.hasPrefix("(skipped 3 steps)\n? What is sum(b)?"), "\(skipped)")
     #expect(t.type(":vars").contains("b     (3,)"))
+    #expect(t.type("sum(b").hasPrefix("✗ `sum(b` does not parse: "))  // a slip, not a try: no hint
+    #expect(!t.type("sum(b").contains("hint:"))
     #expect(t.type("11") == "✗ not 11.0\nhint: Double 6.\n")
     #expect(t.type(":back").contains("» b = a * 2"))
     #expect(t.type("").contains("? What is sum(b)?"))

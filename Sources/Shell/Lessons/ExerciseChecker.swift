@@ -98,6 +98,12 @@ enum ExerciseChecker {
     case .failure(let problem):
       return Verdict(correct: false, explanation: "the lesson's \(what) does not evaluate: \(problem.message)")
     }
+    // An answer that does not parse (a bracket left open) is a slip of the keyboard, not a wrong try.
+    do throws(SyntaxError) {
+      _ = try Parser.parse(SourceText(answer))
+    } catch {
+      return Verdict(correct: false, explanation: "`\(answer)` does not parse: \(error.message)", isAttempt: false)
+    }
     let given: Tensor
     switch evaluate(answer, in: session) {
     case .success(let tensor): given = tensor

@@ -140,7 +140,11 @@ final class LessonPlayer {
       pendingPlace = (position, line)
       say(session.options.style.heading("? ") + exercise.question)
       session.transcript.append(.exercise(question: exercise.question, answer: exercise.answer))
+      return
     }
+    // A question follows the step that leads to it at once: an answer typed at the ordinary prompt
+    // just before it would run as a statement and go unjudged.
+    if position < lesson.steps.count, case .exercise = lesson.steps[position] { showNext() }
   }
 
   private func answer(_ text: String, automatic: Bool = false) {
