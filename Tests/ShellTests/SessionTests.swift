@@ -64,6 +64,19 @@ struct SessionTests {
       hint: for the matrix product (2, 3) @ (3, 5) -> (2, 5), write w.T @ dz
 
       """)
+    // Its second half, as printed there.
+    #expect(t.type("x = [[1, 2, 3, 4, 5], [0.5, -1, 0, 1, 2]];") == "")
+    #expect(t.type("b = [[0.1], [0.2], [0.3]];") == "")
+    #expect(t.type("z = w @ x + b;") == "")
+    #expect(t.type("L = mean(sigmoid(z))") == "L : () = 0.8545446286989832\n")
+    #expect(t.type(":derive L wrt w") == """
+      dL/dw, from the backward graph:
+        dL = 1
+        grad_z = broadcast_to(dL, (3, 5)) / 15 * sigmoid(z) * (1 - sigmoid(z))
+        dw = grad_z @ x.T
+      evaluated here, these lines give exactly grad(L, w), (3, 2)
+
+      """)
   }
 
   @Test func openBracketsContinueOnTheNextLine() {
