@@ -61,8 +61,9 @@ struct LessonTests {
       == .init(correct: false, explanation: "your answer has shape (2, 3), dL/dW has shape (3, 2)"))
     #expect(ExerciseChecker.judge("x.T @ g", for: gradientOfW, in: interpreter) == .init(
       correct: false, explanation: "`x.T @ g` does not evaluate: matrix product of (3, 2) and (3, 3): inner dimensions 2 and 3 differ"))
-    #expect(ExerciseChecker.judge("2 * g @ x.T", for: gradientOfW, in: interpreter)
-      == .init(correct: false, explanation: "the shape is right but the values differ"))
+    #expect(ExerciseChecker.judge("2 * g @ x.T", for: gradientOfW, in: interpreter) == .init(
+      correct: false,
+      explanation: "the shape is right but the values differ: every value is 2× the right one, so a factor is off (a mean's 1/n, a batch size?)"))
     #expect(!ExerciseChecker.judge("nonsense(", for: gradientOfW, in: interpreter).correct)
     // The right values in the wrong shape are wrong, and the learner is told why.
     #expect(ExerciseChecker.judge("1", for: .value("ones(3)"), in: interpreter) == .init(
@@ -192,6 +193,28 @@ struct LessonTests {
     let broken = ExerciseChecker.judge("1", for: .value("nope * 2"), in: Interpreter())
     #expect(broken.explanation == "the lesson's `nope * 2` does not evaluate: unknown name `nope`")
     #expect(!ExerciseChecker.doesTheWork("einsum", in: "2 * einsum(\"ij->i\", A)"))
+  }
+
+  /// Near misses say what is near: a factor off (a mean's 1/n), or decimals for a fraction; and a
+  /// second question right after the first is asked at once.
+  @Test func nearMissesAndConsecutiveQuestions() throws {
+    let t = try playing("""
+      # Near
+
+      » p = [1, 1, 1] / 3
+      » g = [2.0, 4, 6]
+
+      ? What is p?
+      = value p
+      answer: p
+
+      ? What is g / 4?
+      = value g / 4
+      answer: g / 4
+      """)
+    #expect(t.type("[0.333, 0.333, 0.333]").contains("they are within a hundredth, so write them exactly (1/3, not 0.333)\n"))
+    #expect(t.type("p").hasSuffix("? What is g / 4?\n"))
+    #expect(t.type("g").hasPrefix("✗ the shape is right but the values differ: every value is 4× the right one"))
   }
 
   @Test func formatErrorsNameTheLine() {

@@ -120,10 +120,27 @@ enum ExerciseChecker {
     guard !isClose(given, expected) else { return Verdict(correct: true, explanation: "") }
     return Verdict(
       correct: false,
-      explanation: given.count == 1 ? "not \(given.formatted())" : "the shape is right but the values differ")
+      explanation: (given.count == 1 ? "not \(given.formatted())" : "the shape is right but the values differ")
+        + nearMiss(given, expected))
   }
 
   /// Whether two tensors of the same size agree element by element, to rounding.
+  /// What a wrong answer's values have in common with the right ones: all off by one factor (a
+  /// mean's 1/n left out), or all within a hundredth (a decimal typed for a fraction).
+  private static func nearMiss(_ given: Tensor, _ expected: Tensor) -> String {
+    let pairs = Array(zip(given.scalars, expected.scalars)).filter { $0.1 != 0 }
+    guard let first = pairs.first, pairs.count == given.count, given.count == expected.count else { return "" }
+    let ratio = first.0 / first.1
+    if pairs.count > 1, ratio.isFinite, ratio != 0, Swift.abs(ratio - 1) > 1e-3, pairs.allSatisfy({ Swift.abs($0.0 / $0.1 - ratio) <= 1e-9 * Swift.abs(ratio) }) {
+      let factor = Swift.abs(ratio) >= 1 ? ratio.formatted(significantDigits: 4) + "×" : "1/" + (1 / ratio).formatted(significantDigits: 4)
+      return ": every value is \(factor) the right one, so a factor is off (a mean's 1/n, a batch size?)"
+    }
+    if pairs.allSatisfy({ Swift.abs($0.0 - $0.1) <= 1e-2 * Swift.max(1, Swift.abs($0.1)) }) {
+      return ": they are within a hundredth, so write them exactly (1/3, not 0.333)"
+    }
+    return ""
+  }
+
   private static func isClose(_ given: Tensor, _ expected: Tensor) -> Bool {
     zip(given.scalars, expected.scalars).allSatisfy { a, b in
       Swift.abs(a - b) <= 1e-9 + 1e-6 * Swift.abs(b) || (a.isNaN && b.isNaN)

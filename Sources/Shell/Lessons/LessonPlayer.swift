@@ -154,6 +154,8 @@ final class LessonPlayer {
     if verdict.correct {
       say(session.options.style.note("✓ right"))
       pending = nil
+      // A second question right after this one is asked at once, as after any other step.
+      if !automatic, position < lesson.steps.count, case .exercise = lesson.steps[position] { showNext() }
       return
     }
     if automatic {
