@@ -28,7 +28,7 @@ extension Commands {
     let (output, text) = try tensorArgument(session, arguments, usage: usage)
     // An expression typed in place of a name is called L, so that its gradient is dL (or by
     // another letter when the session has an L of its own).
-    let isName = text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    let isName = Lexer.isName(text)
     let name = isName ? text : ["L", "J", "loss", "objective"].first { session.interpreter.lookup($0) == nil } ?? "L"
     guard output.value.count == 1 else {
       throw EvaluationError(

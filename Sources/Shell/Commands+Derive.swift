@@ -8,7 +8,7 @@ extension Commands {
     guard let (outputPart, targetPart) = raw.split(at: "wrt") else {
       throw EvaluationError("`:derive` needs `wrt` and the variable", at: raw.range, hint: usage)
     }
-    guard targetPart.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+    guard Lexer.isName(targetPart.text) else {
       // An expression after wrt is a new value, which L cannot depend on.
       throw EvaluationError(
         "`:derive` takes the name of a variable after `wrt`", at: targetPart.range,

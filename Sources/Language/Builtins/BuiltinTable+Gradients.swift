@@ -72,10 +72,9 @@ extension BuiltinTable {
           "`\(y)` was computed from a gradient that grad() returned as data, cut from `\(name)`, so this gradient is zeros; "
             + "for a second derivative, take the first one with create_graph=true: grad(L, x, create_graph=true)")
       } else {
-        let isName = name.first.map { $0.isLetter || $0 == "_" } == true && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
         a.interpreter.notes.append(
           "`\(y)` does not depend on `\(name)`, so the gradient is zeros."
-            + (isName ? " (If `\(name)` was reassigned after `\(y)` was computed, `\(y)` still uses the old value.)" : ""))
+            + (Lexer.isName(name) ? " (If `\(name)` was reassigned after `\(y)` was computed, `\(y)` still uses the old value.)" : ""))
       }
     }
     // A plain gradient is new data; a recorded one keeps its graph for second derivatives.

@@ -80,7 +80,7 @@ public struct BackwardWalk {
 
   /// `dz` for `z`, `d(W @ x)` for an expression; `grad_z` when the graph already has a value called `dz`.
   public func gradientName(of name: String) -> String {
-    guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return "d(\(name))" }
+    guard Lexer.isName(name) else { return "d(\(name))" }
     return takenNames.contains("d" + name) ? "grad_" + name : "d" + name
   }
 

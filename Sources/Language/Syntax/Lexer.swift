@@ -242,4 +242,10 @@ extension Lexer {
   static func isASCIILetter(_ byte: UInt8) -> Bool {
     (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
   }
+
+  /// Whether `text` is a name (`x`, `dW_1`, `θ`): a letter or `_`, then letters, digits and `_`.
+  public static func isName(_ text: some StringProtocol) -> Bool {
+    guard let first = text.first, first.isLetter || first == "_" else { return false }
+    return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+  }
 }

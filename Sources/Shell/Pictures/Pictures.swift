@@ -1,3 +1,4 @@
+import Language
 import Tensors
 
 /// Why a tensor cannot be drawn, and what to draw instead.
@@ -107,7 +108,7 @@ enum Pictures {
     guard tensor.count > 0 else {
       throw PictureError(
         "`\(name)` is empty (shape \(Shape.text(tensor.shape))): there is nothing to plot",
-        hint: name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        hint: Lexer.isName(name)
           ? "append to it in a loop: \(name) = append(\(name), L)" : "record values in a loop: losses = append(losses, L)")
     }
     guard tensor.shape.filter({ $0 > 1 }).count <= 1 else {
