@@ -75,7 +75,7 @@ public struct Lesson: Sendable, Equatable {
   /// Reads and parses a `.lesson` file; its id is the file name without the extension.
   public init(file: URL) throws {
     let text = try String(contentsOf: file, encoding: .utf8)
-    try self.init(id: String(file.lastPathComponent.dropLast(file.pathExtension == "lesson" ? ".lesson".count : 0)), text: text)
+    try self.init(id: (file.pathExtension == "lesson" ? file.deletingPathExtension() : file).lastPathComponent, text: text)
   }
 
   /// Parses a lesson's text.

@@ -142,8 +142,12 @@ final class LessonPlayer {
       session.transcript.append(.exercise(question: exercise.question, answer: exercise.answer))
       return
     }
-    // A question follows the step that leads to it at once: an answer typed at the ordinary prompt
-    // just before it would run as a statement and go unjudged.
+    askIfAQuestionIsNext()
+  }
+
+  /// A question follows the step that leads to it (another question included) at once: an answer
+  /// typed at the ordinary prompt just before it would run as a statement and go unjudged.
+  private func askIfAQuestionIsNext() {
     if position < lesson.steps.count, case .exercise = lesson.steps[position] { showNext() }
   }
 
@@ -154,8 +158,7 @@ final class LessonPlayer {
     if verdict.correct {
       say(session.options.style.note("✓ right"))
       pending = nil
-      // A second question right after this one is asked at once, as after any other step.
-      if !automatic, position < lesson.steps.count, case .exercise = lesson.steps[position] { showNext() }
+      if !automatic { askIfAQuestionIsNext() }
       return
     }
     if automatic {
