@@ -68,36 +68,29 @@ enum ExerciseChecker {
 
   /// Evaluates both sides in a copy of the session, so the check changes nothing.
   static func judge(_ answer: String, for check: Lesson.Check, in session: Interpreter) -> Verdict {
-    switch check {
-    case .shape(let expression):
-      let expected: Tensor
-      switch evaluate(expression, in: session) {
-      case .success(let tensor): expected = tensor
-      case .failure(let problem):
-        return Verdict(correct: false, explanation: "the lesson's expression `\(expression)` does not evaluate: \(problem.message)")
-      }
-      guard let given = parseShape(answer) else {
-        return Verdict(correct: false, explanation: "write a shape like (2, 5), or () for a single number", isAttempt: false)
-      }
-      return given == expected.shape
-        ? Verdict(correct: true, explanation: "")
-        : Verdict(correct: false, explanation: "not \(Shape.text(given))")
-    case .value(let expression):
-      return compare(answer: answer, expected: evaluate(expression, in: session), what: "`\(expression)`", in: session)
-    case let .gradient(output, variable):
-      return compare(
-        answer: answer, expected: evaluate("grad(\(output), \(variable))", in: session),
-        what: "d\(output)/d\(variable)", in: session)
+    // The lesson's side: what it evaluates, and how a message names it.
+    let (source, what): (String, String) = switch check {
+    case .shape(let expression): (expression, "`\(expression)`")
+    case .value(let expression): (expression, "`\(expression)`")
+    case let .gradient(output, variable): ("grad(\(output), \(variable))", "d\(output)/d\(variable)")
     }
-  }
-
-  private static func compare(answer: String, expected outcome: Result<Tensor, Problem>, what: String, in session: Interpreter) -> Verdict {
     let expected: Tensor
-    switch outcome {
+    switch evaluate(source, in: session) {
     case .success(let tensor): expected = tensor
     case .failure(let problem):
-      return Verdict(correct: false, explanation: "the lesson's \(what) does not evaluate: \(problem.message)")
+      let kind = if case .shape = check { "expression " } else { "" }
+      return Verdict(correct: false, explanation: "the lesson's \(kind)\(what) does not evaluate: \(problem.message)")
     }
+    guard case .shape = check else { return compare(answer: answer, expected: expected, what: what, in: session) }
+    guard let given = parseShape(answer) else {
+      return Verdict(correct: false, explanation: "write a shape like (2, 5), or () for a single number", isAttempt: false)
+    }
+    return given == expected.shape
+      ? Verdict(correct: true, explanation: "")
+      : Verdict(correct: false, explanation: "not \(Shape.text(given))")
+  }
+
+  private static func compare(answer: String, expected: Tensor, what: String, in session: Interpreter) -> Verdict {
     // An answer that does not parse (a bracket left open) is a slip of the keyboard, not a wrong try.
     do throws(SyntaxError) {
       _ = try Parser.parse(SourceText(answer))
