@@ -16,13 +16,17 @@ extension Sample {
   }
 }
 
-extension BackwardContext {
-  /// The reduced axes (all when none were given).
-  var reducedAxes: [Int] {
-    let rank = inputs[0].value.rank
-    guard let axes = attributes.ints("axis") else { return Array(0..<rank) }
+extension Attributes {
+  /// The axes a reduction of a tensor of `rank` axes runs over, normalized (all when none were given).
+  public func reducedAxes(rank: Int) -> [Int] {
+    guard let axes = ints("axis") else { return Array(0..<rank) }
     return (try? Shape.normalize(axes: axes, rank: rank)) ?? []
   }
+}
+
+extension BackwardContext {
+  /// The reduced axes (all when none were given).
+  var reducedAxes: [Int] { attributes.reducedAxes(rank: inputs[0].value.rank) }
 
   /// The input's shape with the reduced axes kept as size 1.
   var keptShape: [Int] {

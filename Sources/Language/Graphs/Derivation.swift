@@ -76,13 +76,7 @@ public struct Derivation {
     var taken = walk.takenNames.union(names.values)
     var helpers = 0
     for node in ordered where isShared.contains(ObjectIdentifier(node)) {
-      var helper: String
-      repeat {
-        helpers += 1
-        helper = "g\(helpers)"
-      } while taken.contains(helper)
-      taken.insert(helper)
-      names[ObjectIdentifier(node)] = helper
+      names[ObjectIdentifier(node)] = GraphNotation.unusedName({ "g\($0)" }, counter: &helpers, taken: &taken)
     }
     let notation = GraphNotation(names: names)
     var unreadable = false

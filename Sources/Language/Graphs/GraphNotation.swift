@@ -41,7 +41,7 @@ public struct GraphNotation {
       let reductionRule = reduction.rule, [Rule.sum, Rule.mean, Rule.max, Rule.min].contains(where: { $0 === reductionRule }),
       reduction.attributes.bool("keepdims"), let source = reduction.inputs.first,
       variable.shape == reduction.shape.enumerated().filter({ index, size in
-        size != 1 || !Self.reducedAxes(reduction.attributes, rank: source.shape.count).contains(index)
+        size != 1 || !reduction.attributes.reducedAxes(rank: source.shape.count).contains(index)
       }).map(\.element)
     {
       let attributes = Attributes(reduction.attributes.entries.filter { $0.name != "keepdims" })
@@ -54,10 +54,15 @@ public struct GraphNotation {
     return Self.spell(rule, variable.attributes, inputs: inputs, shapes: variable.inputs.map(\.shape))
   }
 
-  /// The axes a reduction's attributes name, normalized (every axis when there is no `axis`).
-  static func reducedAxes(_ attributes: Attributes, rank: Int) -> Set<Int> {
-    guard let axes = attributes.ints("axis") else { return Set(0..<rank) }
-    return Set(axes.map { $0 < 0 ? $0 + rank : $0 })
+  /// `stem(1)`, `stem(2)`, … the first that is not `taken` after `counter`, which it then takes.
+  static func unusedName(_ stem: (Int) -> String, counter: inout Int, taken: inout Set<String>) -> String {
+    var name: String
+    repeat {
+      counter += 1
+      name = stem(counter)
+    } while taken.contains(name)
+    taken.insert(name)
+    return name
   }
 
   /// Names for the nodes of `order` (inputs first) so that every expression written
@@ -73,7 +78,7 @@ public struct GraphNotation {
     var remaining: [String: Int] = [:]
     for label in order.compactMap(\.label) { remaining[label, default: 0] += 1 }
     var taken = Set(remaining.keys)
-    var earlier: [String: Int] = [:]
+    var earlier: [String: Int] = [:]  // how many of a label's earlier values are named so far
     for node in order {
       let id = ObjectIdentifier(node)
       if let label = node.label {
@@ -82,13 +87,7 @@ public struct GraphNotation {
           names[id] = label
           continue
         }
-        var name: String
-        repeat {
-          earlier[label, default: 0] += 1
-          name = "\(label)_\(earlier[label] ?? 1)"
-        } while taken.contains(name)
-        taken.insert(name)
-        names[id] = name
+        names[id] = unusedName({ "\(label)_\($0)" }, counter: &earlier[label, default: 0], taken: &taken)
       } else if let outputName, node === order.last {
         names[id] = outputName
       } else if !node.isLeaf {
