@@ -65,19 +65,18 @@ extension Commands {
     var data: [JSON] = []
     for (name, sheet) in sheets {
       lines.append(style.heading(name))
-      guard !sheet.rows.isEmpty else {
+      if sheet.rows.isEmpty {
         // Ops on data alone are not recorded (nothing to differentiate), so there is nothing to count.
         lines.append(style.note("  no operation recorded: it is computed from data only (numbers, ones(…), randn(…)); "
           + "name the inputs first, e.g. A = ones(4, 4), then :cost A @ A"))
-        data.append(.object([("expression", .string(name)), ("forward_flops", .number(0)), ("backward_flops", .number(0)), ("bytes", .number(0)), ("ops", .array([]))]))
-        continue
+      } else {
+        let shown = sheet.rows.suffix(maximumStepsShown)
+        if shown.count < sheet.rows.count { lines.append("  (the last \(shown.count) of \(sheet.rows.count) ops)") }
+        let rows = shown.map { [$0.op, $0.text, Shape.text($0.shape), count($0.forward), count($0.backward), Shape.bytesText($0.bytes)] }
+        lines += table(["op", "expression", "result", "forward flops", "backward flops", "memory"], rows, style: style)
+          .split(separator: "\n").map { "  " + $0 }
+        lines.append("  total: \(count(sheet.forward)) flops forward, \(count(sheet.backward)) backward, \(Shape.bytesText(sheet.bytes)) of intermediates")
       }
-      let shown = sheet.rows.suffix(maximumStepsShown)
-      if shown.count < sheet.rows.count { lines.append("  (the last \(shown.count) of \(sheet.rows.count) ops)") }
-      let rows = shown.map { [$0.op, $0.text, Shape.text($0.shape), count($0.forward), count($0.backward), Shape.bytesText($0.bytes)] }
-      lines += table(["op", "expression", "result", "forward flops", "backward flops", "memory"], rows, style: style)
-        .split(separator: "\n").map { "  " + $0 }
-      lines.append("  total: \(count(sheet.forward)) flops forward, \(count(sheet.backward)) backward, \(Shape.bytesText(sheet.bytes)) of intermediates")
       data.append(.object([
         ("expression", .string(name)), ("forward_flops", .number(sheet.forward)), ("backward_flops", .number(sheet.backward)),
         ("bytes", .number(sheet.bytes)),
@@ -87,8 +86,8 @@ extension Commands {
     if sheets.count == 2 {
       let (first, second) = (sheets[0].1, sheets[1].1)
       // 0 against 0 (two values already computed) is the same cost, not an infinite ratio.
-      let flopRatio = first.forward > 0 ? second.forward / first.forward : (second.forward > 0 ? .infinity : 1)
-      let byteRatio = first.bytes > 0 ? second.bytes / first.bytes : (second.bytes > 0 ? .infinity : 1)
+      func relative(_ x: Double, to y: Double) -> Double { y > 0 ? x / y : (x > 0 ? .infinity : 1) }
+      let flopRatio = relative(second.forward, to: first.forward), byteRatio = relative(second.bytes, to: first.bytes)
       lines.append("")
       lines.append(
         "the second does \(ratio(flopRatio)) the forward flops and allocates \(ratio(byteRatio)) the memory of the first")
@@ -100,12 +99,20 @@ extension Commands {
     return CommandOutput(text: lines.joined(separator: "\n"), data: .array(data))
   }
 
+  /// The largest difference between two tensors of one shape, relative to `reference` (and absolute
+  /// below 1); the same infinity or NaN in both places counts as no difference.
+  static func largestRelativeDifference(_ values: Tensor, _ reference: Tensor) -> Double {
+    zip(values.scalars, reference.scalars).map { (value, wanted) in
+      value == wanted || (value.isNaN && wanted.isNaN) ? 0 : Swift.abs(value - wanted) / Swift.max(1, Swift.abs(wanted))
+    }.max() ?? 0
+  }
+
   /// Whether two results are the same computation's: one shape and values that agree to rounding.
   static func agreement(_ a: Tensor, _ b: Tensor) -> (agree: Bool, text: String) {
     guard a.shape == b.shape else {
       return (false, "the results differ in shape, \(Shape.text(a.shape)) and \(Shape.text(b.shape)): they do not compute the same thing")
     }
-    let worst = zip(a.scalars, b.scalars).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($0)) }.max() ?? 0
+    let worst = largestRelativeDifference(b, a)
     return worst <= 1e-9
       ? (true, "both give the same \(Shape.text(a.shape)) result")
       : (false, "the results have the same shape \(Shape.text(a.shape)) but differ (by up to \(String(format: "%.2g", worst))): "

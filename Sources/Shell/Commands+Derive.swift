@@ -54,9 +54,7 @@ extension Commands {
       return (false, "these lines do not give a tensor of the gradient's shape \(Shape.text(expected.shape))")
     }
     // The same infinity or NaN in both places is agreement (a gradient that overflowed overflows the same way).
-    let worst = zip(result.value.scalars, expected.scalars).map { (got, wanted) in
-      got == wanted || (got.isNaN && wanted.isNaN) ? 0 : Swift.abs(got - wanted) / Swift.max(1, Swift.abs(wanted))
-    }.max() ?? 0
+    let worst = largestRelativeDifference(result.value, expected)
     return worst <= 1e-12
       ? (true, "evaluated here, these lines give exactly \(call), \(Shape.text(expected.shape))")
       : (false, "evaluated here, these lines differ from \(call) by \(worst)")
