@@ -152,33 +152,32 @@ extension Tensor {
   public func argExtreme(largest: Bool, axis: Int?, keepDims: Bool = false) throws(TensorError) -> Tensor {
     // A number has one position along "its" axis, as NumPy's argmax(5, axis=0) is 0.
     if rank == 0, let axis, axis == 0 || axis == -1 { return Tensor(0) }
-    // An empty axis has no extreme; other empty axes give an empty result, as in NumPy.
-    let emptyAlong = axis.map { (try? Shape.normalize(axis: $0, rank: rank)).map { shape[$0] == 0 } ?? false } ?? (count == 0)
-    guard !emptyAlong else { throw .emptyReduction(operation: largest ? "argmax" : "argmin") }
+    let along = try axis.map { (axis: Int) throws(TensorError) in try Shape.normalize(axis: axis, rank: rank) }
+    // Runs of `length` elements `inner` apart; without an axis, one run through the flattened tensor.
+    let (outer, length, inner) = along.map { (Shape.product(Array(shape[..<$0])), shape[$0], Shape.product(Array(shape[($0 + 1)...]))) }
+      ?? (1, count, 1)
+    // An empty run has no extreme; other empty axes give an empty result, as in NumPy.
+    guard length > 0 else { throw .emptyReduction(operation: largest ? "argmax" : "argmin") }
     func better(_ candidate: Double, than best: Double) -> Bool {
       !best.isNaN && (candidate.isNaN || (largest ? candidate > best : candidate < best))
     }
-    guard let axis else {
-      guard count > 0 else { throw .emptyReduction(operation: largest ? "argmax" : "argmin") }
-      var best = 0
-      for i in 1..<count where better(scalars[i], than: scalars[best]) { best = i }
-      return Tensor(uncheckedShape: keepDims ? [Int](repeating: 1, count: rank) : [], scalars: [Double(best)])
-    }
-    let along = try Shape.normalize(axis: axis, rank: rank)
-    let (outer, length, inner) = (Shape.product(Array(shape[..<along])), shape[along], Shape.product(Array(shape[(along + 1)...])))
     var result = [Double](repeating: 0, count: outer * inner)
     scalars.withUnsafeBufferPointer { x in
       for o in 0..<outer {
         for i in 0..<inner {
           let base = o * length * inner + i
           var best = 0
-          for k in 1..<Swift.max(length, 1) where better(x[base + k * inner], than: x[base + best * inner]) { best = k }
+          for k in 1..<length where better(x[base + k * inner], than: x[base + best * inner]) { best = k }
           result[o * inner + i] = Double(best)
         }
       }
     }
     var kept = shape
-    if keepDims { kept[along] = 1 } else { kept.remove(at: along) }
+    if let along {
+      if keepDims { kept[along] = 1 } else { kept.remove(at: along) }
+    } else {
+      kept = keepDims ? [Int](repeating: 1, count: rank) : []
+    }
     return Tensor(uncheckedShape: kept, scalars: result)
   }
 }
