@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Tensors
 
 /// What the table's header says about the machine and the two BLAS libraries.
 struct Machine {
@@ -8,8 +9,9 @@ struct Machine {
   let memoryGiB: Double
   /// The 1-minute load average when the suite started and when it ended.
   var loadAverage: (start: Double, end: Double)
-  /// Backstep's BLAS: OpenBLAS's configuration string, the kernel it picked and its threads.
-  let blasConfig: String
+  /// Backstep's BLAS: OpenBLAS's configuration, the kernels it runs and whose choice they are
+  /// (``BLASKernels/report``), the kernels' name and the BLAS threads.
+  let blasReport: String
   let blasCore: String
   let blasThreads: Int
 
@@ -25,8 +27,8 @@ struct Machine {
       cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
       memoryGiB: Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30),
       loadAverage: (Self.loadAverage(), .nan),
-      blasConfig: openblas_get_config().map { String(cString: $0).trimmingCharacters(in: .whitespaces) } ?? "unknown",
-      blasCore: openblas_get_corename().map { String(cString: $0) } ?? "unknown",
+      blasReport: BLASKernels.report,
+      blasCore: BLASKernels.current,
       blasThreads: Int(openblas_get_num_threads()))
   }
 

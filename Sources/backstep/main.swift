@@ -16,9 +16,11 @@ struct Backstep: ParsableCommand {
 
       Environment: NO_COLOR (no colours), BACKSTEP_HISTORY (the history file, ~/.backstep_history), \
       BACKSTEP_PROGRESS (lesson progress, ~/.backstep_progress), BACKSTEP_LESSONS (the lessons folder), \
-      BACKSTEP_THREADS (the cores large element-wise loops may use; all by default).
+      BACKSTEP_THREADS (the cores large element-wise loops may use; all by default), OPENBLAS_CORETYPE \
+      (pins OpenBLAS's kernels; by default Backstep replaces the generic ones OpenBLAS falls back to on a \
+      processor it does not know, see --version).
       """,
-    version: version)
+    version: "\(version)\n\(BLASKernels.report)")
 
   @Argument(help: "A script to run.", completion: .file())
   var script: String?
@@ -142,6 +144,7 @@ func runCommandLine() -> Never {
 }
 
 StorageReuse.prepare()
+BLASKernels.chooseForThisProcessor()
 // The session runs on a thread with a large stack (address space, touched only as it is used):
 // recursion within the language's limits then fits, where the main thread's 8 MiB can run out
 // (the interpreter's stack guard turns that into an error, not a crash).

@@ -439,7 +439,7 @@ struct CommandLineTests {
 
   @Test func versionAndHelpExitZero() throws {
     let version = try BackstepBinary.run(["--version"])
-    #expect(version.stdout.wholeMatch(of: /\d+\.\d+\.\d+\n/) != nil, "\(version)")
+    #expect(version.stdout.wholeMatch(of: /\d+\.\d+\.\d+\nOpenBLAS .*; \w+ kernels, .*\n/) != nil, "\(version)")
     #expect(version.stderr == "")
     #expect(version.status == 0)
 
@@ -453,6 +453,44 @@ struct CommandLineTests {
     #expect(!help.stdout.contains("--reference"), "the hidden flag stays hidden")
     #expect(help.stderr == "")
     #expect(help.status == 0)
+  }
+
+  /// OpenBLAS releases older than the processor fall back to Prescott's SSE3 kernels; the
+  /// binary then picks the ones the processor's instruction sets run (BLASKernels), unless
+  /// OPENBLAS_CORETYPE names a kernel set.
+  @Test func theBinaryNeverRunsTheFallbackKernelsWhereAVX2Runs() throws {
+    let chosen = try BackstepBinary.run(["--version"], environment: ["OPENBLAS_CORETYPE": nil])
+    let kernelsPattern = /; (\w+) kernels,/
+    let kernels = try #require(chosen.stdout.firstMatch(of: kernelsPattern)?.1, "\(chosen)")
+    let flags = ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "")
+      .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ") ?? []
+    if flags.contains("avx2") && flags.contains("fma") {
+      #expect(kernels != "Prescott", "\(chosen)")
+    }
+    if kernels != "Prescott" && chosen.stdout.contains("chosen by Backstep") {
+      #expect(flags.contains("avx2"), "Backstep replaces the fallback only by kernels the processor runs")
+    }
+
+    let pinned = try BackstepBinary.run(["--version"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+    #expect(pinned.stdout.contains("; Prescott kernels, as OPENBLAS_CORETYPE says"), "\(pinned)")
+  }
+
+  /// Whatever kernels the binary runs, its products equal sums of element-wise products (no BLAS):
+  /// plain, transposed, batched, matrix-vector, and through a gradient.
+  @Test func matrixProductsAgreeWithSumsOfProductsUnderTheChosenKernels() throws {
+    let statements = """
+      A = randn(130, 70); B = randn(70, 90); v = randn(70); S = randn(4, 30, 20); T = randn(20, 11)
+      def slow(a, b) { return sum(a[:, :, None] * b[None, :, :], axis=1) }
+      e1 = max(abs(A @ B - slow(A, B)))
+      e2 = max(abs(B.T @ A.T - slow(B.T, A.T)))
+      e3 = max(abs(A @ v - sum(A * v, axis=1)))
+      e4 = max(abs(S @ T - sum(S[:, :, :, None] * T[None, None, :, :], axis=2)))
+      e5 = max(abs(grad(sum(tanh(A @ B)), A) - slow(1 - tanh(A @ B) ** 2, B.T)))
+      print(max(stack([e1, e2, e3, e4, e5])) < 1e-10)
+      """
+    let run = try BackstepBinary.run(["-e", statements], environment: ["OPENBLAS_CORETYPE": nil])
+    #expect(run.stdout.hasSuffix("1.0\n"), "\(run)")
+    #expect(run.status == 0, "\(run)")
   }
 
   @Test(arguments: [
