@@ -99,7 +99,8 @@ extension Commands {
         // A backward written with many ops (grid_sample's) reads better as :derive's lines than as one expression.
         let formula = line.formula.count <= maximumFormulaShown ? line.formula
           : style.note("(\(line.formula.count) characters long: :derive \(explanation.outputName) wrt <variable> writes it as short lines)")
-        lines.append("        \(style.name(line.name)) = \(formula)   " + style.shape(Shape.text(line.shape)))
+        // A gradient the input receives from several places adds up, as micrograd's `grad +=` does.
+        lines.append("        \(style.name(line.name)) \(line.isPart ? "+=" : "=") \(formula)   " + style.shape(Shape.text(line.shape)))
         lines += line.remarks.map { "          " + style.hint($0) }
         if verbose { lines += indented(line.value.formatted(), by: 10) }
       }
@@ -128,7 +129,7 @@ extension Commands {
 
   static func lineJSON(_ line: BackwardExplanation.Line) -> JSON {
     .object([
-      ("name", .string(line.name)), ("formula", .string(line.formula)),
+      ("name", .string(line.name)), ("formula", .string(line.formula)), ("adds", .bool(line.isPart)),
       ("shape", .array(line.shape.map { .number(Double($0)) })), ("value", RecordRendering.json(line.value)),
       ("remarks", .array(line.remarks.map(JSON.string))),
     ])

@@ -237,12 +237,21 @@ struct TeachingCommandsTests {
     #expect(long.count < 3 * short.count, "\(short.count) characters for 4 steps, \(long.count) for 8")
   }
 
-  @Test func fanOutIsCalledOut() {
+  @Test func fanOutIsCalledOut() throws {
     let t = Transcript()
     t.type("u = [1, 2]; M = sum(u * u + u)")
     let output = t.type(":backward M")
-    // u * u + u: two ops, three uses.
+    // u * u + u: two ops, three uses, each step's part added to du as it comes (not overwriting it).
     #expect(output.contains("u is used 3 times, so its gradients add up:"))
+    #expect(output.components(separatedBy: "        du += ").count == 4, "\(output)")
+    #expect(!output.contains("        du = "), "\(output)")
+    #expect(output.contains("        d(u * u) = d(u * u + u)"), "\(output)")  // a node used once is assigned
+
+    let j = Transcript(json: true)
+    j.type("u = [1, 2]; M = sum(u * u + u)")
+    let json = j.type(":backward M")
+    #expect(json.contains(#""name": "du", "formula": "d(u * u + u) * u", "adds": true"#), "\(json)")
+    #expect(json.contains(#""name": "d(u * u)", "formula": "d(u * u + u)", "adds": false"#), "\(json)")
   }
 
   /// `x % y` passes its gradient to x unchanged, so dL/dx and dL/d(x % y) are one tensor; the

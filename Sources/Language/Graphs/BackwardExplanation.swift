@@ -14,6 +14,8 @@ public struct BackwardExplanation {
     public let value: Tensor
     /// Broadcasting undone, the matrix-product shape check, the batch axis, zero gradients.
     public let remarks: [String]
+    /// Whether this is one of several gradients the input receives, which add up (`dz += …`).
+    public var isPart = false
   }
 
   public struct Step {
@@ -58,7 +60,8 @@ public struct BackwardExplanation {
           name: name, formula: formula, shape: contribution.gradient.shape, value: contribution.gradient.value,
           remarks: Self.remarks(
             rule: rule, node: step.node, input: contribution.input, walk: walk,
-            upstreamName: stepNotation.operand(step.upstream).sourceText))
+            upstreamName: stepNotation.operand(step.upstream).sourceText),
+          isPart: (walk.received[ObjectIdentifier(contribution.input)]?.count ?? 0) > 1)
       }
       steps.append(Step(
         number: index + 1, equation: equation, rule: rule, ruleSignature: Self.ruleSignature(rule, node: step.node),
