@@ -89,6 +89,9 @@ enum Commands {
     return CommandOutput(text: table(["name", "shape", "computed by"], rows, style: session.options.style), data: .array(data))
   }
 
+  /// What `:set` changes: sizes in bytes, then switches (`on` or `off`).
+  static let settingNames = ["max_tensor_bytes", "max_session_bytes", "max_graph_bytes", "progress", "trace", "anomaly"]
+
   static func settings(_ session: Session, _ arguments: String, range: SourceRange) throws(EvaluationError) -> CommandOutput {
     let words = arguments.split(separator: " ").map(String.init)
     func onOff(_ value: Bool) -> String { value ? "on" : "off" }
@@ -150,7 +153,7 @@ enum Commands {
       return CommandOutput(text: "anomaly = \(words[1])")
     default:
       throw EvaluationError(
-        "unknown setting `\(words[0])`", at: range, hint: "the settings are: max_tensor_bytes, max_session_bytes, max_graph_bytes, progress, trace, anomaly")
+        "unknown setting `\(words[0])`", at: range, hint: "the settings are: " + settingNames.joined(separator: ", "))
     }
   }
 

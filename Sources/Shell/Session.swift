@@ -152,23 +152,6 @@ public final class Session {
     finish()
   }
 
-  /// Words that may complete `prefix`: commands after a leading `:`, attributes and methods
-  /// after a `.` (`x.su` → `x.sum`), else variables and built-ins.
-  public func completions(for prefix: String, lineBefore: String) -> [String] {
-    let trimmed = lineBefore.trimmingCharacters(in: .whitespaces)
-    if trimmed.isEmpty && prefix.hasPrefix(":") || trimmed == ":" {
-      let bare = prefix.hasPrefix(":") ? String(prefix.dropFirst()) : prefix
-      return Commands.all.map(\.name).filter { $0.hasPrefix(bare) }.map { prefix.hasPrefix(":") ? ":" + $0 : $0 }.sorted()
-    }
-    if let dot = prefix.lastIndex(of: ".") {
-      let receiver = prefix[..<dot], partial = prefix[prefix.index(after: dot)...]
-      return (Interpreter.tensorAttributes + Interpreter.methodNames)
-        .filter { $0.hasPrefix(partial) }.map { "\(receiver).\($0)" }.sorted()
-    }
-    let names = Set(interpreter.globals.keys).union(Interpreter.builtins.keys).union(Interpreter.constants.keys)
-    return names.filter { $0.hasPrefix(prefix) }.sorted()
-  }
-
   // MARK: - Lessons
 
   /// The prompt to show: the lesson's while one is playing.

@@ -214,6 +214,37 @@ struct SessionTests {
     #expect(t.session.completions(for: "0.5", lineBefore: "") == [])
   }
 
+  /// After a command, Tab offers what that command takes, not every built-in.
+  @Test func completionAfterACommandOffersItsArguments() throws {
+    let t = Transcript()
+    t.type("W = ones(2, 2); x = ones(2); z = W @ x; L = sum(z); Lx = 2; Ls = \"loss\"")
+    let complete = { (line: String, prefix: String) in t.session.completions(for: prefix, lineBefore: line) }
+    #expect(complete(":backward ", "") == ["L", "z"])  // computed tensors: the ones with a backward pass
+    #expect(complete(":backward ", "L") == ["L"])  // not Lx, a leaf, nor Ls, a string
+    #expect(complete(":backward L ", "") == ["-v"])
+    #expect(complete(":derive L ", "") == ["wrt"])
+    #expect(complete(":derive L wrt ", "") == ["L", "Lx", "W", "x", "z"])  // tensors, not Ls
+    #expect(complete(":graph z ", "--") == ["--dot", "--svg"])
+    #expect(complete(":set ", "pro") == ["progress"])
+    #expect(complete(":set trace ", "") == ["off", "on"])
+    #expect(complete(":set max_graph_bytes ", "") == [])
+    #expect(complete(":help ", "resh") == ["reshape"])
+    #expect(complete(":help ", "backw") == ["backward"])
+    #expect(complete(":explain ", "tanh_b") == ["tanh_backward"])
+    #expect(complete(":vars ", "") == [])
+    #expect(complete(":cost ", "W") == ["W"])  // an expression: variables and built-ins
+    #expect(complete(":trace ", "ta") == ["take_along_axis", "tanh"])
+
+    try withTemporaryDirectory { directory in
+      try FileManager.default.createDirectory(at: directory.appendingPathComponent("runs"), withIntermediateDirectories: false)
+      try "x = 1".write(to: directory.appendingPathComponent("run.bs"), atomically: true, encoding: .utf8)
+      #expect(complete(":load ", directory.path + "/ru") == [directory.path + "/run.bs", directory.path + "/runs/"])
+      #expect(complete(":save ", directory.path + "/runs/") == [])
+    }
+    let lessons = complete(":lesson ", "04")
+    #expect(lessons == ["04-dense-layer"], "the course's lessons by file name")
+  }
+
   @Test func historyIsWrittenAtomicallyAndCapped() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-history-\(UUID())")
     defer { try? FileManager.default.removeItem(at: file) }
