@@ -82,10 +82,13 @@ extension BuiltinTable {
 // MARK: - Element-wise functions
 
 extension BuiltinTable {
+  /// A function of one tensor, element by element; `:help` shows it on `exampleInput` (negative
+  /// values and 0 where the function takes them, so that relu's zeros and sign's -1 show).
   private static func elementwise(
-    _ name: String, _ summary: String, _ op: @escaping @Sendable (Variable) throws(TensorError) -> Variable
+    _ name: String, _ summary: String, exampleInput: String = "linspace(-2, 2, 5)",
+    _ op: @escaping @Sendable (Variable) throws(TensorError) -> Variable
   ) -> Builtin {
-    Builtin(name, [P("x", .tensor)], .arithmetic, rules: [name], summary: summary, example: "\(name)(linspace(0.5, 2, 4))") {
+    Builtin(name, [P("x", .tensor)], .arithmetic, rules: [name], summary: summary, example: "\(name)(\(exampleInput))") {
       a throws(EvaluationError) in
       let x = try a.tensor("x")
       return try tensorResult(a) { () throws(TensorError) in try op(x) }
@@ -94,8 +97,8 @@ extension BuiltinTable {
 
   static let elementwise: [Builtin] = [
     elementwise("exp", "e to the power x, element-wise.") { x throws(TensorError) in try x.exp() },
-    elementwise("log", "The natural logarithm, element-wise.") { x throws(TensorError) in try x.log() },
-    elementwise("sqrt", "The square root, element-wise.") { x throws(TensorError) in try x.sqrt() },
+    elementwise("log", "The natural logarithm, element-wise.", exampleInput: "linspace(0.5, 2, 4)") { x throws(TensorError) in try x.log() },
+    elementwise("sqrt", "The square root, element-wise.", exampleInput: "linspace(0.5, 2, 4)") { x throws(TensorError) in try x.sqrt() },
     elementwise("abs", "The absolute value, element-wise.") { x throws(TensorError) in try x.abs() },
     elementwise("sign", "-1, 0 or 1 by the sign of each element (gradient zero).") { x throws(TensorError) in try x.sign() },
     elementwise("sin", "The sine, element-wise (radians).") { x throws(TensorError) in try x.sin() },
