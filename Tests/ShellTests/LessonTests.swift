@@ -195,6 +195,48 @@ struct LessonTests {
     #expect(!ExerciseChecker.doesTheWork("einsum", in: "2 * einsum(\"ij->i\", A)"))
   }
 
+  /// An answer must do the work the question asks for: grad(…) does a derivation for the learner,
+  /// and the asked value's own expression names it; neither is right unless the model answer does
+  /// the same. Neither uses up a hint.
+  @Test func anAnswerMayNotLetTheShellDoTheWork() throws {
+    let t = try playing("""
+      # Shortcuts
+
+      » x = [1.0, 2, 3]
+      » w = [0.5, -1, 2]
+      » L = sum(w * x)
+      » r = w * x
+
+      ? Write dL/dw.
+      = gradient L wrt w
+      answer: x
+      hint: Each w multiplies one x.
+
+      ? Write r[0] from w and x.
+      = value r[0]
+      answer: w[0] * x[0]
+      hint: One product.
+
+      ? What is dL/dx? grad may help.
+      = value grad(L, x)
+      answer: grad(L, x)
+      """)
+    t.type("")
+    let gradient = "✗ grad(…) works the gradient out for you; the question asks you to derive it: "
+      + "write it with the tensors of the computation (:hint helps)\n"
+    #expect(t.type("grad(L, w)") == gradient)
+    #expect(t.type("1 * grad(L, w)") == gradient)
+    #expect(t.type("vjp(L, w, 1)") == gradient.replacingOccurrences(of: "grad(…)", with: "vjp(…)"))
+    #expect(t.type("x * 2").hasSuffix("\nhint: Each w multiplies one x.\n"), "the shortcuts used no hint")
+    #expect(t.type("x").hasPrefix("✓ right"))
+    t.type("")
+    #expect(t.type("r[0]") == "✗ your answer reads `r[0]`, the value the question asks about: work it out from the other quantities\n")
+    #expect(t.type("2 * r[0] / 2") == "✗ your answer reads `r[0]`, the value the question asks about: work it out from the other quantities\n")
+    #expect(t.type("x[0] * w[0]").hasPrefix("✓ right"))
+    // Where the model answer calls grad, so may the learner.
+    #expect(t.type("grad(L, x)").hasPrefix("✓ right"))
+  }
+
   /// Near misses say what is near: a factor off (a mean's 1/n), or decimals for a fraction; and a
   /// second question right after the first is asked at once.
   @Test func nearMissesAndConsecutiveQuestions() throws {

@@ -156,3 +156,33 @@ public struct SubscriptItem: Sendable {
     self.range = range
   }
 }
+
+extension Expr {
+  /// Whether this expression or any expression inside it (operands, arguments, callee, indices)
+  /// satisfies `predicate`.
+  public func contains(where predicate: (Expr) -> Bool) -> Bool {
+    if predicate(self) { return true }
+    switch kind {
+    case .number, .string, .bool, .noneLiteral, .ellipsis, .name: return false
+    case .list(let items), .tuple(let items): return items.contains { $0.contains(where: predicate) }
+    case .unary(_, let operand): return operand.contains(where: predicate)
+    case let .binary(_, lhs, rhs, _): return lhs.contains(where: predicate) || rhs.contains(where: predicate)
+    case .attribute(let base, _, _): return base.contains(where: predicate)
+    case let .call(callee, arguments):
+      return callee.contains(where: predicate) || arguments.contains { $0.value.contains(where: predicate) }
+    case let .subscript(base, items):
+      return base.contains(where: predicate) || items.contains { item in
+        switch item.kind {
+        case .index(let e): e.contains(where: predicate)
+        case let .slice(start, stop, step): [start, stop, step].contains { $0?.contains(where: predicate) ?? false }
+        case .newAxis, .ellipsis: false
+        }
+      }
+    }
+  }
+
+  /// Whether `other` appears in this expression, as the whole or a part (source ranges aside).
+  public func contains(_ other: Expr) -> Bool {
+    contains { $0 == other }
+  }
+}

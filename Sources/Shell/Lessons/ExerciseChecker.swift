@@ -18,23 +18,71 @@ enum ExerciseChecker {
   /// Judges an answer to `exercise`: its value, and the function it must be written with, if any.
   static func judge(_ answer: String, for exercise: Lesson.Exercise, in session: Interpreter) -> Verdict {
     let verdict = judge(answer, for: exercise.check, in: session)
-    guard verdict.correct, let required = exercise.requiredCall, !doesTheWork(required, in: answer) else { return verdict }
-    return Verdict(
-      correct: false,
-      explanation: "that is the right value, but the question asks for it written with \(required)(…), "
-        + "whose operands are the tensors themselves (no other function inside)",
-      isAttempt: false)
+    guard verdict.correct else { return verdict }
+    if let required = exercise.requiredCall, !doesTheWork(required, in: answer) {
+      return Verdict(
+        correct: false,
+        explanation: "that is the right value, but the question asks for it written with \(required)(…), "
+          + "whose operands are the tensors themselves (no other function inside)",
+        isAttempt: false)
+    }
+    if let shortcut = shortcut(in: answer, for: exercise) {
+      return Verdict(correct: false, explanation: shortcut, isAttempt: false)
+    }
+    return verdict
+  }
+
+  /// The functions that compute a gradient for the learner.
+  static let gradientFunctions: Set<String> = ["grad", "vjp"]
+
+  /// Why an answer with the right value does not answer: it lets a gradient function do the
+  /// derivation (`grad(L, W)` for "write dL/dW"), or it names the very value asked about (`r1[0]`
+  /// for "write r1[0] from x[0] and y[0]"). Either is fine where the model answer does the same.
+  static func shortcut(in answer: String, for exercise: Lesson.Exercise) -> String? {
+    if case .shape = exercise.check { return nil }
+    guard let given = singleExpression(answer) else { return nil }
+    let model = singleExpression(exercise.answer)
+    let called = calledNames(in: given).intersection(gradientFunctions)
+    if let function = called.sorted().first, !(model.map(calledNames)?.contains(function) ?? false) {
+      return "\(function)(…) works the gradient out for you; the question asks you to derive it: "
+        + "write it with the tensors of the computation (:hint helps)"
+    }
+    if case .value(let asked) = exercise.check, let target = singleExpression(asked),
+      given.contains(target), !(model?.contains(target) ?? false)
+    {
+      return "your answer reads `\(asked)`, the value the question asks about: work it out from the other quantities"
+    }
+    return nil
+  }
+
+  /// The expression a one-statement source holds (`x = e` holds e), if it parses to one.
+  private static func singleExpression(_ source: String) -> Expr? {
+    guard let statements = try? Parser.parse(SourceText(source)), statements.count == 1 else { return nil }
+    switch statements[0].kind {
+    case .expression(let e), .assign(_, let e): return e
+    default: return nil
+    }
+  }
+
+  /// The functions an expression calls, by name (`f(…)` and `x.f(…)`).
+  private static func calledNames(in expr: Expr) -> Set<String> {
+    var names: Set<String> = []
+    _ = expr.contains { node in
+      if case .call(let callee, _) = node.kind {
+        switch callee.kind {
+        case .name(let name), .attribute(_, let name, _): names.insert(name)
+        default: break
+        }
+      }
+      return false
+    }
+    return names
   }
 
   /// Whether the answer is a call to `name` (`name(…)`, or `x.name(…)`), maybe negated, whose
   /// operands call no function: `einsum("ij->i", A)` does the work, `einsum("i->i", sum(A, 1))` does not.
   static func doesTheWork(_ name: String, in source: String) -> Bool {
-    guard let statements = try? Parser.parse(SourceText(source)), statements.count == 1 else { return false }
-    var expr: Expr
-    switch statements[0].kind {
-    case .expression(let e), .assign(_, let e): expr = e
-    default: return false
-    }
+    guard var expr = singleExpression(source) else { return false }
     while case .unary(_, let operand) = expr.kind { expr = operand }
     guard case let .call(callee, arguments) = expr.kind else { return false }
     var operands = arguments.map(\.value)
@@ -48,22 +96,7 @@ enum ExerciseChecker {
 
   /// Whether an expression calls any function.
   private static func containsCall(_ expr: Expr) -> Bool {
-    switch expr.kind {
-    case .call: return true
-    case .unary(_, let operand): return containsCall(operand)
-    case let .binary(_, lhs, rhs, _): return containsCall(lhs) || containsCall(rhs)
-    case .attribute(let base, _, _): return containsCall(base)
-    case .list(let items), .tuple(let items): return items.contains(where: containsCall)
-    case let .subscript(base, items):
-      return containsCall(base) || items.contains { item in
-        switch item.kind {
-        case .index(let e): containsCall(e)
-        case let .slice(start, stop, step): [start, stop, step].compactMap { $0 }.contains(where: containsCall)
-        case .newAxis, .ellipsis: false
-        }
-      }
-    default: return false
-    }
+    expr.contains { if case .call = $0.kind { true } else { false } }
   }
 
   /// Evaluates both sides in a copy of the session, so the check changes nothing.
