@@ -24,7 +24,14 @@ public final class HistoryFile {
     if let path = ProcessInfo.processInfo.environment["BACKSTEP_HISTORY"] {
       return HistoryFile(url: URL(fileURLWithPath: path))
     }
-    return HistoryFile(url: FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".backstep_history"))
+    return HistoryFile(url: homeFolder.appendingPathComponent(".backstep_history"))
+  }
+
+  /// The user's home: `$HOME` when set, as shells and Python's `~` read it (a lab may give each
+  /// student their own), else the account's.
+  static var homeFolder: URL {
+    if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+    return FileManager.default.homeDirectoryForCurrentUser
   }
 
   /// Adds a statement (multi-line statements are kept on one line) and saves.

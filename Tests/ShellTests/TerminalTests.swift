@@ -242,6 +242,20 @@ struct TerminalTests {
     }
   }
 
+  /// Without BACKSTEP_HISTORY, the history goes to $HOME (each student of a lab may have their own).
+  @Test func theHistoryIsKeptInHome() throws {
+    try withTemporaryDirectory { home in
+      let terminal = try PseudoTerminal(home: home, environment: ["NO_COLOR": "1", "BACKSTEP_HISTORY": nil])
+      defer { terminal.stop() }
+      try terminal.waitFor(Self.prompt)
+      try terminal.type("y = 3\r")
+      try terminal.waitFor(Self.prompt)
+      #expect(try String(contentsOf: home.appendingPathComponent(".backstep_history"), encoding: .utf8) == "y = 3\n")
+      try terminal.type("\u{4}")
+      #expect(try terminal.waitForExit().status == 0)
+    }
+  }
+
   @Test func aTypedLineIsEvaluatedAndWrittenToTheHistory() throws {
     try withTemporaryDirectory { home in
       let history = home.appendingPathComponent("history")

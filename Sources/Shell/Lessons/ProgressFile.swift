@@ -26,7 +26,7 @@ public final class ProgressFile {
 
   public static func standard() -> ProgressFile {
     if let path = ProcessInfo.processInfo.environment["BACKSTEP_PROGRESS"] { return ProgressFile(url: URL(fileURLWithPath: path)) }
-    return ProgressFile(url: FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".backstep_progress"))
+    return ProgressFile(url: HistoryFile.homeFolder.appendingPathComponent(".backstep_progress"))
   }
 
   func record(lesson id: String, step: Int, of total: Int, completed: Bool) {
