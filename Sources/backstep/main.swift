@@ -68,7 +68,10 @@ struct Backstep: ParsableCommand {
     }
     // The banner comes first, before a lesson given on the command line starts.
     if interactive { FileHandle.standardOutput.write(Data("Backstep \(Self.version) — :help for help, Ctrl-D or :quit to leave\n".utf8)) }
-    if let lesson { session.runScript(":lesson \(lesson)") }
+    if let lesson {
+      _ = try Self.lesson(named: lesson)  // one that cannot be played is a usage error, before any input is read
+      session.runScript(":lesson \(lesson)")
+    }
     if !execute.isEmpty {
       for statements in execute { session.runScript(statements) }
     } else if let script {
@@ -110,15 +113,18 @@ struct Backstep: ParsableCommand {
   }
 
   /// `--lesson N --auto`: every step played, every exercise answered with its model answer.
-  func playAutomatically(_ key: String, in session: Session) throws {
-    let lesson: Lesson
+  /// The lesson `--lesson` names, or exit status 2 with the reason on standard error.
+  static func lesson(named key: String) throws -> Lesson {
     do throws(CourseError) {
-      lesson = try Course.lesson(named: key)
+      return try Course.lesson(named: key)
     } catch {
       FileHandle.standardError.write(Data("backstep: \(error.message)\nhint: \(error.hint)\n".utf8))
       throw ExitCode(2)
     }
-    let failures = session.playAutomatically(lesson)
+  }
+
+  func playAutomatically(_ key: String, in session: Session) throws {
+    let failures = session.playAutomatically(try Self.lesson(named: key))
     for failure in failures { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
     if !failures.isEmpty { throw ExitCode(1) }
   }

@@ -194,6 +194,10 @@ struct CommandLineTests {
       let broken = try BackstepBinary.run(["--lesson", "2", "--auto"], environment: environment)
       #expect(broken.status == 2)
       #expect(broken.stderr.hasPrefix("backstep: lesson 2 cannot be read: 02-broken:4: unknown check `foo`"), "\(broken)")
+      // Played by hand (or by a grader's script), the same: no input is run as statements.
+      let brokenByHand = try BackstepBinary.run(["--lesson", "2", "--json"], input: "x = 1\n", environment: environment)
+      #expect(brokenByHand.status == 2, "\(brokenByHand)")
+      #expect(brokenByHand.stdout == "", "\(brokenByHand)")
       // Autograding: one record per answer, with the exercise's step and line; a reveal is recorded too.
       let graded = try BackstepBinary.run(["--lesson", "1", "--json"], input: "\n\n5\n:reveal\n", environment: environment)
       let exercises = graded.stdout.split(separator: "\n").filter { $0.contains("\"exercise\"") }
