@@ -272,6 +272,14 @@ struct LessonTests {
     #expect(throws: Lesson.FormatError(file: "x", line: 1, message: "the lesson needs a title line `# …`")) {
       try Lesson(id: "x", text: "no title\n")
     }
+    // Blank lines between an exercise's lines keep it going; after its last line, they end it.
+    let spaced = try? Lesson(id: "x", text: "# T\n\n? Q\n= value 1\n\nanswer: 1\n\n\nhint: One.\n\nAfter.\n")
+    guard case .exercise(let exercise, _) = spaced?.steps.first else {
+      Issue.record("no exercise in \(String(describing: spaced))")
+      return
+    }
+    #expect(exercise.answer == "1" && exercise.hints == ["One."])
+    #expect(spaced?.steps.count == 2)
   }
 
   @Test func transcriptIsMarkdown() throws {

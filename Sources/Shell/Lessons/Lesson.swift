@@ -78,6 +78,9 @@ public struct Lesson: Sendable, Equatable {
     try self.init(id: (file.pathExtension == "lesson" ? file.deletingPathExtension() : file).lastPathComponent, text: text)
   }
 
+  /// How the lines of an exercise after its `? question` start.
+  static let exerciseKeywords = ["= ", "answer:", "hint:", "uses:"]
+
   /// Parses a lesson's text.
   public init(id: String, text: String) throws(FormatError) {
     self.id = id
@@ -128,10 +131,16 @@ public struct Lesson: Sendable, Equatable {
           exercise?.uses = name
           continue
         }
+        // Blank lines between an exercise's lines keep it going.
+        if line.isEmpty, let next = lines[(index + 1)...].lazy.map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }),
+          Self.exerciseKeywords.contains(where: next.hasPrefix)
+        {
+          continue
+        }
         try flushExercise()
       }
       // An exercise's lines after something else than its question would be shown as narrative.
-      for keyword in ["= ", "answer:", "hint:", "uses:"] where line.hasPrefix(keyword) {
+      for keyword in Self.exerciseKeywords where line.hasPrefix(keyword) {
         throw fail(number, "`\(keyword.trimmingCharacters(in: .whitespaces))` belongs to an exercise: start it with a `? question` line")
       }
       if line.isEmpty {
