@@ -17,15 +17,20 @@ extension Commands {
           .joined(separator: "\n"),
         data: .array(course.lessons.map { .object([("id", .string($0.id)), ("title", .string($0.title)), ("steps", .number(Double($0.steps.count)))]) }))
     },
-    Command(name: "lesson", usage: ":lesson N|NAME", summary: "Plays a lesson step by step (Enter goes on; :back, :skip, :quit).") {
+    Command(
+      name: "lesson", usage: ":lesson N|NAME [--restart]",
+      summary: "Plays a lesson step by step (Enter goes on; :back, :skip, :quit); one left before its end goes on where it was left."
+    ) {
       session, arguments throws(EvaluationError) in
+      let words = arguments.text.split(separator: " ")
+      let restart = words.last == "--restart"
       let lesson: Lesson
       do throws(CourseError) {
-        lesson = try Course.lesson(named: arguments.text)
+        lesson = try Course.lesson(named: (restart ? words.dropLast() : words[...]).joined(separator: " "))
       } catch {
         throw EvaluationError(error.message, at: arguments.range, hint: error.hint)
       }
-      session.startLesson(lesson)
+      session.startLesson(lesson, restart: restart)
       return CommandOutput(text: "")
     },
     Command(name: "transcript", usage: ":transcript FILE.md", summary: "Writes this session (or the lesson played) as Markdown to hand out.") {

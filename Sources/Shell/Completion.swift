@@ -56,7 +56,8 @@ extension Session {
     case ("trace", _): return prefix.hasPrefix("-") ? ["-v"] : nil
     case ("set", 0): return Commands.settingNames
     case ("set", 1): return before[0].hasPrefix("max_") ? [] : ["on", "off"]
-    case ("lesson", _): return Self.lessonNames() + Self.fileNames(completing: prefix).filter { $0.contains("/") }
+    case ("lesson", 0): return Self.lessonNames() + Self.fileNames(completing: prefix).filter { $0.contains("/") }
+    case ("lesson", _): return ["--restart"]
     case ("load", _), ("save", _), ("restore", _), ("transcript", _): return Self.fileNames(completing: prefix)
     case ("cost", _), ("show", _), ("plot", _): return nil
     default: return []

@@ -161,10 +161,15 @@ public final class Session {
   }
 
   /// Starts playing a lesson; lines typed go to it until it ends.
-  func startLesson(_ lesson: Lesson) {
+  /// A lesson left before its end goes on where it was left, unless `restart`; one that is
+  /// playing is left first, with a word.
+  func startLesson(_ lesson: Lesson, restart: Bool = false) {
+    self.lesson?.leave()
+    let saved = progressFile?.entries[lesson.id]
+    let resume = restart ? nil : saved.flatMap { $0.completed || $0.total != lesson.steps.count ? nil : $0.step }
     let player = LessonPlayer(lesson: lesson, session: self)
     self.lesson = player
-    player.start()
+    player.start(resumingAt: resume)
   }
 
   /// Plays a lesson from start to end, answering each exercise with its model answer.

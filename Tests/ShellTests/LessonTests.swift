@@ -292,6 +292,51 @@ struct LessonTests {
     #expect(markdown.contains("**Exercise.** What is the shape of x.T (x transposed)?"))
   }
 
+  /// A lesson left before its end goes on where it was left, in a later session, with the
+  /// variables of the steps before; `--restart` starts over; starting another lesson leaves it.
+  @Test func aLessonLeftGoesOnWhereItWasLeft() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-progress-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let text = """
+      # Resume
+
+      One.
+
+      » a = 3
+
+      Two.
+
+      » b = a * 2
+
+      ? What is b?
+      = value b
+      answer: 6
+
+      Four.
+      """
+    let lesson = try Lesson(id: "09-resume", text: text)
+    let first = Transcript()
+    first.session.progressFile = ProgressFile(url: file)
+    first.session.startLesson(lesson)
+    first.type("")
+    first.type("")
+    #expect(first.type(":quit").contains("left the lesson at step 3 of 6 (:lesson 9 goes on from here)"))
+
+    let second = Transcript()
+    second.session.progressFile = ProgressFile(url: file)
+    second.session.startLesson(lesson)
+    #expect(second.output.contains("(going on at step 3 of 6, where you left it; :lesson 9 --restart starts over)\nTwo.\n"), "\(second.output)")
+    #expect(second.type("").contains("» b = a * 2\nb : () = 6.0"), "the statements before ran")
+    #expect(second.type("6").hasPrefix("✓ right"))
+    #expect(second.type(":lesson 9 --restart").contains("left the lesson at step 5 of 6"), "a lesson started leaves the one playing")
+
+    let third = Transcript()
+    third.session.progressFile = ProgressFile(url: file)
+    third.session.startLesson(lesson, restart: true)
+    #expect(!third.output.contains("going on"))
+    #expect(third.output.hasSuffix("One.\n"), "\(third.output)")
+  }
+
   @Test func progressIsKeptAcrossSessions() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-progress-\(UUID())")
     defer { try? FileManager.default.removeItem(at: file) }

@@ -29,10 +29,24 @@ final class LessonPlayer {
     pending != nil ? "answer » " : "lesson \(lesson.number.map { String(format: "%02d", $0) } ?? lesson.id) · \(position)/\(lesson.steps.count) » "
   }
 
-  func start() {
+  /// Shows the title and the first step, or, resuming at step `saved` (1-based, the last one
+  /// shown), runs the statements before it out of sight and shows that step again.
+  func start(resumingAt saved: Int? = nil) {
     say(session.options.style.heading(lesson.title))
     say("(Enter: next step · type statements and :commands at any time · :back · :skip to the next exercise · :quit)")
+    if let saved, saved > 1, saved <= lesson.steps.count {
+      runOutOfSight(until: saved - 1)
+      say("(going on at step \(saved) of \(lesson.steps.count), where you left it; :lesson \(reference) --restart starts over)")
+    }
     showNext()
+  }
+
+  /// How `:lesson` names this lesson again: its number, else its id or path.
+  private var reference: String { lesson.reference ?? lesson.number.map(String.init) ?? lesson.id }
+
+  /// Leaves the lesson before its end (`:quit`, or another lesson started).
+  func leave() {
+    if !isFinished { finish(early: true) }
   }
 
   /// Handles one line typed during the lesson; returns false when the line is an ordinary statement for the session.
@@ -81,16 +95,21 @@ final class LessonPlayer {
       if case .heading = lesson.steps[target] { break }
       target += 1
     }
-    // The statements skipped still run, so that the lesson's variables exist when it goes on.
     let skipped = target - position
+    runOutOfSight(until: target)
+    say("(skipped \(skipped) step\(skipped == 1 ? "" : "s"))")
+    showNext()
+  }
+
+  /// Moves on to step `target` (0-based) without showing the steps passed; their statements
+  /// still run, so that the lesson's variables exist when it goes on.
+  private func runOutOfSight(until target: Int) {
     while position < target {
       if case .statements(let statements) = lesson.steps[position] {
         for statement in statements { _ = session.interpreter.run(SourceText(statement.text, firstLine: statement.line)) }
       }
       position += 1
     }
-    say("(skipped \(skipped) step\(skipped == 1 ? "" : "s"))")
-    showNext()
   }
 
   /// Plays every step, answering each exercise with its model answer (`--lesson N --auto`).
@@ -183,8 +202,8 @@ final class LessonPlayer {
   private func finish(early: Bool) {
     pending = nil
     if !early { session.saveProgress(of: lesson, step: lesson.steps.count, completed: true) }
-    let again = lesson.reference ?? lesson.number.map(String.init) ?? lesson.id
-    say(early ? "left the lesson at step \(position) of \(lesson.steps.count) (:lesson \(again) starts it again)"
+    let goesOn = session.progressFile == nil ? "starts it again" : "goes on from here"
+    say(early ? "left the lesson at step \(position) of \(lesson.steps.count) (:lesson \(reference) \(goesOn))"
               : "end of “\(lesson.title)”. :lessons lists the course.")
     position = lesson.steps.count
     session.endLesson()
