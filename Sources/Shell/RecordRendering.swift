@@ -62,7 +62,9 @@ enum RecordRendering {
 
   /// The record as one JSON object.
   static func json(_ record: Record, source: SourceText) -> JSON {
-    var members: [(String, JSON)] = [("line", .number(Double(record.line))), ("source", .string(record.source))]
+    // A statement from a file (a lesson's own) numbers its line in that file, and names it.
+    var members: [(String, JSON)] = source.fileName.map { [("file", .string($0))] } ?? []
+    members += [("line", .number(Double(record.line))), ("source", .string(record.source))]
     switch record.outcome {
     case .value(let name, let value):
       members.append(("name", name.map(JSON.string) ?? .null))

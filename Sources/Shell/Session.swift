@@ -49,6 +49,8 @@ public final class Session {
   private var loading: [String] = []
   /// The script this session runs for `:load`, named in its errors' locations.
   private var fileName: String?
+  /// Whether the statement running is a lesson's `»!`, which fails on purpose (its --json record says so).
+  private var expectsFailure = false
   /// How many scripts may load each other in a chain.
   static let maximumLoadDepth = 16
 
@@ -86,10 +88,14 @@ public final class Session {
   }
 
   /// Runs one complete statement from a file (a lesson's), its errors located in that file.
-  func runStatement(_ text: String, lineNumber: Int, fileName: String) {
+  func runStatement(_ text: String, lineNumber: Int, fileName: String, failsOnPurpose: Bool = false) {
     let typed = self.fileName
     self.fileName = fileName
-    defer { self.fileName = typed }
+    expectsFailure = failsOnPurpose
+    defer {
+      self.fileName = typed
+      expectsFailure = false
+    }
     _ = feed(text, lineNumber: lineNumber)
     finish()
   }
@@ -132,7 +138,9 @@ public final class Session {
   private func show(_ record: Record, source: SourceText) {
     transcript.append(.statement(source: record.source, output: RecordRendering.text(record, source: source, style: .plain)))
     if options.json {
-      write(RecordRendering.json(record, source: source).serialized() + "\n")
+      var json = RecordRendering.json(record, source: source)
+      if expectsFailure, case .failure = record.outcome, case .object(let members) = json { json = .object(members + [("expected", .bool(true))]) }
+      write(json.serialized() + "\n")
     } else {
       // print's lines were shown as they were written.
       let text = RecordRendering.text(record, source: source, style: options.style, includingPrinted: false)
@@ -205,14 +213,34 @@ public final class Session {
 
   /// Under `--json`, one record per answer to an exercise, and one when its answer is revealed or
   /// skipped (`answer` null, `revealed` true): what an autograder counts.
-  func recordExercise(_ exercise: Lesson.Exercise, at place: (step: Int, line: Int), answer: String?, verdict: ExerciseChecker.Verdict?) {
+  /// Under `--json`, a record of an answer (`verdict`), or of an exercise left unanswered (`:reveal`, or `:skip` when `skipped`).
+  func recordExercise(
+    _ exercise: Lesson.Exercise, at place: (step: Int, line: Int), answer: String?, verdict: ExerciseChecker.Verdict?, skipped: Bool = false
+  ) {
     guard options.json else { return }
     write(JSON.object([
       ("lesson", .string(lesson?.lesson.id ?? "")), ("step", .number(Double(place.step))), ("line", .number(Double(place.line))),
       ("exercise", .string(exercise.question)), ("answer", answer.map(JSON.string) ?? .null),
-      ("correct", .bool(verdict?.correct ?? false)), ("revealed", .bool(verdict == nil)),
+      ("correct", .bool(verdict?.correct ?? false)), ("revealed", .bool(verdict == nil)), ("skipped", .bool(skipped)),
       ("explanation", (verdict?.explanation).flatMap { $0.isEmpty ? nil : JSON.string($0) } ?? .null),
     ]).serialized() + "\n")
+  }
+
+  /// Under `--json`, how a lesson ended: at its end, or left at a step (`:quit`, another lesson, the end of
+  /// the input), with how many exercises it has, so that a grader sees the ones never reached.
+  func recordLessonEnd(_ lesson: Lesson, step: Int, finished: Bool) {
+    guard options.json else { return }
+    let exercises = lesson.steps.filter { if case .exercise = $0 { true } else { false } }.count
+    write(JSON.object([
+      ("lesson", .string(lesson.id)), ("ended", .string(finished ? "finished" : "left")), ("step", .number(Double(step))),
+      ("steps", .number(Double(lesson.steps.count))), ("exercises", .number(Double(exercises))),
+    ]).serialized() + "\n")
+  }
+
+  /// The input ended: a statement left open is an error, and a lesson playing is left.
+  public func endOfInput() {
+    finish()
+    lesson?.leave()
   }
 
   // MARK: - Commands

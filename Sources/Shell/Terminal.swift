@@ -23,7 +23,7 @@ public enum Terminal {
       case .interrupted:
         session.cancelPending()
       case .end:
-        session.finish()
+        session.endOfInput()
         return
       }
     }

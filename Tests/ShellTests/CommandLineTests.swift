@@ -180,7 +180,7 @@ struct CommandLineTests {
   /// and asking for it says what is wrong with it.
   @Test func lessonsByPathAndBrokenLessonFiles() throws {
     try withTemporaryDirectory { directory in
-      let good = "# Two plus two\n\nAdd.\n\n» x = 2 + 2\n\n? What is x?\n= value x\nanswer: 4\n"
+      let good = "# Two plus two\n\nAdd.\n\n» x = 2 + 2\n\n? What is x?\n= value x\nanswer: 4\n\n»! x @ x @ 1\n\n? And x + 1?\n= value x + 1\nanswer: 5\n"
       try good.write(to: directory.appendingPathComponent("01-add.lesson"), atomically: true, encoding: .utf8)
       try "# Broken\n\n? What?\n= foo W\nanswer: 1\n".write(
         to: directory.appendingPathComponent("02-broken.lesson"), atomically: true, encoding: .utf8)
@@ -198,13 +198,21 @@ struct CommandLineTests {
       let brokenByHand = try BackstepBinary.run(["--lesson", "2", "--json"], input: "x = 1\n", environment: environment)
       #expect(brokenByHand.status == 2, "\(brokenByHand)")
       #expect(brokenByHand.stdout == "", "\(brokenByHand)")
-      // Autograding: one record per answer, with the exercise's step and line; a reveal is recorded too.
-      let graded = try BackstepBinary.run(["--lesson", "1", "--json"], input: "\n\n5\n:reveal\n", environment: environment)
-      let exercises = graded.stdout.split(separator: "\n").filter { $0.contains("\"exercise\"") }
-      #expect(exercises == [
-        #"{"lesson": "01-add", "step": 3, "line": 7, "exercise": "What is x?", "answer": "5", "correct": false, "revealed": false, "explanation": "not 5.0"}"#,
-        #"{"lesson": "01-add", "step": 3, "line": 7, "exercise": "What is x?", "answer": null, "correct": false, "revealed": true, "explanation": null}"#,
+      // Autograding: one record per answer, with the exercise's step and line; a reveal or a skip is
+      // recorded too; the lesson's own statements name its file (their lines are its lines), the one
+      // that fails on purpose says so, and the last record says where the lesson ended.
+      let graded = try BackstepBinary.run(["--lesson", "1", "--json"], input: "\n\n5\n:reveal\n\n:skip\n", environment: environment)
+      let records = graded.stdout.split(separator: "\n").filter { !$0.contains("\"text\"") }
+      #expect(Array(records.filter { $0.contains("\"exercise\"") }) == [
+        #"{"lesson": "01-add", "step": 3, "line": 7, "exercise": "What is x?", "answer": "5", "correct": false, "revealed": false, "skipped": false, "explanation": "not 5.0"}"#,
+        #"{"lesson": "01-add", "step": 3, "line": 7, "exercise": "What is x?", "answer": null, "correct": false, "revealed": true, "skipped": false, "explanation": null}"#,
+        #"{"lesson": "01-add", "step": 5, "line": 13, "exercise": "And x + 1?", "answer": null, "correct": false, "revealed": true, "skipped": true, "explanation": null}"#,
       ], "\(graded)")
+      #expect(records.contains { $0.hasPrefix(#"{"file": "01-add.lesson", "line": 5, "source": "x = 2 + 2""#) }, "\(graded)")
+      #expect(records.contains { $0.hasPrefix(#"{"file": "01-add.lesson", "line": 11, "source": "x @ x @ 1", "error""#) && $0.hasSuffix(#", "expected": true}"#) }, "\(graded)")
+      #expect(records.last == #"{"lesson": "01-add", "ended": "finished", "step": 5, "steps": 5, "exercises": 2}"#, "\(graded)")
+      let stopped = try BackstepBinary.run(["--lesson", "1", "--json"], input: "\n\n", environment: environment)
+      #expect(stopped.stdout.hasSuffix(#"{"lesson": "01-add", "ended": "left", "step": 3, "steps": 5, "exercises": 2}"# + "\n"), "\(stopped)")
       let listed = try BackstepBinary.run(["-e", ":lessons"], environment: environment)
       #expect(listed.stdout.contains("1  Two plus two"), "\(listed)")
       #expect(listed.stdout.contains("cannot read 02-broken:4: unknown check `foo`"), "\(listed)")

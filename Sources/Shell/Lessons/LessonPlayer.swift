@@ -57,7 +57,7 @@ final class LessonPlayer {
       case ":quit": finish(early: true)
       case ":skip", ":reveal":
         say("answer: \(exercise.answer)")
-        session.recordExercise(exercise, at: pendingPlace, answer: nil, verdict: nil)
+        session.recordExercise(exercise, at: pendingPlace, answer: nil, verdict: nil, skipped: trimmed == ":skip")
         pending = nil
         showNext()
       case ":hint": giveHint()
@@ -147,7 +147,8 @@ final class LessonPlayer {
         say(session.options.style.prompt("» ") + statement.text)
         let before = session.failureCount
         // An error in a lesson's own statement points into the lesson file, and says so.
-        session.runStatement(statement.text, lineNumber: statement.line, fileName: "\(lesson.id).lesson")
+        session.runStatement(
+          statement.text, lineNumber: statement.line, fileName: "\(lesson.id).lesson", failsOnPurpose: statement.failsOnPurpose)
         let failed = session.failureCount > before
         if failed && statement.failsOnPurpose { session.forgiveFailure() }
         if failed != statement.failsOnPurpose {
@@ -205,6 +206,7 @@ final class LessonPlayer {
     let goesOn = session.progressFile == nil ? "starts it again" : "goes on from here"
     say(early ? "left the lesson at step \(position) of \(lesson.steps.count) (:lesson \(reference) \(goesOn))"
               : "end of “\(lesson.title)”. :lessons lists the course.")
+    session.recordLessonEnd(lesson, step: position, finished: !early)
     position = lesson.steps.count
     session.endLesson()
   }
