@@ -34,7 +34,13 @@ public enum BLASKernels {
     let whose: String
     switch choice {
     case .kept:
-      whose = getenv("OPENBLAS_CORETYPE") == nil ? "OpenBLAS's choice" : "as OPENBLAS_CORETYPE says"
+      if let asked = getenv("OPENBLAS_CORETYPE").map({ String(cString: $0) }) {
+        // OpenBLAS runs some kernels when it does not know the name (0.3.21: Cooperlake's).
+        whose = asked.lowercased() == current.lowercased()
+          ? "as OPENBLAS_CORETYPE says" : "OpenBLAS's choice: OPENBLAS_CORETYPE=\(asked) names no kernels it knows"
+      } else {
+        whose = "OpenBLAS's choice"
+      }
     case .replaced(let fallback, _):
       whose = "chosen by Backstep for this processor (OpenBLAS did not know its model and fell back to \(fallback))"
     }

@@ -485,6 +485,8 @@ struct CommandLineTests {
 
     let pinned = try BackstepBinary.run(["--version"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
     #expect(pinned.stdout.contains("; Prescott kernels, as OPENBLAS_CORETYPE says"), "\(pinned)")
+    let misspelt = try BackstepBinary.run(["--version"], environment: ["OPENBLAS_CORETYPE": "Haswel"])
+    #expect(misspelt.stdout.contains("OPENBLAS_CORETYPE=Haswel names no kernels it knows"), "\(misspelt)")
   }
 
   /// Whatever kernels the binary runs, its products equal sums of element-wise products (no BLAS):
