@@ -71,6 +71,9 @@ struct LessonTests {
       explanation: "your answer has shape (), `ones(3)` has shape (3,); broadcast to that shape its values would be right, but the answer needs the shape itself"))
     let shape = Lesson.Check.shape("W @ x")
     for right in ["(3, 3)", "3, 3", "[3, 3]", "3x3"] { #expect(ExerciseChecker.judge(right, for: shape, in: interpreter).correct) }
+    // Brackets come in one pair around the whole, or not at all.
+    #expect(ExerciseChecker.parseShape("(5,)") == [5] && ExerciseChecker.parseShape("()") == [] && ExerciseChecker.parseShape(" 2 x 5 ") == [2, 5])
+    for malformed in ["(3, 3", "(3, 3]", "((3, 3))", "3, 3)", "(3)(3)"] { #expect(ExerciseChecker.parseShape(malformed) == nil, "\(malformed)") }
     #expect(!ExerciseChecker.judge("(3,)", for: shape, in: interpreter).correct)
     #expect(ExerciseChecker.judge("21", for: .value("sum(x)"), in: interpreter).correct)
     #expect(ExerciseChecker.judge("1 + 4 * 5", for: .value("sum(x)"), in: interpreter).correct)
@@ -228,6 +231,7 @@ struct LessonTests {
     #expect(t.type("1 * grad(L, w)") == gradient)
     #expect(t.type("vjp(L, w, 1)") == gradient.replacingOccurrences(of: "grad(…)", with: "vjp(…)"))
     #expect(t.type("x * 2").hasSuffix("\nhint: Each w multiplies one x.\n"), "the shortcuts used no hint")
+    #expect(t.type("x * 3").hasSuffix("\nno more hints: try again, or :reveal to see the answer\n"))
     #expect(t.type("x").hasPrefix("✓ right"))
     t.type("")
     #expect(t.type("r[0]") == "✗ your answer reads `r[0]`, the value the question asks about: work it out from the other quantities\n")

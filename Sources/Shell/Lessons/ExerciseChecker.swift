@@ -194,7 +194,14 @@ enum ExerciseChecker {
 
   /// `(2, 5)`, `2, 5`, `[2, 5]`, `2x5`, `(5,)`, `()`.
   static func parseShape(_ text: String) -> [Int]? {
-    let stripped = text.trimmingCharacters(in: CharacterSet(charactersIn: " ()[]"))
+    var inner = text.trimmingCharacters(in: .whitespaces)
+    // Brackets, if any, are one pair around the whole: `(4, 3` or `(4, 3]` is no shape.
+    if let first = inner.first, first == "(" || first == "[" {
+      guard inner.last == (first == "(" ? ")" : "]") else { return nil }
+      inner = String(inner.dropFirst().dropLast())
+    }
+    guard !inner.contains(where: { "()[]".contains($0) }) else { return nil }
+    let stripped = inner.trimmingCharacters(in: .whitespaces)
     if stripped.isEmpty { return [] }
     let parts = stripped.replacingOccurrences(of: "x", with: ",").replacingOccurrences(of: "×", with: ",")
       .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -196,7 +196,8 @@ final class LessonPlayer {
       say(session.options.style.hint("hint: ") + exercise.hints[given])
       pending = (exercise, given + 1)
     } else {
-      say("try again, or :reveal to see the answer")
+      say(exercise.hints.isEmpty ? "no hints for this one: try again, or :reveal to see the answer"
+        : "no more hints: try again, or :reveal to see the answer")
     }
   }
 
