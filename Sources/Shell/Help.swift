@@ -20,7 +20,7 @@ enum Help {
       Statements:
         name = expr           assign (the value is shown)
         h, c = pair           unpack a tuple
-        w -= lr * dw          update: w = w - lr * dw (also += *= /= @= **=)
+        w -= lr * dw          update: w = w - lr * dw, keeping w's shape (also += *= /= @= **=)
         expr                  show a value
         :command args         a shell command (see below)
         a = 1; b = 2          several statements on a line

@@ -58,6 +58,18 @@ struct EvaluatorTests {
     }
     #expect(w.isLeaf)
     #expect(abs(w.value.scalars[0] - (0..<50).reduce(1.0) { p, _ in p * 0.8 }) < 1e-12)
+
+    // An update keeps the shape, as NumPy's in-place operators do: a bias (512,) plus a column
+    // (512, 1) would become (512, 512). The failed update changes nothing; a number may grow.
+    let records = run("b = zeros(4); b += ones(4, 1)", in: interpreter)
+    guard case .failure(let diagnostic) = records.last?.outcome else {
+      Issue.record("b += ones(4, 1) succeeded: \(records)")
+      return
+    }
+    #expect(diagnostic.message == "`b += ones(4, 1)` would turn b (4,) into (4, 4): an update keeps the shape")
+    #expect(diagnostic.hint == "as NumPy's and PyTorch's in-place operators do; if a new tensor is meant, write b = b + …")
+    #expect(try tensor("b", in: interpreter) == Tensor([0, 0, 0, 0]))
+    #expect(try tensor("s = 0; for i in 0..<3 { s += [1, 2] }; s", in: interpreter) == Tensor([3, 6]))
   }
 
   /// A recursion within the call limit whose body nests deeply can still run out of stack: that

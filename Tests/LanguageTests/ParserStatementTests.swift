@@ -23,24 +23,25 @@ struct ParserStatementTests {
   }
 
   @Test func augmentedAssignmentIsTheOperatorAppliedToTheName() throws {
-    // As in Python: `w -= lr * dw` is `w = w - lr * dw`, for + - * / @ and **.
+    // As in Python: `w -= lr * dw` is an update of w to `w - lr * dw`, for + - * / @ and **.
     #expect(
       try parsedStatements("w -= lr * dw") == [
-        Statement(.assign(targets: ["w"], value: .binary(.subtract, .name("w"), .binary(.multiply, .name("lr"), .name("dw")))))
+        Statement(.update(target: "w", value: .binary(.subtract, .name("w"), .binary(.multiply, .name("lr"), .name("dw")))))
       ])
     for op in [BinaryOperator.add, .subtract, .multiply, .divide, .remainder, .floorDivide, .matmul, .power] {
-      #expect(
-        try parsedStatements("x \(op.symbol)= 2") == [Statement(.assign(targets: ["x"], value: .binary(op, .name("x"), .number(2))))])
+      let parsed = try parsedStatements("x \(op.symbol)= 2")
+      #expect(parsed == [Statement(.update(target: "x", value: .binary(op, .name("x"), .number(2))))])
+      #expect(parsed.first?.sourceText == "x \(op.symbol)= 2")
     }
     // Comparisons stay comparisons, and `=` after an operator elsewhere is a keyword's value.
     #expect(try parsedStatements("x <= 2") == [Statement(.expression(.binary(.lessEqual, .name("x"), .number(2))))])
     #expect(try parsedStatements("f(a=-1)") == [Statement(.expression(.call("f", [], keywords: ["a": .unary(.negate, .number(1))])))])
     let statements = try parsedStatements("for i in 0..<3 { w += 1 }")
-    guard case .forLoop(_, _, _, _, let body) = statements[0].kind, case .assign(let targets, _) = body[0].kind else {
-      Issue.record("not a loop with an assignment")
+    guard case .forLoop(_, _, _, _, let body) = statements[0].kind, case .update(let target, _) = body[0].kind else {
+      Issue.record("not a loop with an update")
       return
     }
-    #expect(targets == ["w"])
+    #expect(target == "w")
     #expect(body[0].range == SourceRange(start: 17, end: 23))
   }
 

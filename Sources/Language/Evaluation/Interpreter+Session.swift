@@ -102,9 +102,12 @@ extension Interpreter {
   /// The last name assigned in `body` that holds a single number now.
   func latestScalar(in body: [Statement]) -> (name: String, value: Double)? {
     for statement in body.reversed() {
-      if case .assign(let targets, _) = statement.kind, let name = targets.last?.text,
-        case .tensor(let v)? = lookup(name), let x = v.value.scalar
-      {
+      let assigned: String? = switch statement.kind {
+      case .assign(let targets, _): targets.last?.text
+      case .update(let target, _): target.text
+      default: nil
+      }
+      if let name = assigned, case .tensor(let v)? = lookup(name), let x = v.value.scalar {
         return (name, x)
       }
     }

@@ -255,13 +255,23 @@ public final class Interpreter {
       let value = try materialize(evaluate(expr), at: expr.range)
       return .value(name: nil, value)
 
-    case let .assign(targets, expr):
-      var value = try evaluate(expr)
-      if hasHandedOutGradients, case .tensor(let v) = value, !v.isGradient, Self.isOptimizerStep(v) {
-        // W = W - lr * grad(L, W) (or - lr * dW) is an optimizer step: the new W is data, as under
-        // torch.no_grad(), so each training iteration builds its own graph and the old ones are freed.
-        value = .tensor(.constant(v.value))
+    case let .update(target, expr):
+      let before = lookup(target.text)
+      let value = try assignedValue(expr)
+      // A number may grow into a tensor (`s = 0`, then `s += v` sums vectors, as with Python's 0).
+      if case .tensor(let old)? = before, !old.shape.isEmpty, case .tensor(let new) = value, old.shape != new.shape,
+        case let .binary(op, _, operand, _) = expr.kind
+      {
+        throw EvaluationError(
+          "`\(target.text) \(op.symbol)= \(source[operand.range])` would turn \(target.text) \(Shape.text(old.shape)) into "
+            + "\(Shape.text(new.shape)): an update keeps the shape",
+          at: statement.range,
+          hint: "as NumPy's and PyTorch's in-place operators do; if a new tensor is meant, write \(target.text) = \(target.text) \(op.symbol) …")
       }
+      return .value(name: target.text, assign(target.text, try materialize(value, at: expr.range)))
+
+    case let .assign(targets, expr):
+      let value = try assignedValue(expr)
       if targets.count == 1 {
         let stored = assign(targets[0].text, try materialize(value, at: expr.range))
         return .value(name: targets[0].text, stored)
@@ -291,6 +301,17 @@ public final class Interpreter {
       }
       return .nothing
     }
+  }
+
+  /// The value of an assignment's right side. W = W - lr * grad(L, W) (or - lr * dW) is an
+  /// optimizer step: the new W is data, as under torch.no_grad(), so each training iteration
+  /// builds its own graph and the old ones are freed.
+  private func assignedValue(_ expr: Expr) throws(EvaluationError) -> Value {
+    let value = try evaluate(expr)
+    if hasHandedOutGradients, case .tensor(let v) = value, !v.isGradient, Self.isOptimizerStep(v) {
+      return .tensor(.constant(v.value))
+    }
+    return value
   }
 
   /// Runs statements in order until one returns.

@@ -81,7 +81,7 @@ extension Parser {
     return Statement(.assign(targets: targets, value: value), range: target.range.to(value.range))
   }
 
-  /// `w -= lr * dw`, which is `w = w - lr * dw`, as in Python (`+ - * / @ **` combine with `=`).
+  /// `w -= lr * dw`, which is `w = w - lr * dw` keeping w's shape, as in Python (`+ - * / @ **` combine with `=`).
   mutating func parseAugmentedAssignment(of target: Expr) throws(SyntaxError) -> Statement {
     guard case .symbol(let symbol) = token.kind, let op = symbol.binaryOperator else {
       throw SyntaxError("internal error: `\(source[token.range])` is not an operator", at: token.range)
@@ -97,7 +97,7 @@ extension Parser {
     try advance()  // the `=`
     let value = try parseExpression()
     let combined = Expr(.binary(op, target, value, operatorRange: opToken.range), range: target.range.to(value.range))
-    return Statement(.assign(targets: [Name(name, range: target.range)], value: combined), range: target.range.to(value.range))
+    return Statement(.update(target: Name(name, range: target.range), value: combined), range: target.range.to(value.range))
   }
 
   /// For `W[0, 1] = v` or `W[0] += d`: tensors are values, as in JAX, so the new tensor is written

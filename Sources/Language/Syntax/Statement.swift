@@ -42,6 +42,10 @@ public struct Statement: Sendable, Equatable {
 public enum StatementKind: Sendable, Equatable {
   /// `x = e`, or `h, c = e` to unpack a tuple.
   case assign(targets: [Name], value: Expr)
+  /// `w -= e`: `value` is `w - e`, which must keep w's shape (as NumPy's and PyTorch's in-place
+  /// operators do): an update that would broadcast w into a larger tensor is an error. A number
+  /// (0-d) may grow, as Python's `s = 0; s += v` does.
+  case update(target: Name, value: Expr)
   /// An expression on its own, e.g. `loss` or `f(x)`.
   case expression(Expr)
   /// A shell command `:name arguments`; the arguments are the raw rest of the line.
@@ -59,6 +63,8 @@ public enum StatementKind: Sendable, Equatable {
     switch (lhs, rhs) {
     case (.assign(let targetsA, let valueA), .assign(let targetsB, let valueB)):
       targetsA == targetsB && valueA == valueB
+    case (.update(let targetA, let valueA), .update(let targetB, let valueB)):
+      targetA == targetB && valueA == valueB
     case (.expression(let a), .expression(let b)):
       a == b
     case (.command(let nameA, let argumentsA, _), .command(let nameB, let argumentsB, _)):
@@ -114,6 +120,9 @@ extension Statement: CustomStringConvertible {
     switch kind {
     case .assign(let targets, let value):
       return [targets.map(\.text).joined(separator: ", ") + " = " + value.sourceText]
+    case .update(let target, let value):
+      guard case let .binary(op, _, operand, _) = value.kind else { return [target.text + " = " + value.sourceText] }
+      return ["\(target.text) \(op.symbol)= \(operand.sourceText)"]
     case .expression(let expr):
       return [expr.sourceText]
     case .command(let name, let arguments, _):

@@ -59,7 +59,7 @@ enum ExerciseChecker {
   private static func singleExpression(_ source: String) -> Expr? {
     guard let statements = try? Parser.parse(SourceText(source)), statements.count == 1 else { return nil }
     switch statements[0].kind {
-    case .expression(let e), .assign(_, let e): return e
+    case .expression(let e), .assign(_, let e), .update(_, let e): return e
     default: return nil
     }
   }
