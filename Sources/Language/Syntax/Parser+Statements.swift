@@ -92,7 +92,8 @@ extension Parser {
       let what = if case .tuple = target.kind { "several names" } else { target.describedAsTarget }
       throw SyntaxError(
         "`\(spelling)` updates one name; cannot update \(what)", at: target.range,
-        hint: Self.inPlaceHint(target, adding: true) ?? "write it out, as in `y = \(target.sourceText) \(op.symbol) ...`")
+        hint: Self.inPlaceHint(target, update: op, value: valueAfterAssignment())
+          ?? "write it out, as in `y = \(target.sourceText) \(op.symbol) ...`")
     }
     try advance()  // the `=`
     let value = try parseExpression()
@@ -102,23 +103,45 @@ extension Parser {
 
   /// For `W[0, 1] = v` or `W[0] += d`: tensors are values, as in JAX, so the new tensor is written
   /// out with scatter (which adds at a subscript given as text). Nil for other targets.
-  static func inPlaceHint(_ target: Expr, adding: Bool) -> String? {
+  /// `value` is the right side as written, when it parses (the hint then pastes as it is);
+  /// otherwise the hint says `v` (or `d` for an update).
+  /// `update` is the operator of `W[0] += d` (nil for `=`).
+  static func inPlaceHint(_ target: Expr, update: BinaryOperator?, value: String? = nil) -> String? {
+    let adding = update != nil
+    let v = value.map { $0.contains(where: { " +-*/@%<>=!".contains($0) }) ? "(\($0))" : $0 } ?? (adding ? "change" : "value")
     guard case .subscript(let base, let items) = target.kind else { return nil }
     guard case .name(let tensor) = base.kind else {
       return "tensors are not changed in place here (as in JAX): build the new tensor with where(…) or scatter(…) and assign it to its name"
     }
     // x[x > 0] = v: a mask picks the entries, so where writes the new tensor.
     if items.count == 1, case .index(let mask) = items[0].kind, case .binary(let op, _, _, _) = mask.kind, op.isComparison {
-      return "tensors are not changed in place here (as in JAX): \(tensor) = where(\(mask.sourceText), \(adding ? "\(tensor) + d" : "v"), \(tensor)) "
-        + (adding ? "adds d where the condition holds" : "puts v where the condition holds")
+      let new = update.map { "\(tensor) \($0.symbol) \(v)" } ?? v
+      return "tensors are not changed in place here (as in JAX): \(tensor) = where(\(mask.sourceText), \(new), \(tensor)) "
+        + "puts \(new) where the condition holds"
     }
     let whole = target.sourceText
     guard whole.hasPrefix(tensor + "["), whole.hasSuffix("]") else { return nil }
     let index = whole.dropFirst(tensor.count + 1).dropLast()
-    let change = adding ? "d" : "v - \(whole)"
+    // scatter adds: the change is the new value less the old one (for += just the value).
+    let change = switch update {
+    case .add?: v
+    case .subtract?: "-\(v)"
+    case let op?: "\(whole) \(op.symbol) \(v) - \(whole)"
+    case nil: "\(v) - \(whole)"
+    }
     return "tensors are not changed in place here (as in JAX): write the new one, "
       + "\(tensor) = \(tensor) + scatter(\(change), \(tensor).shape, \"\(index)\") "
-      + (adding ? "adds d (shaped like \(whole)) at [\(index)]" : "puts v at [\(index)]")
+      + (update == .add ? "adds \(v) (shaped like \(whole)) at [\(index)]" : update == nil ? "puts \(v) at [\(index)]" : "updates \(whole)")
+  }
+
+  /// The right side of the assignment whose operator (`=`, or `+` then `=`) is the current token,
+  /// as written, read on a copy of the parser: for hints that paste as they are.
+  func valueAfterAssignment() -> String? {
+    var lookahead = self
+    guard (try? lookahead.advance()) != nil else { return nil }
+    if lookahead.token.kind.is(.assign), (try? lookahead.advance()) == nil { return nil }
+    guard let value = try? lookahead.parseExpressionList(), lookahead.token.kind.endsStatement else { return nil }
+    return source[value.range]
   }
 
   /// The names on the left of `=`: one name, or names separated by commas.
@@ -131,7 +154,8 @@ extension Parser {
       guard case .name(let name) = element.kind else {
         throw SyntaxError(
           "cannot assign to \(element.describedAsTarget)", at: element.range,
-          hint: Self.inPlaceHint(element, adding: false) ?? "only names can be assigned, as in `y = \(element.sourceText)`")
+          hint: Self.inPlaceHint(element, update: nil, value: valueAfterAssignment())
+            ?? "only names can be assigned, as in `y = \(element.sourceText)`")
       }
       if names.contains(where: { $0.text == name }) {
         throw SyntaxError("`\(name)` appears twice on the left of `=`", at: element.range)
