@@ -20,10 +20,14 @@ extension Commands {
     let style = session.options.style
     let reassigned = reassignedLeavesNote(walk, session).map { "\n" + style.note($0) } ?? ""
     guard let derivation = Derivation(walk, wrt: target) else {
+      // The graph may still reach the target through ops that pass no gradient (labels, indices).
+      let reached = topologicalOrder(from: walk.output).contains { $0 === target }
+      let how = reached
+        ? "\(outputName) depends on \(targetName) only through operations that pass no gradient (indices, labels, comparisons, rounding)"
+        : "\(outputName) does not depend on \(targetName)"
       return CommandOutput(
-        text: "\(outputName) does not depend on \(targetName): d\(outputName)/d\(targetName) is zeros of shape \(Shape.text(target.shape))."
-          + reassigned,
-        data: .object([("depends", .bool(false))]))
+        text: "\(how): d\(outputName)/d\(targetName) is zeros of shape \(Shape.text(target.shape))." + reassigned,
+        data: .object([("depends", .bool(reached)), ("gradient", .bool(false))]))
     }
     let check = verify(derivation, in: session.interpreter, against: derivation.value, call: "grad(\(outputPart.text), \(targetName))")
     var lines = ["d\(outputName)/d\(targetName), from the backward graph:"]
