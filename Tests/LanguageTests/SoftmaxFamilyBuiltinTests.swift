@@ -37,6 +37,17 @@ struct SoftmaxFamilyBuiltinTests {
     #expect(try tensor("logsumexp(ones(2, 3), 1, keepdims=true)").shape == [2, 1])
   }
 
+  /// A column (n, 1) against a vector (n,) broadcasts to (n, n): the value is computed, as in
+  /// PyTorch, with a note where PyTorch warns. A scalar target, or equal shapes, give none.
+  @Test func mseSaysWhenBroadcastingComparesEveryPair() {
+    let records = run("p = [[1.0], [2]]; t = [1.0, 3]; mse(p, t); mse(p, 2); mse(t, t)")
+    #expect(records[2].notes == [
+      "mse compared p (2, 1) with t (2,) by broadcasting them to (2, 2): every pair, not each prediction with its target. "
+        + "Give both the same shape (a column (n, 1) and a vector (n,): reshape one, or index with [:, 0])",
+    ])
+    #expect(records[3].notes.isEmpty && records[4].notes.isEmpty)
+  }
+
   @Test func derivedGradientsPasteBack() throws {
     let interpreter = Interpreter()
     run("""

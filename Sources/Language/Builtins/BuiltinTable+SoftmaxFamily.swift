@@ -31,10 +31,21 @@ extension BuiltinTable {
       try crossEntropy(a)
     },
     Builtin("mse", [P("a", .tensor), P("b", .tensor)], .reduction, rules: ["mse"],
-            summary: "The mean squared difference mean((a - b) ** 2), broadcasting a against b.",
+            summary: "The mean squared difference mean((a - b) ** 2), broadcasting a against b (with a note when that "
+              + "makes a larger tensor, as PyTorch warns).",
             example: "mse([1, 2, 3], [1, 2, 5])") { a throws(EvaluationError) in
       let x = try a.tensor("a"), y = try a.tensor("b")
-      return .tensor(try a.check { () throws(TensorError) in try Variable.mse(x, y) })
+      let loss = try a.check { () throws(TensorError) in try Variable.mse(x, y) }
+      // (256, 1) against (256,) is a (256, 256) difference: a mean over every pair, the classic silent bug.
+      if let broadcast = try? Shape.broadcast(x.shape, y.shape), broadcast != x.shape || broadcast != y.shape,
+        broadcast.reduce(1, *) > max(x.value.count, y.value.count)
+      {
+        a.interpreter.notes.append(
+          "mse compared \(a.text(of: "a")) \(Shape.text(x.shape)) with \(a.text(of: "b")) \(Shape.text(y.shape)) by broadcasting them "
+            + "to \(Shape.text(broadcast)): every pair, not each prediction with its target. Give both the same shape "
+            + "(a column (n, 1) and a vector (n,): reshape one, or index with [:, 0])")
+      }
+      return .tensor(loss)
     },
   ]
 
