@@ -55,7 +55,7 @@ public enum Shape {
   }
 
   /// The dimension `axis` counted from the end (-1 is the last), 1 if the shape is shorter.
-  static func dimension(_ shape: [Int], fromEnd axis: Int) -> Int {
+  public static func dimension(_ shape: [Int], fromEnd axis: Int) -> Int {
     let index = shape.count + axis
     return index >= 0 ? shape[index] : 1
   }

@@ -276,6 +276,11 @@ struct EvaluatorTests {
     #expect(renderedError("W.T @ dz", in: interpreter).hasSuffix("hint: (4, 2) @ (2, 3) fits: dz @ W.T gives (4, 3); or (3, 2) @ (2, 4) fits: W @ dz.T gives (3, 4)"))
     #expect(renderedError("(x + 1) @ W.T", in: interpreter).contains("(x + 1) @ W gives (4, 2)"))
     #expect(renderedError("ones(2, 5) @ ones(3, 7)").hasSuffix("hint: the columns of the left must equal the rows of the right"))
+    // Batch axes that do not pair up are named as such, with their sizes.
+    #expect(renderedError("ones(8, 3, 2) @ ones(7, 2, 5)").hasPrefix(
+      "error: `@` of (8, 3, 2) and (7, 2, 5): their batch axes (8,) and (7,) do not broadcast (8 vs 7)"))
+    #expect(renderedError("ones(8, 3, 2) @ ones(7, 2, 5)").hasSuffix(
+      "hint: the last two axes multiply as matrices; the axes before them pair up one batch entry with another, so their sizes must be equal or 1"))
   }
 
   @Test func aFailedStatementChangesNothing() throws {

@@ -155,6 +155,16 @@ extension Interpreter {
         : Self.columnHint(a, b, left, right, op)
       return EvaluationError("`*` multiplies element-wise; \(error.description)", at: range, hint: hint)
     }
+    if case let .broadcast(batchA, batchB, axis) = error, op == .matmul {
+      // The axes before a product's last two are a batch, which broadcasts; the error counted within it.
+      let sizeA = Shape.dimension(batchA, fromEnd: axis), sizeB = Shape.dimension(batchB, fromEnd: axis)
+      return EvaluationError(
+        "`@` of \(Shape.text(a)) and \(Shape.text(b)): their batch axes \(Shape.text(batchA)) and \(Shape.text(batchB)) "
+          + "do not broadcast (\(sizeA) vs \(sizeB))",
+        at: range,
+        hint: "the last two axes multiply as matrices; the axes before them pair up one batch entry with another, "
+          + "so their sizes must be equal or 1")
+    }
     if case .matmulMismatch = error, a.count == 2, b.count == 2 {
       return EvaluationError(error.description, at: range, hint: Self.matmulHint(a, b, left, right))
     }
