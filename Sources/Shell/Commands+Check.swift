@@ -53,6 +53,8 @@ extension Commands {
       let finite = gradient.value.scalars.allSatisfy(\.isFinite)
       let base = output.value.scalars.first ?? .nan
       for position in positions {
+        // Each position replays the graph twice, which for a large model adds up: Ctrl-C stops it.
+        if session.interpreter.isInterrupted() { throw EvaluationError.interrupted(at: arguments.range) }
         let x = leaf.value[flat: position]
         var shifted = leaf.value
         let step = 1e-6 * Swift.max(1, Swift.abs(x))

@@ -18,7 +18,7 @@ public struct EvaluationError: Error, Sendable, Equatable {
   }
 
   /// The evaluation was stopped by Ctrl-C.
-  static func interrupted(at range: SourceRange) -> EvaluationError {
+  public static func interrupted(at range: SourceRange) -> EvaluationError {
     var error = EvaluationError("interrupted", at: range)
     error.isInterruption = true
     return error
