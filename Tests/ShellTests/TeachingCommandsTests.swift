@@ -83,6 +83,10 @@ struct TeachingCommandsTests {
     #expect(output.hasSuffix("autodiff agrees with central differences for every leaf of L that takes a gradient\n"))
     t.type("V = [[1, 2], [3, 4], [5, 6]]; ix = [2, 0, 2]; M = sum(gather(V, ix) ** 2)")
     #expect(t.type(":check M").contains("autodiff agrees"))
+    // Ctrl-C stops it between positions (a large model takes seconds).
+    t.session.interpreter.isInterrupted = { true }
+    #expect(t.type(":check M").hasPrefix("error: interrupted\n"))
+    t.session.interpreter.isInterrupted = { false }
     // :derive says the same as grad: L depends on its labels, but no gradient reaches them.
     #expect(t.type(":derive L wrt y")
       == "L depends on y only through operations that pass no gradient (indices, labels, comparisons, rounding): dL/dy is zeros of shape (2,).\n")
