@@ -84,6 +84,23 @@ struct ContractionsTests {
     #expect(dx.value == (try Tensor(rows: [[0, -1, -2], [-6, -8, -10]])))
   }
 
+  /// Flops count a multiply per term and operand pair, and an add per term where letters are summed
+  /// away: "bi,bi->b" costs what sum(x * y, axis=1) costs, forward and backward (whose einsums
+  /// "b,bi->bi" sum nothing), and "ij,jk->ik" what the matrix product costs.
+  @Test func costCountsTheWorkOfEachContraction() {
+    func flops(_ subscripts: String, _ inputs: [[Int]], _ output: [Int]) -> (forward: Double, backward: Double) {
+      Rule.einsum.cost.flops(inputs: inputs, output: output, attributes: Attributes([("subscripts", .string(subscripts))]))
+    }
+    let inner = flops("bi,bi->b", [[32, 3], [32, 3]], [32])
+    let elementwise = Rule.multiply.cost.flops(inputs: [[32, 3], [32, 3]], output: [32, 3])
+    let summed = Rule.sum.cost.flops(inputs: [[32, 3]], output: [32])
+    #expect(inner.forward == elementwise.forward + summed.forward && inner.backward == elementwise.backward + summed.backward)
+    let product = flops("ij,jk->ik", [[4, 5], [5, 6]], [4, 6])
+    let matrix = Rule.matmul.cost.flops(inputs: [[4, 5], [5, 6]], output: [4, 6])
+    #expect(product.forward == matrix.forward && product.backward == matrix.backward)
+    #expect(flops("ii->", [[3, 3]], []) == (3, 0))  // the trace: 3 adds; its gradient places ones
+  }
+
   /// A repeated letter ("ii") comes back through an identity mask; a summed-only letter through ones.
   @Test func diagonalAndSummedLettersGetTheirGradients() throws {
     let m = Variable(try ramp([3, 3]))

@@ -40,11 +40,18 @@ extension Rule {
         einsum("ji", x) is the transpose and einsum("bi,bi", x, y) sums everything to one number. \
         Write the output to be sure: "bi,bi->b".
         """),
-    cost: .custom { inputs, _, attributes in
+    cost: .custom { inputs, output, attributes in
       guard case .string(let subscripts)? = attributes["subscripts"],
             let equation = try? EinsumEquation(subscripts, shapes: inputs) else { return (0, 0) }
-      let terms = Double(equation.sizes.values.reduce(1, *)) * Double(Swift.max(1, inputs.count - 1))
-      return (2 * terms, 2 * terms * Double(inputs.count))
+      // One term per combination of the letters' values: n - 1 multiplications each, and an add
+      // each where the result sums letters away (as matmul's 2·m·k·n counts). Each input's gradient
+      // is an einsum over the same letters, of the upstream gradient and the other inputs, giving
+      // that input's letters: "b,bi->bi" for "bi,bi->b" multiplies and sums nothing.
+      let terms = Double(equation.sizes.values.reduce(1, *))
+      func contraction(giving shape: [Int]) -> Double {
+        terms * Double(Swift.max(inputs.count - 1, 0)) + (Double(Shape.product(shape)) < terms ? terms : 0)
+      }
+      return (contraction(giving: output), inputs.reduce(0) { $0 + contraction(giving: $1) })
     },
     samples: [
       .einsum("bi,bi->b", [[3, 4], [3, 4]]), .einsum("ij,jk->ik", [[2, 3], [3, 4]]),
