@@ -5,7 +5,7 @@
 #   make fuzz   libFuzzer over the whole statement pipeline (FUZZ_SECONDS=300)
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libreadline-dev zlib1g-dev pkg-config
+APT_PACKAGES := libopenblas-dev libreadline-dev zlib1g-dev libmimalloc-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 PYTHON ?= python3

@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 //   backstep → Shell → Language → Autodiff → Tensors → CBLAS, CZlib
-//   Shell → CReadline, Language → CThreadStack
+//   Shell → CReadline, Language → CThreadStack; the executables → CMimalloc
 let package = Package(
   name: "Backstep",
   products: [
@@ -31,16 +31,21 @@ let package = Package(
     ),
     // The running thread's stack bounds (pthread_getattr_np), for the interpreter's stack guard.
     .systemLibrary(name: "CThreadStack"),
+    // mimalloc serves every allocation of the executables (not of the libraries, whose host chooses).
+    .systemLibrary(
+      name: "CMimalloc",
+      providers: [.apt(["libmimalloc-dev"])]
+    ),
     .target(name: "Tensors", dependencies: ["CBLAS", "CZlib"]),
     .target(name: "Autodiff", dependencies: ["Tensors"]),
     .target(name: "Language", dependencies: ["Autodiff", "Tensors", "CThreadStack"]),
     .target(name: "Shell", dependencies: ["Language", "Autodiff", "Tensors", "CReadline"]),
     .executableTarget(
       name: "backstep",
-      dependencies: ["Shell", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: ["Shell", "Tensors", "CMimalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // `make bench`: the benchmark suite against NumPy (bench/reference.py), built in release mode.
-    .executableTarget(name: "BackstepBench", dependencies: ["Language", "Autodiff", "Tensors", "CBLAS"]),
+    .executableTarget(name: "BackstepBench", dependencies: ["Language", "Autodiff", "Tensors", "CBLAS", "CMimalloc"]),
     // `make fuzz` builds this with libFuzzer; otherwise it replays inputs given as files.
     .executableTarget(name: "BackstepFuzz", dependencies: ["Shell", "Autodiff", "Tensors"]),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["Fixtures"]),

@@ -8,13 +8,17 @@ import Tensors
 enum Cases {
   // MARK: - Running statements
 
-  /// Runs `text` in `interpreter`; any failed statement is an error.
+  /// Runs `text` in `interpreter` as the shell runs a script, each statement's record handed on
+  /// as the statement ends (not all kept to the end); any failed statement is an error.
   static func run(_ text: String, in interpreter: Interpreter) throws(BenchError) {
-    for record in interpreter.run(SourceText(text)) {
-      if case .failure(let diagnostic) = record.outcome {
-        throw BenchError("line \(record.line) `\(record.source)` failed: \(diagnostic.message)")
+    let source = SourceText(text)
+    var failure: BenchError?
+    interpreter.run(source, parsed: Result { () throws(SyntaxError) in try Parser.parse(source) }) { (record: consuming Record) in
+      if failure == nil, case .failure(let diagnostic) = record.outcome {
+        failure = BenchError("line \(record.line) `\(record.source)` failed: \(diagnostic.message)")
       }
     }
+    if let failure { throw failure }
   }
 
   /// A session holding the given tensors as named variables.

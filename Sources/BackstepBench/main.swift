@@ -1,4 +1,5 @@
 import CBLAS
+import CMimalloc
 import Foundation
 import Tensors
 
@@ -239,7 +240,8 @@ func runSuite(_ options: Options) throws(BenchError) {
     Machine: \(machine.cpu), \(machine.cores) cores, \(String(format: "%.0f", machine.memoryGiB)) GiB; \
     load average \(String(format: "%.1f", machine.loadAverage.start)) at the start, \
     \(String(format: "%.1f", machine.loadAverage.end)) at the end
-    Backstep BLAS: \(machine.blasReport); BLAS threads: \(machine.blasThreads); \
+    Backstep memory: \(backstep_malloc_is_mimalloc() != 0 ? "mimalloc \(mi_version())" : "the C library's malloc"); \
+    BLAS: \(machine.blasReport); BLAS threads: \(machine.blasThreads); \
     cblas_dgemm 1024³ measured at \(String(format: "%.1f", dgemmRate / 1e9)) GFLOP/s
     NumPy \(reference.numpy) (Python \(reference.python)): \(reference.config); kernel \(reference.core), BLAS threads: \(reference.threads)
 
@@ -262,7 +264,6 @@ func runSuite(_ options: Options) throws(BenchError) {
     """)
 }
 
-StorageReuse.prepare()
 BLASKernels.chooseForThisProcessor()
 do {
   let options = try Options(CommandLine.arguments)

@@ -451,7 +451,8 @@ struct CommandLineTests {
 
   @Test func versionAndHelpExitZero() throws {
     let version = try BackstepBinary.run(["--version"])
-    #expect(version.stdout.wholeMatch(of: /\d+\.\d+\.\d+\nOpenBLAS .*; \w+ kernels, .*\n/) != nil, "\(version)")
+    // The version, the BLAS kernels, and the allocator (mimalloc serves the process's every malloc).
+    #expect(version.stdout.wholeMatch(of: /\d+\.\d+\.\d+\nOpenBLAS .*; \w+ kernels, .*\nmemory: mimalloc \d+\.\d+\.\d+\n/) != nil, "\(version)")
     #expect(version.stderr == "")
     #expect(version.status == 0)
 
