@@ -22,7 +22,7 @@ struct CommandArguments {
   /// the text. A word left at either end that reads as an option is an error: an unknown option, or
   /// one without its value (`--dot` with no file), would otherwise be read as arithmetic.
   mutating func takeFlags(_ names: Set<String>, valued: Set<String> = []) throws(EvaluationError) {
-    takeKnownFlags(names, valued: valued)
+    try takeKnownFlags(names, valued: valued)
     let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
     // `--name` never starts a word of an expression (a double minus is written `- -x`).
     for word in words where word.hasPrefix("--") && word.dropFirst(2).first?.isLetter == true {
@@ -33,18 +33,25 @@ struct CommandArguments {
     }
   }
 
-  private mutating func takeKnownFlags(_ names: Set<String>, valued: Set<String>) {
+  /// Takes the known flags off; one with a value given twice is an error (only one value would count).
+  private mutating func takeKnownFlags(_ names: Set<String>, valued: Set<String>) throws(EvaluationError) {
+    func take(_ flag: String, _ value: String) throws(EvaluationError) {
+      if valued.contains(flag), flags[flag] != nil {
+        throw EvaluationError("`\(flag)` is given twice", at: range, hint: "one \(flag) FILE per command")
+      }
+      flags[flag] = value
+    }
     while true {
       let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
       if let first = words.first, names.contains(first) || valued.contains(first) {
         let count = valued.contains(first) && words.count > 1 ? 2 : 1
-        flags[first] = count == 2 ? words[1] : ""
+        try take(first, count == 2 ? words[1] : "")
         drop(prefixWords: count)
       } else if words.count >= 2, valued.contains(words[words.count - 2]) {
-        flags[words[words.count - 2]] = words[words.count - 1]
+        try take(words[words.count - 2], words[words.count - 1])
         drop(suffixWords: 2)
       } else if let last = words.last, names.contains(last) {
-        flags[last] = ""
+        try take(last, "")
         drop(suffixWords: 1)
       } else {
         return

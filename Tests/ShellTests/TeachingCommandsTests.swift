@@ -294,6 +294,8 @@ struct TeachingCommandsTests {
     #expect(t.type(":derive L W").hasPrefix("error: `:derive` needs `wrt` and the variable"))
     // An option without its value, or one that does not exist, is named (it used to be read as arithmetic).
     #expect(t.type(":graph L --dot").hasPrefix("error: `--dot` needs a file name after it"))
+    #expect(t.type(":graph L --dot a.dot --dot b.dot").hasPrefix("error: `--dot` is given twice"))  // only one file would be written
+    #expect(t.type(":backward L -v -v").hasPrefix("backward pass of L"))
     #expect(t.type(":backward L --verbose").contains("error: unknown option `--verbose`\n --> line 1:11\n1 | :backward L --verbose\n  |           ^~~~~~~~~~~\nhint: the options here: -v"))
     t.type("s = 2")
     #expect(t.type(":backward s").contains("`s` has no graph to walk back through: it was typed in"))
