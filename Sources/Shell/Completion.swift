@@ -14,9 +14,14 @@ extension Session {
       return Commands.all.map(\.name).filter { $0.hasPrefix(bare) }.map { prefix.hasPrefix(":") ? ":" + $0 : $0 }.sorted()
     }
     if trimmed.hasPrefix(":") {
-      let words = trimmed.dropFirst().split(separator: " ").map(String.init)
-      if let command = words.first, let candidates = argumentWords(of: command, after: Array(words.dropFirst()), prefix: prefix) {
-        return candidates.filter { $0.hasPrefix(prefix) }.sorted()
+      // Readline breaks words at `/` and `-` too: the argument being typed may have begun before
+      // `prefix` (`sub/s`, `--re`). Candidates are whole arguments; readline gets their rest.
+      let typed = String(lineBefore.reversed().prefix { $0 != " " && $0 != "\t" }.reversed())
+      let words = lineBefore.dropLast(typed.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+      if let command = words.first?.dropFirst(), !command.isEmpty,
+        let candidates = argumentWords(of: String(command), after: Array(words.dropFirst()), typing: typed + prefix)
+      {
+        return candidates.filter { $0.hasPrefix(typed + prefix) }.map { String($0.dropFirst(typed.count)) }.sorted()
       }
     }
     if let dot = prefix.lastIndex(of: ".") {
@@ -32,9 +37,9 @@ extension Session {
     Array(Set(interpreter.globals.keys).union(Interpreter.builtins.keys).union(Interpreter.constants.keys))
   }
 
-  /// The words that may follow `:command` and its arguments `before`, where `prefix` is being
-  /// typed; nil where an expression goes (variables and built-ins).
-  private func argumentWords(of command: String, after before: [String], prefix: String) -> [String]? {
+  /// The words that may follow `:command` and its arguments `before`, where `prefix` (the whole
+  /// argument typed so far) is being typed; nil where an expression goes (variables and built-ins).
+  private func argumentWords(of command: String, after before: [String], typing prefix: String) -> [String]? {
     var graphs: [String] {
       interpreter.globals.compactMap { name, value in
         if case .tensor(let variable) = value, !variable.isLeaf { name } else { nil }

@@ -173,7 +173,7 @@ public final class Session {
   /// playing is left first, with a word.
   func startLesson(_ lesson: Lesson, restart: Bool = false) {
     self.lesson?.leave()
-    let saved = progressFile?.entries[lesson.id]
+    let saved = progressFile?.entries[lesson.progressKey]
     let resume = restart ? nil : saved.flatMap { $0.completed || $0.total != lesson.steps.count ? nil : $0.step }
     let player = LessonPlayer(lesson: lesson, session: self)
     self.lesson = player
@@ -199,7 +199,7 @@ public final class Session {
   }
 
   func saveProgress(of lesson: Lesson, step: Int, completed: Bool = false) {
-    progressFile?.record(lesson: lesson.id, step: step, of: lesson.steps.count, completed: completed)
+    progressFile?.record(lesson: lesson.progressKey, step: step, of: lesson.steps.count, completed: completed)
   }
 
   /// Shows lesson text: as is, or as a JSON record under `--json`.

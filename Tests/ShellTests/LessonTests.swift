@@ -339,6 +339,26 @@ struct LessonTests {
     third.session.startLesson(lesson, restart: true)
     #expect(!third.output.contains("going on"))
     #expect(third.output.hasSuffix("One.\n"), "\(third.output)")
+    // Progress is where the learner is now (after a restart too), and it follows an edited file.
+    third.type(":quit")
+    #expect(ProgressFile(url: file).entries["09-resume"] == .init(step: 1, total: 6, completed: false))
+    let edited = try Lesson(id: "09-resume", text: text + "\n\nFive.\n")
+    let fourth = Transcript()
+    fourth.session.progressFile = ProgressFile(url: file)
+    fourth.session.startLesson(edited)
+    for _ in 0..<3 { fourth.type("") }
+    #expect(fourth.type("6").hasPrefix("✓ right"))
+    fourth.type("")
+    fourth.type("")
+    // The input ends with every step shown: the lesson is finished, not left.
+    fourth.output = ""
+    fourth.session.endOfInput()
+    #expect(fourth.output.hasPrefix("end of “Resume”"), "\(fourth.output)")
+    #expect(ProgressFile(url: file).entries["09-resume"]?.completed == true)
+    // A lesson file of one's own keeps its progress under its path, apart from a course lesson of its name.
+    var own = lesson
+    own.reference = "my lessons/09-resume.lesson"
+    #expect(own.progressKey == "my%20lessons/09-resume.lesson" && lesson.progressKey == "09-resume")
   }
 
   @Test func progressIsKeptAcrossSessions() throws {

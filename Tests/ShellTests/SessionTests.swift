@@ -240,7 +240,13 @@ struct SessionTests {
       try "x = 1".write(to: directory.appendingPathComponent("run.bs"), atomically: true, encoding: .utf8)
       #expect(complete(":load ", directory.path + "/ru") == [directory.path + "/run.bs", directory.path + "/runs/"])
       #expect(complete(":save ", directory.path + "/runs/") == [])
+      // Readline breaks words at `/` and `-`: it asks for the rest of the argument after them.
+      #expect(complete(":load \(directory.path)/", "ru") == ["run.bs", "runs/"])
+      #expect(complete(":graph z --dot \(directory.path)/r", "") == ["un.bs", "uns/"])
     }
+    #expect(complete(":backward L -", "") == ["v"])
+    #expect(complete(":graph z --", "") == ["dot", "svg"])
+    #expect(complete(":lesson 3 --", "re") == ["restart"])
     let lessons = complete(":lesson ", "04")
     #expect(lessons == ["04-dense-layer"], "the course's lessons by file name")
   }

@@ -59,6 +59,9 @@ public struct Lesson: Sendable, Equatable {
   public let id: String
   /// How `:lesson` names it again when that is not its number or id: the path of a file of one's own.
   public var reference: String?
+  /// Where the progress file keeps this lesson: a course lesson by its id, one of the learner's own by
+  /// its path (a file of one's own named like a course lesson keeps its own progress).
+  public var progressKey: String { reference.map { $0.replacingOccurrences(of: " ", with: "%20") } ?? id }
   /// The number the file name starts with (`4`), if it starts with one.
   public var number: Int? { Int(id.prefix { $0.isNumber }) }
   public let title: String

@@ -13,6 +13,8 @@ final class LessonPlayer {
   private var pending: (exercise: Lesson.Exercise, hintsGiven: Int)?
   /// Where the pending exercise is: its step (1-based) and the line of its question in the file.
   private var pendingPlace = (step: 0, line: 0)
+  /// Whether the lesson ended (finished or left), and said so.
+  private var hasEnded = false
   /// Steps that failed (statements with errors, model answers judged wrong), for `--auto`.
   private(set) var failures: [String] = []
 
@@ -44,9 +46,11 @@ final class LessonPlayer {
   /// How `:lesson` names this lesson again: its number, else its id or path.
   private var reference: String { lesson.reference ?? lesson.number.map(String.init) ?? lesson.id }
 
-  /// Leaves the lesson before its end (`:quit`, or another lesson started).
+  /// Leaves the lesson (another lesson started, the input ended): at its end when every step
+  /// was shown, else before it.
   func leave() {
-    if !isFinished { finish(early: true) }
+    guard !hasEnded else { return }
+    finish(early: !isFinished)
   }
 
   /// Handles one line typed during the lesson; returns false when the line is an ordinary statement for the session.
@@ -202,6 +206,7 @@ final class LessonPlayer {
   }
 
   private func finish(early: Bool) {
+    hasEnded = true
     pending = nil
     if !early { session.saveProgress(of: lesson, step: lesson.steps.count, completed: true) }
     let goesOn = session.progressFile == nil ? "starts it again" : "goes on from here"

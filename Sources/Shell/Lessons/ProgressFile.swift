@@ -29,9 +29,10 @@ public final class ProgressFile {
     return ProgressFile(url: HistoryFile.homeFolder.appendingPathComponent(".backstep_progress"))
   }
 
+  /// Keeps where the learner is now (a lesson goes on from there), and whether it was ever completed.
   func record(lesson id: String, step: Int, of total: Int, completed: Bool) {
     let earlier = entries[id]
-    entries[id] = Entry(step: max(step, earlier?.step ?? 0), total: total, completed: completed || (earlier?.completed ?? false))
+    entries[id] = Entry(step: step, total: total, completed: completed || (earlier?.completed ?? false))
     let text = entries.keys.sorted().map { key in
       let entry = entries[key] ?? Entry(step: 0, total: 0, completed: false)
       return "\(key) \(entry.step) \(entry.total) \(entry.completed ? "done" : "open")"
