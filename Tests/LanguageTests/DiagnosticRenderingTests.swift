@@ -195,7 +195,7 @@ struct DiagnosticRenderingTests {
          --> line 1:1
         1 | h, c += 1
           | ^~~~
-        hint: write it out, as in `y = (h, c) + ...`
+        hint: update each on its own: h += …; c += …
         """)
     #expect(
       renderedSyntaxError("y = f(w -= 1)") == """

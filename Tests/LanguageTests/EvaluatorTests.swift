@@ -70,6 +70,9 @@ struct EvaluatorTests {
     #expect(diagnostic.hint == "as NumPy's and PyTorch's in-place operators do; if a new tensor is meant, write b = b + …")
     #expect(try tensor("b", in: interpreter) == Tensor([0, 0, 0, 0]))
     #expect(try tensor("s = 0; for i in 0..<3 { s += [1, 2] }; s", in: interpreter) == Tensor([3, 6]))
+    // A tuple is no tensor to update; several names update one by one.
+    #expect(renderedError("t = (ones(2), ones(2)); t += 1").hasPrefix("error: `t` is a tuple of 2: an update (`t += 1`) changes a tensor"))
+    #expect(renderedError("a, b += 1").hasSuffix("hint: update each on its own: a += …; b += …"))
   }
 
   /// A recursion within the call limit whose body nests deeply can still run out of stack: that

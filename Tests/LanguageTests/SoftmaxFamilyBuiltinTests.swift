@@ -40,12 +40,17 @@ struct SoftmaxFamilyBuiltinTests {
   /// A column (n, 1) against a vector (n,) broadcasts to (n, n): the value is computed, as in
   /// PyTorch, with a note where PyTorch warns. A scalar target, or equal shapes, give none.
   @Test func mseSaysWhenBroadcastingComparesEveryPair() {
-    let records = run("p = [[1.0], [2]]; t = [1.0, 3]; mse(p, t); mse(p, 2); mse(t, t)")
+    let records = run("p = [[1.0], [2]]; t = [1.0, 3]; mse(p, t); mse(p, 2); mse(t, t); for i in 0..<3 { L = mse(p.T, p) }")
     #expect(records[2].notes == [
       "mse compared p (2, 1) with t (2,) by broadcasting them to (2, 2): every pair, not each prediction with its target. "
-        + "Give both the same shape (a column (n, 1) and a vector (n,): reshape one, or index with [:, 0])",
+        + "Give both the same shape (reshape one, or take the column's [:, 0])",
     ])
     #expect(records[3].notes.isEmpty && records[4].notes.isEmpty)
+    // Said once for the loop, not once per iteration.
+    #expect(records[5].notes == [
+      "mse compared p.T (1, 2) with p (2, 1) by broadcasting them to (2, 2): every pair, not each prediction with its target. "
+        + "Give both the same shape",
+    ])
   }
 
   @Test func derivedGradientsPasteBack() throws {

@@ -40,10 +40,12 @@ extension BuiltinTable {
       if let broadcast = try? Shape.broadcast(x.shape, y.shape), broadcast != x.shape || broadcast != y.shape,
         broadcast.reduce(1, *) > max(x.value.count, y.value.count)
       {
+        // The usual culprit: a column of predictions (n, 1) against a vector of targets (n,).
+        let columnAndVector = [x.shape, y.shape].contains { $0.count == 2 && $0[1] == 1 } && [x.shape, y.shape].contains { $0.count == 1 }
         a.interpreter.notes.append(
           "mse compared \(a.text(of: "a")) \(Shape.text(x.shape)) with \(a.text(of: "b")) \(Shape.text(y.shape)) by broadcasting them "
-            + "to \(Shape.text(broadcast)): every pair, not each prediction with its target. Give both the same shape "
-            + "(a column (n, 1) and a vector (n,): reshape one, or index with [:, 0])")
+            + "to \(Shape.text(broadcast)): every pair, not each prediction with its target. Give both the same shape"
+            + (columnAndVector ? " (reshape one, or take the column's [:, 0])" : ""))
       }
       return .tensor(loss)
     },

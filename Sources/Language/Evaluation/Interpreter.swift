@@ -176,6 +176,12 @@ public final class Interpreter {
 
   // MARK: - Statements
 
+  /// The statement's notes, each once (a loop notes the same thing in every iteration).
+  private var distinctNotes: [String] {
+    var seen = Set<String>()
+    return notes.filter { seen.insert($0).inserted }
+  }
+
   private func runTopLevel(_ statement: Statement) -> Record {
     let savedRandom = random
     isNotingChanges = true
@@ -201,7 +207,7 @@ public final class Interpreter {
       }
       try checkSessionSize(at: statement.range)
       return Record(
-        line: line, source: text, outcome: outcome, notes: notes, isSilenced: endsWithSemicolon(statement), printed: printed)
+        line: line, source: text, outcome: outcome, notes: distinctNotes, isSilenced: endsWithSemicolon(statement), printed: printed)
     } catch {
       frames = []
       if error.isInterruption, let completed = completedIteration {
@@ -213,7 +219,7 @@ public final class Interpreter {
         undoStatement()
         random = savedRandom
       }
-      return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: notes, printed: printed)
+      return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: distinctNotes, printed: printed)
     }
   }
 
@@ -257,6 +263,14 @@ public final class Interpreter {
 
     case let .update(target, expr):
       let before = lookup(target.text)
+      switch before {
+      case .tensor?, nil: break  // an unknown name fails as it is evaluated
+      case let other?:
+        // A tuple or a list would be stacked into a tensor: not an update of the same thing.
+        throw EvaluationError(
+          "`\(target.text)` is \(other.kindDescription): an update (`\(source[statement.range])`) changes a tensor", at: statement.range,
+          hint: "write it out if a new value is meant: \(target.text) = …")
+      }
       let value = try assignedValue(expr)
       // A number may grow into a tensor (`s = 0`, then `s += v` sums vectors, as with Python's 0).
       if case .tensor(let old)? = before, !old.shape.isEmpty, case .tensor(let new) = value, old.shape != new.shape,

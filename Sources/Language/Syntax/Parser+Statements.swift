@@ -89,9 +89,14 @@ extension Parser {
     let opToken = try advance()
     let spelling = "\(op.symbol)="
     guard case .name(let name) = target.kind else {
-      let what = if case .tuple = target.kind { "several names" } else { target.describedAsTarget }
+      if case .tuple(let items) = target.kind {
+        let names = items.map(\.sourceText)
+        throw SyntaxError(
+          "`\(spelling)` updates one name; cannot update several names", at: target.range,
+          hint: "update each on its own: " + names.map { "\($0) \(spelling) …" }.joined(separator: "; "))
+      }
       throw SyntaxError(
-        "`\(spelling)` updates one name; cannot update \(what)", at: target.range,
+        "`\(spelling)` updates one name; cannot update \(target.describedAsTarget)", at: target.range,
         hint: Self.inPlaceHint(target, update: op, value: valueAfterAssignment())
           ?? "write it out, as in `y = \(target.sourceText) \(op.symbol) ...`")
     }
