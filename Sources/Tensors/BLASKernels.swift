@@ -9,7 +9,7 @@ import CBLAS
 ///
 /// An OpenBLAS built with DYNAMIC_ARCH picks its kernels when it loads, by processor model.
 /// Releases older than the processor (Debian 12 has 0.3.21, from 2022) do not find its model
-/// and fall back to Prescott's kernels (SSE3, 2004), which run matrix products at a third of
+/// and fall back to Prescott's kernels (SSE3, 2004), which run matrix products at a fifth of
 /// the speed of the AVX-512 ones on this project's machines. Newer releases fall back by the
 /// instruction sets the processor reports; ``chooseForThisProcessor()`` does the same.
 public enum BLASKernels {
