@@ -39,7 +39,7 @@ extension Commands {
         throw EvaluationError("`:transcript` needs a file name", at: arguments.range, hint: ":transcript lesson.md")
       }
       let title = session.lesson?.lesson.title ?? "A Backstep session"
-      try writeFile(session.transcript.markdown(title: title), to: arguments.text, range: arguments.range, session: session)
+      try writeFile(session.transcript.markdown(title: title), to: unquoted(arguments.text), range: arguments.range, session: session)
       return CommandOutput(text: "wrote \(arguments.text)", data: .object([("path", .string(arguments.text))]))
     },
   ]

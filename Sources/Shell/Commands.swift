@@ -36,7 +36,7 @@ enum Commands {
       guard !arguments.text.isEmpty else {
         throw EvaluationError("`:load` needs a file name", at: arguments.range, hint: ":load my-script.bs (a file of statements, one per line)")
       }
-      return try session.load(path: arguments.text, range: arguments.range)
+      return try session.load(path: unquoted(arguments.text), range: arguments.range)
     },
     Command(name: "save", usage: ":save FILE", summary: "Writes every tensor variable (values, not graphs) to an .npz archive that np.load reads.") {
       session, arguments throws(EvaluationError) in try save(session, arguments)

@@ -177,6 +177,8 @@ struct SessionTests {
     #expect(output.hasSuffix("loaded \(file.path): 3 statements, 1 failed\n"))
     #expect(t.type("a + b") == "8.0\n")
     #expect(t.session.failureCount == 1)
+    // A path in quotes, as :save and :restore take one (a name with spaces).
+    #expect(t.type(":load \"\(file.path)\"").hasSuffix("loaded \(file.path): 3 statements, 1 failed\n"))
   }
 
   /// A failed statement changes nothing, settings included: a :set in a block that fails is undone.
