@@ -85,10 +85,11 @@ final class LessonPlayer {
     return true
   }
 
-  /// Shows the step before the one last shown again.
+  /// Shows the step before the one last shown again; the question after it waits for Enter, so
+  /// that `:back` again goes further back.
   private func goBack() {
     position = max(0, position - 2)
-    showNext()
+    showNext(askingAFollowingQuestion: false)
   }
 
   /// Skips the narrative up to the next exercise or section, saying how many steps it passed.
@@ -131,7 +132,7 @@ final class LessonPlayer {
 
   // MARK: - Steps
 
-  private func showNext() {
+  private func showNext(askingAFollowingQuestion: Bool = true) {
     guard position < lesson.steps.count else {
       finish(early: false)
       return
@@ -166,7 +167,7 @@ final class LessonPlayer {
       session.transcript.append(.exercise(question: exercise.question, answer: exercise.answer))
       return
     }
-    askIfAQuestionIsNext()
+    if askingAFollowingQuestion { askIfAQuestionIsNext() }
   }
 
   /// A question follows the step that leads to it (another question included) at once: an answer
