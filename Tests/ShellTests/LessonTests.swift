@@ -364,6 +364,19 @@ struct LessonTests {
     #expect(own.progressKey == "my%20lessons/09-resume.lesson" && lesson.progressKey == "09-resume")
   }
 
+  /// A lesson runs in the learner's session: it says which of the learner's variables it replaces.
+  @Test func aLessonSaysWhichVariablesItReplaces() throws {
+    let lesson = try Lesson(id: "t", text: "# T\n\n» a = [1, 2]\n» for i in 0..<2 { s = i }\n» def f(x) = x\n\nDone.\n")
+    #expect(lesson.assignedNames == ["a", "i", "s", "f"])
+    let t = Transcript()
+    t.type("a = 5; s = 1; keep = 2")
+    t.session.startLesson(lesson)
+    #expect(t.output.contains("(the lesson sets `a` and `s`, which you have: it replaces them; :save FILE.npz first keeps a copy)\n"))
+    let fresh = Transcript()
+    fresh.session.startLesson(lesson)
+    #expect(!fresh.output.contains("the lesson sets"))
+  }
+
   @Test func progressIsKeptAcrossSessions() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-progress-\(UUID())")
     defer { try? FileManager.default.removeItem(at: file) }

@@ -62,6 +62,29 @@ public struct Lesson: Sendable, Equatable {
   /// Where the progress file keeps this lesson: a course lesson by its id, one of the learner's own by
   /// its path (a file of one's own named like a course lesson keeps its own progress).
   public var progressKey: String { reference.map { $0.replacingOccurrences(of: " ", with: "%20") } ?? id }
+  /// The names the lesson's statements assign (`z`, `L`, a loop's variable, a function's name).
+  public var assignedNames: Set<String> {
+    var names: Set<String> = []
+    func collect(_ statements: [Language.Statement]) {
+      for statement in statements {
+        switch statement.kind {
+        case .assign(let targets, _): names.formUnion(targets.map(\.text))
+        case .update(let target, _): names.insert(target.text)
+        case .functionDefinition(let name, _, _): names.insert(name.text)
+        case .forLoop(let variable, _, _, _, let body):
+          names.insert(variable.text)
+          collect(body)
+        case .ifElse(_, let then, let otherwise): collect(then + (otherwise ?? []))
+        case .expression, .command, .return: break
+        }
+      }
+    }
+    for case .statements(let statements) in steps {
+      for statement in statements { collect((try? Parser.parse(statement.text)) ?? []) }
+    }
+    return names
+  }
+
   /// The number the file name starts with (`4`), if it starts with one.
   public var number: Int? { Int(id.prefix { $0.isNumber }) }
   public let title: String

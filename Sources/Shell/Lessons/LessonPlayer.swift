@@ -36,6 +36,14 @@ final class LessonPlayer {
   func start(resumingAt saved: Int? = nil) {
     say(session.options.style.heading(lesson.title))
     say("(Enter: next step · type statements and :commands at any time · :back · :skip to the next exercise · :quit)")
+    // The lesson runs in the learner's session: say which of their variables it will replace.
+    let replaced = lesson.assignedNames.intersection(session.interpreter.globals.keys).sorted()
+    if !replaced.isEmpty {
+      let names = replaced.map { "`\($0)`" }
+      let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
+      say("(the lesson sets \(list), which you have: it replaces \(replaced.count == 1 ? "it" : "them"); "
+        + ":save FILE.npz first keeps a copy)")
+    }
     if let saved, saved > 1, saved <= lesson.steps.count {
       runOutOfSight(until: saved - 1)
       say("(going on at step \(saved) of \(lesson.steps.count), where you left it; :lesson \(reference) --restart starts over)")
