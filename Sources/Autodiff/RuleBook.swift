@@ -9,7 +9,7 @@ public enum RuleBook {
     .matmul, .diagPart, .diag,
     .sum, .mean, .max, .min,
     .reshape, .transpose, .expandDims, .squeeze, .broadcastTo,
-    .index, .scatter, .concat, .stack,
+    .index, .scatter, .put, .concat, .stack,
     .where, .greater, .greaterEqual, .less, .lessEqual, .equal, .notEqual,
   ]
 

@@ -137,6 +137,11 @@ extension Variable {
     try Rule.index.apply([self], Attributes([("index", .index(items))]))
   }
 
+  /// A copy with `values` written at `items` (``Rule/put``).
+  public func putting(_ values: Variable, at items: [IndexItem]) throws(TensorError) -> Variable {
+    try Rule.put.apply([self, values], Attributes([("index", .index(items))]))
+  }
+
   /// Adds this tensor into zeros of `shape` at the positions `items` selects (the backward of indexing).
   public func scattered(into shape: [Int], at items: [IndexItem]) throws(TensorError) -> Variable {
     try Rule.scatter.apply([self], Attributes([("shape", .ints(shape)), ("index", .index(items))]))

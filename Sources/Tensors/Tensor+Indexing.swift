@@ -116,6 +116,20 @@ extension Tensor {
     return Tensor(uncheckedShape: plan.resultShape, scalars: result)
   }
 
+  /// A copy with `values` (broadcast to the selection's shape) written at the positions `items`
+  /// selects: NumPy's `x[items] = values` on a copy, JAX's `x.at[items].set(values)`.
+  public func putting(_ values: Tensor, at items: [IndexItem]) throws(TensorError) -> Tensor {
+    let plan = try IndexPlan(items, shape: shape)
+    let written = try values.broadcast(to: plan.resultShape)
+    var result = scalars
+    written.scalars.withUnsafeBufferPointer { v in
+      result.withUnsafeMutableBufferPointer { out in
+        plan.forEachElement(inputShape: shape) { o, i in out[i] = v[o] }
+      }
+    }
+    return Tensor(uncheckedShape: shape, scalars: result)
+  }
+
   /// The backward of `indexed`: `self` (shaped like the selection) added into zeros of `shape`
   /// at the positions `items` selects.
   public func scattered(into shape: [Int], at items: [IndexItem]) throws(TensorError) -> Tensor {

@@ -47,6 +47,35 @@ extension Rule {
     },
     backward: { c throws(TensorError) in [try c.upstream.indexed(c.attributes.index("index") ?? [])] })
 
+  /// `x` with values written at a subscript: the functional form of `x[index] = values`.
+  public static let put = Rule(
+    name: "put",
+    formulas: ["dx = dy - scatter(dy[index], x.shape, index)", "dvalues = dy[index]"],
+    explanation: Explanation(
+      indexNotation: "y = copy of x; y[index] = values   (JAX: x.at[index].set(values))",
+      derivation: "Outside the subscript each output element is a copy of x's, so x gets dy there; inside, x's "
+        + "elements were overwritten and get 0: dy less dy's selection put back in place. The values were copied "
+        + "into the selection, so they get dy read at the same places (summed back to their shape when they broadcast).",
+      shapes: "dx has the shape of x; dvalues the shape of values.",
+      pitfall: "Tensors are values here: put returns a new tensor, and x is unchanged until you assign it again "
+        + "(W = put(W, \"0, 1\", 0))."),
+    cost: .free,
+    samples: [
+      Sample(shapes: [[3, 4], [4]], Attributes([("index", .index([.index(1)]))])),
+      Sample(shapes: [[3, 4], []], Attributes([("index", .index([.slice(start: nil, stop: nil, step: 2), .index(-1)]))])),
+      Sample(shapes: [[2, 3], [2, 1]], Attributes([("index", .index([.ellipsis, .slice(start: 1, stop: nil, step: nil)]))])),
+    ],
+    notation: .call("put", positional: ["index"], afterInputs: 1),
+    forward: { x, attributes throws(TensorError) in try x[0].putting(x[1], at: attributes.index("index") ?? []) },
+    backward: { c throws(TensorError) in
+      let items = c.attributes.index("index") ?? []
+      let selected = try c.upstream.indexed(items)
+      return [
+        c.needsGradient[0] ? try c.upstream - selected.scattered(into: c.inputs[0].shape, at: items) : nil,
+        c.needsGradient[1] ? try selected.summed(toShape: c.inputs[1].shape) : nil,
+      ]
+    })
+
   public static let concat = Rule(
     name: "concat",
     formulas: ["dx_k = dy[the k-th block along axis]"],

@@ -325,6 +325,14 @@ extension BuiltinTable {
       let items = try a.interpreter.indexItems(parsing: try a.string("index"), at: a.range(of: "index"))
       return try tensorResult(a) { () throws(TensorError) in try values.scattered(into: shape, at: items) }
     },
+    Builtin("put", [P("x", .tensor), P("index", .string), P("values", .tensor)], .selection, rules: ["put"],
+            summary: "x with the values written at a subscript given as text, as x[index] = values on a copy "
+              + "(JAX's x.at[index].set(values)); gradients: dy to x except there, dy[index] to the values.",
+            example: "put(zeros(2, 3), \"0, 1:\", 7)") { a throws(EvaluationError) in
+      let x = try a.tensor("x"), values = try a.tensor("values")
+      let items = try a.interpreter.indexItems(parsing: try a.string("index"), at: a.range(of: "index"))
+      return try tensorResult(a) { () throws(TensorError) in try x.putting(values, at: items) }
+    },
     Builtin("where", [P("condition", .tensor), P("a", .tensor), P("b", .tensor)], .selection, rules: ["where"],
             summary: "a where the condition is nonzero, b elsewhere (broadcast); the gradient goes to the chosen branch.",
             example: "where([1, 0, 1], [1, 2, 3], 0)") { a throws(EvaluationError) in

@@ -112,31 +112,27 @@ extension Parser {
   /// otherwise the hint says `v` (or `d` for an update).
   /// `update` is the operator of `W[0] += d` (nil for `=`).
   static func inPlaceHint(_ target: Expr, update: BinaryOperator?, value: String? = nil) -> String? {
-    let adding = update != nil
-    let v = value.map { $0.contains(where: { " +-*/@%<>=!".contains($0) }) ? "(\($0))" : $0 } ?? (adding ? "change" : "value")
+    // The right side as written (a placeholder when it does not parse), bracketed where an update's
+    // operator applies to it.
+    let written = value ?? (update != nil ? "change" : "value")
+    let operand = written.contains(where: { " +-*/@%<>=!".contains($0) }) ? "(\(written))" : written
     guard case .subscript(let base, let items) = target.kind else { return nil }
     guard case .name(let tensor) = base.kind else {
-      return "tensors are not changed in place here (as in JAX): build the new tensor with where(…) or scatter(…) and assign it to its name"
+      return "tensors are not changed in place here (as in JAX): build the new tensor with put(…) or where(…) and assign it to its name"
     }
     // x[x > 0] = v: a mask picks the entries, so where writes the new tensor.
     if items.count == 1, case .index(let mask) = items[0].kind, case .binary(let op, _, _, _) = mask.kind, op.isComparison {
-      let new = update.map { "\(tensor) \($0.symbol) \(v)" } ?? v
+      let new = update.map { "\(tensor) \($0.symbol) \(operand)" } ?? written
       return "tensors are not changed in place here (as in JAX): \(tensor) = where(\(mask.sourceText), \(new), \(tensor)) "
         + "puts \(new) where the condition holds"
     }
     let whole = target.sourceText
     guard whole.hasPrefix(tensor + "["), whole.hasSuffix("]") else { return nil }
     let index = whole.dropFirst(tensor.count + 1).dropLast()
-    // scatter adds: the change is the new value less the old one (for += just the value).
-    let change = switch update {
-    case .add?: v
-    case .subtract?: "-\(v)"
-    case let op?: "\(whole) \(op.symbol) \(v) - \(whole)"
-    case nil: "\(v) - \(whole)"
-    }
+    // put writes the new values exactly (JAX's x.at[index].set(values)).
+    let new = update.map { "\(whole) \($0.symbol) \(operand)" } ?? written
     return "tensors are not changed in place here (as in JAX): write the new one, "
-      + "\(tensor) = \(tensor) + scatter(\(change), \(tensor).shape, \"\(index)\") "
-      + (update == .add ? "adds \(v) (shaped like \(whole)) at [\(index)]" : update == nil ? "puts \(v) at [\(index)]" : "updates \(whole)")
+      + "\(tensor) = put(\(tensor), \"\(index)\", \(new))"
   }
 
   /// The right side of the assignment whose operator (`=`, or `+` then `=`) is the current token,
