@@ -171,7 +171,7 @@ public final class Session {
   /// Starts playing a lesson; lines typed go to it until it ends.
   /// A lesson left before its end goes on where it was left, unless `restart`; one that is
   /// playing is left first, with a word.
-  func startLesson(_ lesson: Lesson, restart: Bool = false) {
+  public func startLesson(_ lesson: Lesson, restart: Bool = false) {
     self.lesson?.leave()
     let saved = progressFile?.entries[lesson.progressKey]
     let resume = restart ? nil : saved.flatMap { $0.completed || $0.total != lesson.steps.count ? nil : $0.step }

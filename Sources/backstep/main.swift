@@ -69,10 +69,8 @@ struct Backstep: ParsableCommand {
     }
     // The banner comes first, before a lesson given on the command line starts.
     if interactive { FileHandle.standardOutput.write(Data("Backstep \(Self.version) — :help for help, Ctrl-D or :quit to leave\n".utf8)) }
-    if let lesson {
-      _ = try Self.lesson(named: lesson)  // one that cannot be played is a usage error, before any input is read
-      session.runScript(":lesson \(lesson)")
-    }
+    // A lesson that cannot be played is a usage error, before any input is read.
+    if let lesson { session.startLesson(try Self.lesson(named: lesson)) }
     if !execute.isEmpty {
       for statements in execute { session.runScript(statements) }
     } else if let script {

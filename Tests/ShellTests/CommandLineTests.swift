@@ -211,6 +211,7 @@ struct CommandLineTests {
       #expect(records.contains { $0.hasPrefix(#"{"file": "01-add.lesson", "line": 5, "source": "x = 2 + 2""#) }, "\(graded)")
       #expect(records.contains { $0.hasPrefix(#"{"file": "01-add.lesson", "line": 11, "source": "x @ x @ 1", "error""#) && $0.hasSuffix(#", "expected": true}"#) }, "\(graded)")
       #expect(records.last == #"{"lesson": "01-add", "ended": "finished", "step": 5, "steps": 5, "exercises": 2}"#, "\(graded)")
+      #expect(!graded.stdout.contains(#""source": ":lesson"#), "--lesson starts the lesson, not a :lesson statement with its record")
       let stopped = try BackstepBinary.run(["--lesson", "1", "--json"], input: "\n\n", environment: environment)
       #expect(stopped.stdout.hasSuffix(#"{"lesson": "01-add", "ended": "left", "step": 3, "steps": 5, "exercises": 2}"# + "\n"), "\(stopped)")
       let listed = try BackstepBinary.run(["-e", ":lessons"], environment: environment)
