@@ -33,6 +33,11 @@ extension Commands {
     let lossMagnitude = Swift.abs(output.value.scalars.first ?? 0)
     var roundingExplained = false, someTakeNoGradient = false, someAtKinks = false, someJump = false
     var differing: [String] = [], differingShape: [Int] = []
+    // A large model takes seconds: the loops' progress bar shows how far the positions have come.
+    let totalPositions = zip(leaves, autodiff).reduce(0) { total, pair in
+      total + (pair.1.isReached ? Swift.min(pair.0.value.count, checkedElementsPerLeaf) : 0)
+    }
+    var positionsDone = 0
     for (leaf, gradient) in zip(leaves, autodiff) {
       let name = walk.name(of: leaf)
       guard gradient.isReached else {
@@ -55,6 +60,8 @@ extension Commands {
       for position in positions {
         // Each position replays the graph twice, which for a large model adds up: Ctrl-C stops it.
         if session.interpreter.isInterrupted() { throw EvaluationError.interrupted(at: arguments.range) }
+        positionsDone += 1
+        session.interpreter.loopProgress?(LoopProgress(completed: positionsDone, total: totalPositions))
         let x = leaf.value[flat: position]
         var shifted = leaf.value
         let step = 1e-6 * Swift.max(1, Swift.abs(x))

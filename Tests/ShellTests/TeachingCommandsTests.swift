@@ -83,6 +83,11 @@ struct TeachingCommandsTests {
     #expect(output.hasSuffix("autodiff agrees with central differences for every leaf of L that takes a gradient\n"))
     t.type("V = [[1, 2], [3, 4], [5, 6]]; ix = [2, 0, 2]; M = sum(gather(V, ix) ** 2)")
     #expect(t.type(":check M").contains("autodiff agrees"))
+    // It reports its progress through the loops' progress bar, one step per position perturbed.
+    nonisolated(unsafe) var reported: [(Int, Int)] = []
+    t.session.interpreter.loopProgress = { reported.append(($0.completed, $0.total)) }
+    _ = t.type(":check M")
+    #expect(reported.count == 6 && reported.last! == (6, 6), "\(reported)")  // V has 6 elements
     // Ctrl-C stops it between positions (a large model takes seconds).
     t.session.interpreter.isInterrupted = { true }
     #expect(t.type(":check M").hasPrefix("error: interrupted\n"))

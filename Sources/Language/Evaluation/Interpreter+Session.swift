@@ -61,6 +61,12 @@ public struct LoopProgress: Sendable {
   public let total: Int
   /// The last scalar the loop body assigned (a loss, usually), with its name.
   public let latest: (name: String, value: Double)?
+
+  public init(completed: Int, total: Int, latest: (name: String, value: Double)? = nil) {
+    self.completed = completed
+    self.total = total
+    self.latest = latest
+  }
 }
 
 extension Interpreter {
