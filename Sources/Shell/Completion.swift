@@ -13,6 +13,10 @@ extension Session {
       let bare = prefix.hasPrefix(":") ? String(prefix.dropFirst()) : prefix
       return Commands.all.map(\.name).filter { $0.hasPrefix(bare) }.map { prefix.hasPrefix(":") ? ":" + $0 : $0 }.sorted()
     }
+    // Inside a string, as in load("data/x.npz") or :load "my scripts/a.bs", a path is typed.
+    if let typed = Self.openString(in: lineBefore) {
+      return Self.fileNames(completing: typed + prefix).filter { $0.hasPrefix(typed + prefix) }.map { String($0.dropFirst(typed.count)) }.sorted()
+    }
     if trimmed.hasPrefix(":") {
       // Readline breaks words at `/` and `-` too: the argument being typed may have begun before
       // `prefix` (`sub/s`, `--re`). Candidates are whole arguments; readline gets their rest.
@@ -67,6 +71,21 @@ extension Session {
     case ("cost", _), ("show", _), ("plot", _): return nil
     default: return []
     }
+  }
+
+  /// The text of a string literal left open at the end of `line` (`load("data/` gives `data/`), if any.
+  private static func openString(in line: String) -> String? {
+    var quote: Character? = nil, text = "", escaped = false
+    for character in line {
+      if let open = quote {
+        if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == open { quote = nil; continue }
+        text.append(character)
+      } else if character == "\"" || character == "'" {
+        quote = character
+        text = ""
+      }
+    }
+    return quote == nil ? nil : text
   }
 
   /// The course's lessons by file name (`04-dense-layer`), which `:lesson` takes as well as numbers.

@@ -245,6 +245,12 @@ struct SessionTests {
       // Readline breaks words at `/` and `-`: it asks for the rest of the argument after them.
       #expect(complete(":load \(directory.path)/", "ru") == ["run.bs", "runs/"])
       #expect(complete(":graph z --dot \(directory.path)/r", "") == ["un.bs", "uns/"])
+      // In a string, as load's argument, a path too.
+      #expect(complete("d = load(\"\(directory.path)/", "ru") == ["run.bs", "runs/"])
+      #expect(complete("s = 'a \" b'; load('\(directory.path)/", "r") == ["run.bs", "runs/"])
+      try FileManager.default.createDirectory(at: directory.appendingPathComponent("my runs"), withIntermediateDirectories: false)
+      try "x = 2".write(to: directory.appendingPathComponent("my runs/a.bs"), atomically: true, encoding: .utf8)
+      #expect(complete(":load \"\(directory.path)/my runs/", "") == ["a.bs"])
     }
     #expect(complete(":backward L -", "") == ["v"])
     #expect(complete(":graph z --", "") == ["dot", "svg"])
