@@ -41,6 +41,14 @@ static inline void backstep_set_readline_name(const char *name) {
 
 /// Leaves SIGINT to Backstep's own handler: readline's, installed process-wide while it reads a
 /// key, would run on whichever thread the kernel picks and echo its own ^C.
+/// After the process was stopped and continued: the terminal in readline's mode again, and the
+/// prompt and the line being edited drawn again.
+static inline void backstep_restore_terminal(void) {
+  rl_deprep_terminal();
+  rl_prep_terminal(1);
+  rl_forced_update_display();
+}
+
 static inline void backstep_leave_interrupts_to_caller(void) {
   rl_catch_signals = 0;
 }

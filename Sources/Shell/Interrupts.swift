@@ -22,11 +22,30 @@ public enum Interrupts {
         pthread_kill(Interrupts.sessionThread, SIGINT)
       }
     }
-    // A parent may have started us with SIGINT blocked (Process from a Dispatch thread does).
+    // After Ctrl-Z and `fg` the shell has put the terminal back in its own mode: the line editor
+    // sets it up again (the wait for a key is interrupted, on the session's thread, as for Ctrl-C).
+    signal(SIGCONT) { _ in
+      if pthread_equal(pthread_self(), Interrupts.sessionThread) != 0 {
+        Interrupts.continued = 1
+      } else {
+        pthread_kill(Interrupts.sessionThread, SIGCONT)
+      }
+    }
+    // A parent may have started us with these blocked (Process from a Dispatch thread does).
     var unblocked = sigset_t()
     sigemptyset(&unblocked)
     sigaddset(&unblocked, SIGINT)
+    sigaddset(&unblocked, SIGCONT)
     pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
+  }
+
+  nonisolated(unsafe) static var continued: sig_atomic_t = 0
+
+  /// Whether the process was continued (after Ctrl-Z) since the last call; clears the flag.
+  static func takeContinued() -> Bool {
+    guard continued != 0 else { return false }
+    continued = 0
+    return true
   }
 
   /// Whether Ctrl-C was pressed since the last `clear`.

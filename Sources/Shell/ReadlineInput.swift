@@ -35,6 +35,8 @@ public final class ReadlineInput: LineInput {
     defer { pthread_sigmask(SIG_SETMASK, &waiting, nil) }
     sigdelset(&waiting, SIGINT)
     while true {
+      // After Ctrl-Z and `fg` (the wait for a key is interrupted), the terminal is set up again.
+      if Interrupts.takeContinued() { backstep_restore_terminal() }
       let ready = Interrupts.isRaised ? 0 : backstep_wait_for_key(&waiting)
       if Interrupts.isRaised {
         Interrupts.clear()

@@ -111,6 +111,24 @@ final class PseudoTerminal {
   /// What was shown after the last wait.
   var unread: String { String(transcript.utf8.dropFirst(mark)) ?? "" }
 
+  /// Whether the terminal reads whole lines (canonical mode) rather than key by key, as readline has it.
+  var readsWholeLines: Bool {
+    var modes = termios()
+    tcgetattr(master, &modes)
+    return modes.c_lflag & tcflag_t(ICANON) != 0
+  }
+
+  /// What a shell's job control does around Ctrl-Z and `fg`: stops the process, puts the terminal
+  /// back in the shell's own line mode with echo, and continues the process.
+  func stopAndContinue() {
+    kill(process.processIdentifier, SIGSTOP)
+    var modes = termios()
+    tcgetattr(master, &modes)
+    modes.c_lflag |= tcflag_t(ICANON | ECHO)
+    tcsetattr(master, TCSANOW, &modes)
+    kill(process.processIdentifier, SIGCONT)
+  }
+
   /// Types `text` as keystrokes.
   func type(_ text: String) throws {
     var remaining = Array(text.utf8)[...]
@@ -327,6 +345,27 @@ struct TerminalTests {
       try terminal.type("[3, 4]]\r")
       #expect(try terminal.waitFor(Self.prompt) == "[3, 4]]\r\ny : (2, 2)\r\n[[1. 2.]\r\n [3. 4.]]\r\n» ")
       #expect(try String(contentsOf: home.appendingPathComponent("history"), encoding: .utf8) == "y = [[1, 2], [3, 4]]\n")
+      try terminal.type("\u{4}")
+      #expect(try terminal.waitForExit().status == 0)
+    }
+  }
+
+  /// After Ctrl-Z and `fg` the shell has left the terminal in its own mode: the line being typed is
+  /// drawn again and the terminal goes back to key-by-key reading (the first line typed used to be
+  /// echoed twice, once by the terminal and once by readline).
+  @Test func aStoppedAndContinuedShellTakesTheTerminalBack() throws {
+    try withTemporaryDirectory { home in
+      let terminal = try PseudoTerminal(home: home)
+      defer { terminal.stop() }
+      try terminal.waitFor(Self.prompt)
+      try terminal.type("x = 12")
+      try terminal.waitFor("x = 12")
+      #expect(!terminal.readsWholeLines)
+      terminal.stopAndContinue()
+      try terminal.waitFor("» x = 12")  // the prompt and the line, drawn again
+      #expect(!terminal.readsWholeLines)
+      try terminal.type("3\r")
+      #expect(try terminal.waitFor(Self.prompt).hasSuffix("3\r\nx : () = 123.0\r\n» "))
       try terminal.type("\u{4}")
       #expect(try terminal.waitForExit().status == 0)
     }
