@@ -175,7 +175,11 @@ public struct AnomalyReport: Sendable, Equatable, CustomStringConvertible {
     case .forward:
       return "`\(rule)` produced \(made) from \(from), \(counts); \(given)"
     case .backward:
-      let which = inputs.count == 1 ? "its input" : "input \((gradientOfInput ?? 0) + 1)"
+      // In words: "input 1" would read as 0-based (the exponent of a power, not its base).
+      let ordinals = ["first", "second", "third", "fourth", "fifth"]
+      let index = gradientOfInput ?? 0
+      let which = inputs.count == 1 ? "its input"
+        : index < ordinals.count ? "its \(ordinals[index]) input" : "its input number \(index + 1), counted from 1"
       return "the backward of `\(rule)` produced \(made) in the gradient of \(which) from finite values, \(counts); "
         + "\(given); incoming gradient: \(incoming?.description ?? "none")"
     }

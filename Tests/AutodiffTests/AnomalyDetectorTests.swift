@@ -84,6 +84,6 @@ struct AnomalyDetectorTests {
     _ = try detector.watch { () throws(AutodiffError) in try gradients(of: z, wrt: [c, d]) }
     let report = try #require(detector.report)
     #expect(report.rule == "divide" && report.gradientOfInput == 1 && report.produced == ["-inf"])
-    #expect(report.description.hasPrefix("the backward of `divide` produced -inf in the gradient of input 2 from finite values"))
+    #expect(report.description.hasPrefix("the backward of `divide` produced -inf in the gradient of its second input from finite values"))
   }
 }

@@ -237,6 +237,9 @@ struct LessonTests {
     #expect(t.type("x * 3").hasSuffix("\nno more hints: try again, or :reveal to see the answer\n"))
     #expect(t.type("x").hasPrefix("✓ right"))
     t.type("")
+    // Feedback does not name the asked expression either, and says when only the sign is off.
+    #expect(t.type("w").hasPrefix("✗ your answer has shape (3,), the right answer has shape ()"))
+    #expect(t.type("-w[0] * x[0]").hasPrefix("✗ not -0.5: the sign is off, every value is minus the right one"))
     #expect(t.type("r[0]") == "✗ your answer reads `r[0]`, the value the question asks about: work it out from the other quantities\n")
     #expect(t.type("2 * r[0] / 2") == "✗ your answer reads `r[0]`, the value the question asks about: work it out from the other quantities\n")
     #expect(t.type("x[0] * w[0]").hasPrefix("✓ right"))
@@ -353,7 +356,8 @@ struct LessonTests {
     #expect(fourth.type("6").hasPrefix("✓ right"))
     fourth.type("")
     fourth.type("")
-    // The input ends with every step shown: the lesson is finished, not left.
+    // The last step shown completes the lesson; the input ending then finishes it, not leaves it.
+    #expect(ProgressFile(url: file).entries["09-resume"]?.completed == true)
     fourth.output = ""
     fourth.session.endOfInput()
     #expect(fourth.output.hasPrefix("end of “Resume”"), "\(fourth.output)")

@@ -17,7 +17,14 @@ enum ExerciseChecker {
 
   /// Judges an answer to `exercise`: its value, and the function it must be written with, if any.
   static func judge(_ answer: String, for exercise: Lesson.Exercise, in session: Interpreter) -> Verdict {
-    let verdict = judge(answer, for: exercise.check, in: session)
+    // A value asked to be worked out is not named in the feedback (it would give the answer away).
+    var naming: String? = nil
+    if case .value(let asked) = exercise.check, let target = singleExpression(asked),
+      !(singleExpression(exercise.answer)?.contains(target) ?? false)
+    {
+      naming = "the right answer"
+    }
+    let verdict = judge(answer, for: exercise.check, in: session, naming: naming)
     guard verdict.correct else { return verdict }
     if let required = exercise.requiredCall, !doesTheWork(required, in: answer) {
       return Verdict(
@@ -100,19 +107,20 @@ enum ExerciseChecker {
   }
 
   /// Evaluates both sides in a copy of the session, so the check changes nothing.
-  static func judge(_ answer: String, for check: Lesson.Check, in session: Interpreter) -> Verdict {
+  static func judge(_ answer: String, for check: Lesson.Check, in session: Interpreter, naming: String? = nil) -> Verdict {
     // The lesson's side: what it evaluates, and how a message names it.
-    let (source, what): (String, String) = switch check {
+    let (source, named): (String, String) = switch check {
     case .shape(let expression): (expression, "`\(expression)`")
     case .value(let expression): (expression, "`\(expression)`")
     case let .gradient(output, variable): ("grad(\(output), \(variable))", "d\(output)/d\(variable)")
     }
+    let what = naming ?? named
     let expected: Tensor
     switch evaluate(source, in: session) {
     case .success(let tensor): expected = tensor
     case .failure(let problem):
       let kind = if case .shape = check { "expression " } else { "" }
-      return Verdict(correct: false, explanation: "the lesson's \(kind)\(what) does not evaluate: \(problem.message)")
+      return Verdict(correct: false, explanation: "the lesson's \(kind)\(named) does not evaluate: \(problem.message)")
     }
     guard case .shape = check else { return compare(answer: answer, expected: expected, what: what, in: session) }
     guard let given = parseShape(answer) else {
@@ -157,6 +165,9 @@ enum ExerciseChecker {
     let pairs = Array(zip(given.scalars, expected.scalars)).filter { $0.1 != 0 }
     guard let first = pairs.first, pairs.count == given.count, given.count == expected.count else { return "" }
     let ratio = first.0 / first.1
+    if pairs.allSatisfy({ Swift.abs($0.0 + $0.1) <= 1e-9 * Swift.abs($0.1) }) {
+      return ": the sign is off, every value is minus the right one"
+    }
     if pairs.count > 1, ratio.isFinite, ratio != 0, Swift.abs(ratio - 1) > 1e-3, pairs.allSatisfy({ Swift.abs($0.0 / $0.1 - ratio) <= 1e-9 * Swift.abs(ratio) }) {
       let factor = Swift.abs(ratio) >= 1 ? ratio.formatted(significantDigits: 4) + "×" : "1/" + (1 / ratio).formatted(significantDigits: 4)
       return ": every value is \(factor) the right one, so a factor is off (a mean's 1/n, a batch size?)"

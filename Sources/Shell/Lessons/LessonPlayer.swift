@@ -110,7 +110,7 @@ final class LessonPlayer {
     }
     let skipped = target - position
     runOutOfSight(until: target)
-    say("(skipped \(skipped) step\(skipped == 1 ? "" : "s"))")
+    if skipped > 0 { say("(skipped \(skipped) step\(skipped == 1 ? "" : "s"))") }
     showNext()
   }
 
@@ -147,7 +147,8 @@ final class LessonPlayer {
     }
     let step = lesson.steps[position]
     position += 1
-    session.saveProgress(of: lesson, step: position)
+    // The last step shown completes the lesson (the Enter after it only says so).
+    session.saveProgress(of: lesson, step: position, completed: position == lesson.steps.count)
     switch step {
     case .narrative(let text):
       say(Self.wrap(text, width: 78))
