@@ -15,7 +15,7 @@ extension Session {
     }
     // Inside a string, as in load("data/x.npz") or :load "my scripts/a.bs", a path is typed.
     if let typed = Self.openString(in: lineBefore) {
-      return Self.fileNames(completing: typed + prefix).filter { $0.hasPrefix(typed + prefix) }.map { String($0.dropFirst(typed.count)) }.sorted()
+      return Self.rests(of: Self.fileNames(completing: typed + prefix), typed: typed, prefix: prefix)
     }
     if trimmed.hasPrefix(":") {
       // Readline breaks words at `/` and `-` too: the argument being typed may have begun before
@@ -25,7 +25,7 @@ extension Session {
       if let command = words.first?.dropFirst(), !command.isEmpty,
         let candidates = argumentWords(of: String(command), after: Array(words.dropFirst()), typing: typed + prefix)
       {
-        return candidates.filter { $0.hasPrefix(typed + prefix) }.map { String($0.dropFirst(typed.count)) }.sorted()
+        return Self.rests(of: candidates, typed: typed, prefix: prefix)
       }
     }
     if let dot = prefix.lastIndex(of: ".") {
@@ -34,6 +34,12 @@ extension Session {
         .filter { $0.hasPrefix(partial) }.map { "\(receiver).\($0)" }.sorted()
     }
     return expressionWords.filter { $0.hasPrefix(prefix) }.sorted()
+  }
+
+  /// The candidates that go on from what was typed of the word before readline's `prefix`, without
+  /// that part: readline replaces only the prefix.
+  private static func rests(of candidates: [String], typed: String, prefix: String) -> [String] {
+    candidates.filter { $0.hasPrefix(typed + prefix) }.map { String($0.dropFirst(typed.count)) }.sorted()
   }
 
   /// Variables, built-ins and constants: what an expression may name.

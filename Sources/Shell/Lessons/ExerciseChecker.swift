@@ -18,13 +18,7 @@ enum ExerciseChecker {
   /// Judges an answer to `exercise`: its value, and the function it must be written with, if any.
   static func judge(_ answer: String, for exercise: Lesson.Exercise, in session: Interpreter) -> Verdict {
     // A value asked to be worked out is not named in the feedback (it would give the answer away).
-    var naming: String? = nil
-    if case .value(let asked) = exercise.check, let target = singleExpression(asked),
-      !(singleExpression(exercise.answer)?.contains(target) ?? false)
-    {
-      naming = "the right answer"
-    }
-    let verdict = judge(answer, for: exercise.check, in: session, naming: naming)
+    let verdict = judge(answer, for: exercise.check, in: session, naming: valueToWorkOut(in: exercise) == nil ? nil : "the right answer")
     guard verdict.correct else { return verdict }
     if let required = exercise.requiredCall, !doesTheWork(required, in: answer) {
       return Verdict(
@@ -54,12 +48,18 @@ enum ExerciseChecker {
       return "\(function)(…) works the gradient out for you; the question asks you to derive it: "
         + "write it with the tensors of the computation (:hint helps)"
     }
-    if case .value(let asked) = exercise.check, let target = singleExpression(asked),
-      given.contains(target), !(model?.contains(target) ?? false)
-    {
+    if let (asked, target) = valueToWorkOut(in: exercise), given.contains(target) {
       return "your answer reads `\(asked)`, the value the question asks about: work it out from the other quantities"
     }
     return nil
+  }
+
+  /// The value an exercise asks to be worked out: its checked expression, as written and parsed, when
+  /// the model answer does not contain it (`= value r[0]` answered by `w[0] * x[0]`).
+  private static func valueToWorkOut(in exercise: Lesson.Exercise) -> (text: String, expr: Expr)? {
+    guard case .value(let asked) = exercise.check, let target = singleExpression(asked),
+      !(singleExpression(exercise.answer)?.contains(target) ?? false) else { return nil }
+    return (asked, target)
   }
 
   /// The expression a one-statement source holds (`x = e` holds e), if it parses to one.
