@@ -60,8 +60,8 @@ enum RecordRendering {
 
   // MARK: - JSON
 
-  /// The record as one JSON object.
-  static func json(_ record: Record, source: SourceText) -> JSON {
+  /// The record as one JSON object; a failure that was `failureExpected` (a lesson's `»!`) says so.
+  static func json(_ record: Record, source: SourceText, failureExpected: Bool = false) -> JSON {
     // A statement from a file (a lesson's own) numbers its line in that file, and names it.
     var members: [(String, JSON)] = source.fileName.map { [("file", .string($0))] } ?? []
     members += [("line", .number(Double(record.line))), ("source", .string(record.source))]
@@ -85,6 +85,7 @@ enum RecordRendering {
         ("column", .number(Double(location.column))),
         ("hint", diagnostic.hint.map(JSON.string) ?? .null),
       ])))
+      if failureExpected { members.append(("expected", .bool(true))) }
     }
     if !record.notes.isEmpty { members.append(("notes", .array(record.notes.map(JSON.string)))) }
     if !record.printed.isEmpty { members.append(("printed", .array(record.printed.map(JSON.string)))) }

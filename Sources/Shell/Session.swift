@@ -138,9 +138,7 @@ public final class Session {
   private func show(_ record: Record, source: SourceText) {
     transcript.append(.statement(source: record.source, output: RecordRendering.text(record, source: source, style: .plain)))
     if options.json {
-      var json = RecordRendering.json(record, source: source)
-      if expectsFailure, case .failure = record.outcome, case .object(let members) = json { json = .object(members + [("expected", .bool(true))]) }
-      write(json.serialized() + "\n")
+      write(RecordRendering.json(record, source: source, failureExpected: expectsFailure).serialized() + "\n")
     } else {
       // print's lines were shown as they were written.
       let text = RecordRendering.text(record, source: source, style: options.style, includingPrinted: false)
