@@ -67,15 +67,23 @@ public final class Variable {
   // otherwise free itself through 100,000 nested deinits and overflow the stack.
   deinit {
     GraphMemory.remove(elements: value.scalars.count)
-    guard !inputs.isEmpty else { return }
-    var pending = inputs
-    inputs = []
+    // Usually every input outlives this node or is a leaf: releasing them frees nothing further.
+    guard inputs.indices.contains(where: { !inputs[$0].inputs.isEmpty && isKnownUniquelyReferenced(&inputs[$0]) }) else { return }
+    var pending: [Variable] = []
+    Self.move(&inputs, to: &pending)
     while var next = pending.popLast() {
-      if isKnownUniquelyReferenced(&next) {
-        pending.append(contentsOf: next.inputs)
-        next.inputs = []
-      }
+      // An input with another owner, or with no inputs, frees nothing further when released here.
+      if !next.inputs.isEmpty && isKnownUniquelyReferenced(&next) { Self.move(&next.inputs, to: &pending) }
     }
+  }
+
+  /// Moves the elements of `source` to the end of `destination`, leaving it empty, without
+  /// retaining and releasing each (an atomic operation apiece, and a graph has many).
+  private static func move(_ source: inout [Variable], to destination: inout [Variable]) {
+    var taken: [Variable] = []
+    swap(&taken, &source)
+    destination.reserveCapacity(destination.count + taken.count)
+    while let element = taken.popLast() { destination.append(element) }
   }
 }
 
