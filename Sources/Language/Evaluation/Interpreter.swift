@@ -66,6 +66,8 @@ public final class Interpreter {
   @exclusivity(unchecked) var stackGuard = StackGuard()
   /// The text being run, for quoting arguments in notes.
   @exclusivity(unchecked) var source = SourceText("")
+  /// The line of the last top-level statement run from ``source``, where finding the next one's starts.
+  @exclusivity(unchecked) private var lastStatementLine = 1
   /// Notes gathered while evaluating the current statement.
   @exclusivity(unchecked) var notes: [String] = []
   /// What `print` wrote while the current statement ran.
@@ -109,6 +111,7 @@ public final class Interpreter {
   /// statement ends (a shell shows it then, before the next statement of the line runs).
   public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>, each: (consuming Record) -> Void) {
     source = text
+    lastStatementLine = text.firstLine
     if !stackGuard.isForCurrentThread { stackGuard = StackGuard() }
     switch parsed {
     case .success(let statements):
@@ -191,7 +194,8 @@ public final class Interpreter {
     }
     notes = []
     printed = []
-    let line = source.line(of: statement.range.start)
+    let line = source.line(of: statement.range.start, from: lastStatementLine)
+    lastStatementLine = line
     let text = source[statement.range]
     completedIteration = nil
     blockOutputs = []

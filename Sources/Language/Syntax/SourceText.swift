@@ -100,9 +100,22 @@ public struct SourceText: Sendable {
     lineIndex(of: min(max(offset, 0), utf8.count)) + firstLine
   }
 
-  /// The index in `lineStarts` of the last line starting at or before `offset`.
-  private func lineIndex(of offset: Int) -> Int {
-    var low = 0
+  /// The line of `offset`, searched forward from `earlierLine`, a line at or before it: statements
+  /// are run in order, and each is nearly always on the line of the last one or the next.
+  public func line(of offset: Int, from earlierLine: Int) -> Int {
+    let offset = min(max(offset, 0), utf8.count)
+    var index = min(max(earlierLine - firstLine, 0), lineStarts.count - 1)
+    guard lineStarts[index] <= offset else { return lineIndex(of: offset) + firstLine }
+    for _ in 0..<8 {
+      guard index + 1 < lineStarts.count, lineStarts[index + 1] <= offset else { return index + firstLine }
+      index += 1
+    }
+    return lineIndex(of: offset, from: index) + firstLine
+  }
+
+  /// The index in `lineStarts` of the last line starting at or before `offset`, at `from` or after it.
+  private func lineIndex(of offset: Int, from start: Int = 0) -> Int {
+    var low = start
     var high = lineStarts.count - 1
     while low < high {
       let middle = (low + high + 1) / 2
