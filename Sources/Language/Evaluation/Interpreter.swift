@@ -12,7 +12,7 @@ public final class Interpreter {
   // and the runtime's checks of that cost 5% of a small statement (`make bench`, case 4).
 
   /// The session's variables.
-  @exclusivity(unchecked) public private(set) var globals: [String: Value] = [:]
+  @exclusivity(unchecked) public private(set) var globals = NameTable<Value>()
   /// The random generator behind `rand`, `randn`; `seed(n)` resets it.
   public var random = RandomGenerator(seed: 0)
   /// Runs a `:command` met in the source.
@@ -34,7 +34,7 @@ public final class Interpreter {
 
   /// The state after the last completed iteration of the top-level loop being run:
   /// an interrupted loop keeps it instead of rolling back.
-  private var completedIteration: (globals: [String: Value], random: RandomGenerator, iterations: Int)?
+  private var completedIteration: (globals: NameTable<Value>, random: RandomGenerator, iterations: Int)?
 
   /// How to take back what the running top-level statement did to `globals`: each name's
   /// value before the statement first changed it (nil: it did not exist), or the whole table
@@ -49,7 +49,7 @@ public final class Interpreter {
 
   private enum UndoEntry {
     case variable(String, Value?)
-    case table([String: Value])
+    case table(NameTable<Value>)
     /// Puts back state outside the variables (a setting a command changed).
     case action(() -> Void)
   }
@@ -89,7 +89,7 @@ public final class Interpreter {
   /// Every built-in as a callable value, made once rather than at each call. Never mutated, and
   /// its closures capture only their (Sendable) built-in; `Function` is not Sendable because a
   /// user function's closure captures its interpreter.
-  nonisolated(unsafe) static let builtinFunctions: [String: Function] = builtins.mapValues(\.function)
+  nonisolated(unsafe) static let builtinFunctions = NameTable(builtins.map { ($0.key, $0.value.function) })
 
   public init() {}
 
@@ -135,7 +135,7 @@ public final class Interpreter {
 
   /// Removes every variable and resets the random generator.
   public func clear() {
-    replaceGlobals([:])
+    replaceGlobals(NameTable())
     random = RandomGenerator(seed: 0)
   }
 
@@ -150,7 +150,7 @@ public final class Interpreter {
   }
 
   /// Replaces every global at once, noting the old table for the running statement.
-  private func replaceGlobals(_ table: [String: Value]) {
+  private func replaceGlobals(_ table: NameTable<Value>) {
     if isNotingChanges { undoLog.append(.table(globals)) }
     globals = table
     recountGlobalBytes()
