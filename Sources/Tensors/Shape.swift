@@ -65,6 +65,9 @@ public enum Shape {
     // Equal shapes, or a 0-d operand: the other shape as it is (no new array).
     if lhs == rhs || rhs.isEmpty { return lhs }
     if lhs.isEmpty { return rhs }
+    // One shape stretched along the other (a bias added to a batch): that one, no new array.
+    if stretches(rhs, to: lhs) { return lhs }
+    if stretches(lhs, to: rhs) { return rhs }
     let rank = max(lhs.count, rhs.count)
     var result = [Int](repeating: 1, count: rank)
     for offset in 1...max(rank, 1) where offset <= rank {
@@ -78,6 +81,15 @@ public enum Shape {
       }
     }
     return result
+  }
+
+  /// Whether `shape` broadcasts to `target` itself: no more axes, each of its sizes equal to
+  /// the target's or 1.
+  private static func stretches(_ shape: [Int], to target: [Int]) -> Bool {
+    guard shape.count <= target.count else { return false }
+    let lead = target.count - shape.count
+    for axis in shape.indices where shape[axis] != 1 && shape[axis] != target[lead + axis] { return false }
+    return true
   }
 
   /// Normalizes a possibly negative axis into `0..<rank`.
