@@ -181,6 +181,7 @@ public final class Interpreter {
 
   /// The statement's notes, each once (a loop notes the same thing in every iteration).
   private var distinctNotes: [String] {
+    guard notes.count > 1 else { return notes }
     var seen = Set<String>()
     return notes.filter { seen.insert($0).inserted }
   }
