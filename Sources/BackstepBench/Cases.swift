@@ -94,8 +94,9 @@ enum Cases {
 
   // MARK: - Case 4: many small statements
 
-  /// The statements of case 4; `reference.py` writes the same ones in Python.
-  static func statementsScript(count: Int) -> String {
+  /// The statements of case 4; `reference.py` writes the same ones in Python. Silenced, each
+  /// ends with `;`, so that a shell running them shows nothing.
+  static func statementsScript(count: Int, silenced: Bool = false) -> String {
     let body = [
       "h = tanh(x @ w + b)",
       "y = y * 0.5 + h",
@@ -109,7 +110,18 @@ enum Cases {
     var lines = ["x = randn(4, 4)", "w = randn(4, 4)", "b = randn(4)", "y = x"]
     lines.reserveCapacity(count + lines.count)
     for i in 0..<count { lines.append(body[i % body.count]) }
-    return lines.joined(separator: "\n")
+    return lines.joined(separator: silenced ? ";\n" : "\n") + (silenced ? ";\n" : "")
+  }
+
+  /// Writes `text` to a file of the system's temporary directory; returns its path.
+  static func scriptFile(_ text: String, named name: String) throws(BenchError) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("backstep-bench-\(name)").path
+    do {
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+      throw BenchError("cannot write \(path): \(error)")
+    }
+    return path
   }
 
   static func statementsTimes(count: Int, repeats: Int) throws(BenchError) -> [Double] {

@@ -172,6 +172,23 @@ func runSuite(_ options: Options) throws(BenchError) {
     backstep: Measure(value: statements, unit: .secondsPerStatement),
     numpy: Measure(value: statementsNumpy, unit: .secondsPerStatement),
     target: "≤ 2 µs per statement", met: statements <= 2e-6))
+  // For information: the same statements as a script run by the executable, which feeds it to
+  // the shell line by line as if typed (each line parsed on its own, each record shown or
+  // kept for :transcript); start-up is taken off by running an empty script the same way.
+  log("4a. small statements as a script…")
+  let script = try Cases.scriptFile(Cases.statementsScript(count: count, silenced: true), named: "statements.bs")
+  let empty = try Cases.scriptFile("", named: "empty.bs")
+  var scriptTimes: [Double] = [], emptyTimes: [Double] = []
+  for _ in 0..<options.repeats(3) {
+    let full = try runChild([options.backstep, script]), none = try runChild([options.backstep, empty])
+    guard full.status == 0, none.status == 0 else { throw BenchError("backstep \(script) exited with status \(full.status)") }
+    scriptTimes.append(full.seconds)
+    emptyTimes.append(none.seconds)
+  }
+  rows.append(Row(
+    number: "4a", name: "the same as a script: `backstep statements.bs`, less start-up", size: "\(count) × 4×4",
+    backstep: Measure(value: (median(scriptTimes) - median(emptyTimes)) / Double(count), unit: .secondsPerStatement),
+    numpy: Measure(value: statementsNumpy, unit: .secondsPerStatement)))
   }
 
   if options.runs("5") {
