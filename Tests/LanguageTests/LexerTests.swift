@@ -63,6 +63,15 @@ struct LexerTests {
     #expect(try names("a**-b") == ["a", "b"])
   }
 
+  /// The lexer's switch knows every symbol: each spelling, between names with or without
+  /// spaces, reads back as its symbol.
+  @Test func everySymbolLexesFromItsSpelling() throws {
+    for symbol in Token.Symbol.allCases {
+      #expect(try kinds("a \(symbol.rawValue) b") == [.identifier, .symbol(symbol), .identifier], "\(symbol.rawValue)")
+      #expect(try kinds("a\(symbol.rawValue)b") == [.identifier, .symbol(symbol), .identifier], "\(symbol.rawValue)")
+    }
+  }
+
   @Test func keywordsAndIdentifiers() throws {
     #expect(
       try kinds("true false None for in if else def return and or not w_1 _x")

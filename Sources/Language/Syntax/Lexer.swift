@@ -161,17 +161,51 @@ public struct Lexer: Sendable {
 
   private mutating func scanSymbol() throws(SyntaxError) -> Token {
     let start = position
-    // Longest match first among the symbols that start with this byte: "..." before "..<" before "..".
-    for (spelling, symbol) in Lexer.symbolsByFirstByte[Int(source.utf8[start])] where matches(spelling) {
-      position += spelling.count
-      track(symbol)
-      return Token(.symbol(symbol), range: SourceRange(start: start, end: position))
-    }
-    throw unknownCharacter(at: start)
+    guard let (symbol, length) = symbol(at: start) else { throw unknownCharacter(at: start) }
+    position += length
+    track(symbol)
+    return Token(.symbol(symbol), range: SourceRange(start: start, end: position))
   }
 
-  /// Every symbol's spelling as bytes, filed under its first byte, longest first.
-  private static let symbolsByFirstByte = byFirstByte(Token.Symbol.allCases.map { ($0.rawValue, $0) })
+  /// The longest symbol spelled at `offset` ("..." before "..<" before "..") and its length in bytes.
+  ///
+  /// A switch on the bytes, as C lexers have it, for every symbol of ``Token/Symbol`` (a test
+  /// lexes each one's spelling back to it): walking a table of spellings cost a few retains
+  /// and releases of its arrays per symbol.
+  private func symbol(at offset: Int) -> (Token.Symbol, length: Int)? {
+    let next = offset + 1 < source.utf8.count ? source.utf8[offset + 1] : 0
+    func one(_ symbol: Token.Symbol) -> (Token.Symbol, length: Int) { (symbol, 1) }
+    /// `long` when the next byte is `second`, else `short`.
+    func pair(_ second: Unicode.Scalar, _ long: Token.Symbol, _ short: Token.Symbol) -> (Token.Symbol, length: Int) {
+      next == UInt8(ascii: second) ? (long, 2) : (short, 1)
+    }
+    switch source.utf8[offset] {
+    case UInt8(ascii: "+"): return one(.plus)
+    case UInt8(ascii: "-"): return one(.minus)
+    case UInt8(ascii: "*"): return pair("*", .power, .star)
+    case UInt8(ascii: "/"): return pair("/", .doubleSlash, .slash)
+    case UInt8(ascii: "%"): return one(.percent)
+    case UInt8(ascii: "@"): return one(.at)
+    case UInt8(ascii: "="): return pair("=", .equal, .assign)
+    case UInt8(ascii: "!"): return next == UInt8(ascii: "=") ? (.notEqual, 2) : nil
+    case UInt8(ascii: "<"): return pair("=", .lessEqual, .less)
+    case UInt8(ascii: ">"): return pair("=", .greaterEqual, .greater)
+    case UInt8(ascii: "("): return one(.leftParen)
+    case UInt8(ascii: ")"): return one(.rightParen)
+    case UInt8(ascii: "["): return one(.leftBracket)
+    case UInt8(ascii: "]"): return one(.rightBracket)
+    case UInt8(ascii: "{"): return one(.leftBrace)
+    case UInt8(ascii: "}"): return one(.rightBrace)
+    case UInt8(ascii: ","): return one(.comma)
+    case UInt8(ascii: ":"): return one(.colon)
+    case UInt8(ascii: ";"): return one(.semicolon)
+    case UInt8(ascii: "."):
+      guard next == UInt8(ascii: ".") else { return one(.dot) }
+      let third = offset + 2 < source.utf8.count ? source.utf8[offset + 2] : 0
+      return third == UInt8(ascii: ".") ? (.ellipsis, 3) : third == UInt8(ascii: "<") ? (.halfOpenRange, 3) : (.closedRange, 2)
+    default: return nil
+    }
+  }
 
   /// Every keyword's spelling as bytes, filed under its first byte.
   private static let keywordsByFirstByte = byFirstByte(Token.Keyword.spellings)
@@ -187,9 +221,8 @@ public struct Lexer: Sendable {
     return table.map { $0.sorted { $0.0.count > $1.0.count } }
   }
 
-  /// Whether the source spells `spelling` at `offset` (the position by default).
-  private func matches(_ spelling: [UInt8], at offset: Int? = nil) -> Bool {
-    let start = offset ?? position
+  /// Whether the source spells `spelling` at `offset`.
+  private func matches(_ spelling: [UInt8], at start: Int) -> Bool {
     guard start + spelling.count <= source.utf8.count else { return false }
     for (index, byte) in spelling.enumerated() where source.utf8[start + index] != byte { return false }
     return true
