@@ -34,9 +34,18 @@ public final class TextLines: LineInput {
 
   public init(text: String) {
     // Split the bytes: as Characters, "\r\n" is one character and would not match "\n".
-    var split = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-    if split.last?.isEmpty == true { split.removeLast() }
-    lines = split.map { String(decoding: $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0, as: UTF8.self) }
+    // An array of them, not the string's UTF-8 view, whose generic split cost more than running a short line.
+    let bytes = Array(text.utf8)
+    var lines: [String] = []
+    var start = 0
+    func addLine(endingAt end: Int) {
+      let last = end > start && bytes[end - 1] == UInt8(ascii: "\r") ? end - 1 : end
+      lines.append(String(decoding: bytes[start..<last], as: UTF8.self))
+      start = end + 1
+    }
+    for end in bytes.indices where bytes[end] == UInt8(ascii: "\n") { addLine(endingAt: end) }
+    if start < bytes.count { addLine(endingAt: bytes.count) }
+    self.lines = lines
   }
 
   public func readLine(prompt: String) -> LineEvent {

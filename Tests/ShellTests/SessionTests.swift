@@ -27,6 +27,18 @@ final class Transcript {
 struct SessionTests {
   /// print's lines reach the terminal while the statement runs (a training loop shows its losses as it
   /// goes), before the statement's own result; the transcript keeps them in order too.
+  @Test func scriptTextSplitsIntoLinesAtEveryLineBreak() {
+    func lines(_ text: String) -> [String] {
+      let input = TextLines(text: text)
+      var lines: [String] = []
+      while case .line(let line) = input.readLine(prompt: "") { lines.append(line) }
+      return lines
+    }
+    #expect(lines("a = 1\r\nb = 2\n\nc = 3\r") == ["a = 1", "b = 2", "", "c = 3"])
+    #expect(lines("x\n") == ["x"] && lines("x\n\n") == ["x", ""] && lines("") == [] && lines("\n") == [""])
+    #expect(lines("θ = 1\n# é") == ["θ = 1", "# é"])
+  }
+
   @Test func printWritesAsTheLoopRuns() {
     var writes: [(text: String, statementsShown: Int)] = []
     var session: Session!
