@@ -7,6 +7,7 @@ enum RecordRendering {
   /// The text the shell prints for a record (no trailing newline; empty when there is nothing to show),
   /// after the lines `print` wrote unless they were shown already.
   static func text(_ record: Record, source: SourceText, style: Style, includingPrinted: Bool = true) -> String {
+    if record.showsNothing && record.notes.isEmpty && (!includingPrinted || record.printed.isEmpty) { return "" }
     var lines = includingPrinted ? record.printed : []
     switch record.outcome {
     case .value where record.isSilenced, .assignment where record.isSilenced:

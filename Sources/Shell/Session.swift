@@ -136,12 +136,15 @@ public final class Session {
   }
 
   private func show(_ record: Record, source: SourceText) {
-    transcript.append(.statement(source: record.source, output: RecordRendering.text(record, source: source, style: .plain)))
+    let plain = RecordRendering.text(record, source: source, style: .plain)
+    transcript.append(.statement(source: record.source, output: plain))
     if options.json {
       write(RecordRendering.json(record, source: source, failureExpected: expectsFailure).serialized() + "\n")
     } else {
-      // print's lines were shown as they were written.
-      let text = RecordRendering.text(record, source: source, style: options.style, includingPrinted: false)
+      // print's lines were shown as they were written; without colours and printed lines, the
+      // transcript's text is the one to show (rendering a tensor once, not twice).
+      let text = !options.style.enabled && record.printed.isEmpty
+        ? plain : RecordRendering.text(record, source: source, style: options.style, includingPrinted: false)
       if !text.isEmpty { write(text + "\n") }
     }
   }

@@ -12,6 +12,15 @@ public struct Record {
   /// The lines `print` wrote while the statement ran (each iteration of a loop its own), shown before its result.
   public let printed: [String]
 
+  /// Whether the outcome has nothing to show: a silenced value, a definition or a loop.
+  public var showsNothing: Bool {
+    switch outcome {
+    case .value, .assignment: isSilenced
+    case .nothing: true
+    case .command, .failure: false
+    }
+  }
+
   public init(
     line: Int, source: String, outcome: Outcome, notes: [String], isSilenced: Bool = false, printed: [String] = []
   ) {
