@@ -14,8 +14,9 @@ enum Conversion {
   }
 
   /// A tensor from a tensor, a list of tensors (stacked: differentiable), a tuple of numbers or a boolean.
-  static func tensor(_ value: Value, at range: SourceRange, purpose: @autoclosure () -> String) throws(EvaluationError) -> Variable {
-    switch value {
+  static func tensor(_ value: consuming Value, at range: SourceRange, purpose: @autoclosure () -> String) throws(EvaluationError) -> Variable {
+    // Consumed: the variable is handed on from the value without a retain and a release.
+    switch consume value {
     case .tensor(let v):
       return v
     case .bool(let b):
@@ -29,8 +30,8 @@ enum Conversion {
           at: range, hint: "every element of a tensor literal must have the same shape")
       }
       return try check(at: range) { () throws(TensorError) in try Variable.stack(parts, axis: 0) }
-    default:
-      throw EvaluationError("\(purpose()) must be a tensor, got \(value.kindDescription)", at: range)
+    case let other:
+      throw EvaluationError("\(purpose()) must be a tensor, got \(other.kindDescription)", at: range)
     }
   }
 

@@ -86,8 +86,9 @@ extension Interpreter {
 
   // MARK: - Operators
 
-  private func tensorOperand(_ expr: Expr, for symbol: String) throws(EvaluationError) -> Variable {
-    try Conversion.tensor(evaluate(expr), at: expr.range, purpose: "the operand of `\(symbol)`")
+  // The symbol is wanted only for an error, so it is passed unevaluated.
+  private func tensorOperand(_ expr: Expr, for symbol: @autoclosure () -> String) throws(EvaluationError) -> Variable {
+    try Conversion.tensor(evaluate(expr), at: expr.range, purpose: "the operand of `\(symbol())`")
   }
 
   private func evaluateUnary(_ op: UnaryOperator, _ operand: Expr, range: SourceRange) throws(EvaluationError) -> Value {

@@ -47,11 +47,12 @@ public struct TraceEvent {
 extension Interpreter {
   /// Reports an evaluated operation to the tracer, if there is one.
   func trace(
-    _ range: SourceRange, operation: String, inputs: @autoclosure () -> [Variable], output: Variable, expression: SourceRange? = nil
+    _ range: SourceRange, operation: @autoclosure () -> String, inputs: @autoclosure () -> [Variable], output: Variable,
+    expression: SourceRange? = nil
   ) {
     noteAnomalyLocation(expression ?? range)
-    guard let tracer else { return }  // the inputs are only listed for a tracer
-    tracer(TraceEvent(text: source[expression ?? range], operation: operation, inputs: inputs(), output: output))
+    guard let tracer else { return }  // the operation and inputs are only spelled out for a tracer
+    tracer(TraceEvent(text: source[expression ?? range], operation: operation(), inputs: inputs(), output: output))
   }
 }
 
