@@ -51,50 +51,52 @@ public final class Rule: Sendable {
 
   /// Computes the op and records it in the graph when any input requires a gradient
   /// or was itself computed.
-  public func apply(_ inputs: [Variable], _ attributes: Attributes = .none) throws(TensorError) -> Variable {
-    let value = try forward(Operands(inputs), attributes)
+  public func apply(_ inputs: consuming [Variable], _ attributes: consuming Attributes = .none) throws(TensorError) -> Variable {
+    // Consumed: the new node takes the inputs and attributes over without retaining them again.
+    let value = try inputs.withUnsafeBufferPointer { (variables) throws(TensorError) in
+      try forward(Operands(variables: variables), attributes)
+    }
     try GraphMemory.admit(elements: value.scalars.count)
     if AnomalyDetector.isWatching {
       AnomalyDetector.current?.inspectForward(self, inputs: inputs, output: value)
     }
     guard inputs.contains(where: { $0.requiresGradient || !$0.isLeaf }) else { return .constant(value) }
     // A comparison is recorded too, so that graphs show `x > 0`, but nothing flows back through it.
-    return Variable(value: value, rule: self, attributes: attributes, inputs: inputs, requiresGradient: backward != nil && inputs.contains(where: \.requiresGradient))
+    let requiresGradient = backward != nil && inputs.contains(where: \.requiresGradient)
+    return Variable(value: value, rule: self, attributes: attributes, inputs: inputs, requiresGradient: requiresGradient)
   }
 
   /// The forward on plain tensors, recording nothing.
   public func evaluate(_ inputs: [Tensor], _ attributes: Attributes = .none) throws(TensorError) -> Tensor {
-    try forward(Operands(inputs), attributes)
+    try inputs.withUnsafeBufferPointer { (tensors) throws(TensorError) in try forward(Operands(tensors: tensors), attributes) }
   }
 }
 
 /// The input values a rule's forward reads, by position: the values of the variables the
-/// rule is applied to, or plain tensors. Recording an op reads its inputs' values in place,
-/// without gathering them into a new array first (a measurable cost for small tensors).
+/// rule is applied to, or plain tensors, lent for the forward's duration. Recording an op
+/// reads its inputs' values in place, without gathering them into a new array or retaining
+/// each (a measurable cost for small tensors); a forward must not keep its `Operands`.
 public struct Operands: RandomAccessCollection {
-  private enum Storage {
-    case variables([Variable])
-    case tensors([Tensor])
+  private let variables: UnsafeBufferPointer<Variable>
+  private let tensors: UnsafeBufferPointer<Tensor>
+
+  init(variables: UnsafeBufferPointer<Variable>) {
+    self.variables = variables
+    self.tensors = UnsafeBufferPointer(start: nil, count: 0)
   }
 
-  private let storage: Storage
-
-  init(_ variables: [Variable]) { storage = .variables(variables) }
-  init(_ tensors: [Tensor]) { storage = .tensors(tensors) }
+  init(tensors: UnsafeBufferPointer<Tensor>) {
+    self.variables = UnsafeBufferPointer(start: nil, count: 0)
+    self.tensors = tensors
+  }
 
   public var startIndex: Int { 0 }
 
-  public var endIndex: Int {
-    switch storage {
-    case .variables(let variables): variables.count
-    case .tensors(let tensors): tensors.count
-    }
-  }
+  public var endIndex: Int { Swift.max(variables.count, tensors.count) }
 
   public subscript(position: Int) -> Tensor {
-    switch storage {
-    case .variables(let variables): variables[position].value
-    case .tensors(let tensors): tensors[position]
+    _read {
+      if tensors.isEmpty { yield variables[position].value } else { yield tensors[position] }
     }
   }
 }
