@@ -78,28 +78,34 @@ public struct CallArguments {
 
   /// The argument bound to the parameter `name`, if one was given.
   private func argument(_ name: String) -> Argument? {
+    index(of: name).map { given[$0] }
+  }
+
+  /// Where in `given` the argument bound to the parameter `name` is, if one was given.
+  private func index(of name: String) -> Int? {
     if let index = parameters.firstIndex(where: { $0.name == name }), index < positionallyBound {
-      return given[index]
+      return index
     }
-    return given.last { $0.label == name }
+    return given.lastIndex { $0.label == name }
   }
 
   /// Whether the argument was given (and is not `None`).
   func has(_ name: String) -> Bool {
-    guard let argument = argument(name) else { return false }
-    if case .none = argument.value { return false }
+    guard let index = index(of: name) else { return false }
+    if case .none = given[index].value { return false }
     return true
   }
 
-  func range(of name: String) -> SourceRange { argument(name)?.range ?? callRange }
+  func range(of name: String) -> SourceRange { index(of: name).map { given[$0].range } ?? callRange }
 
   func value(_ name: String) -> Value? { argument(name)?.value }
 
   func tensor(_ name: String) throws(EvaluationError) -> Variable {
-    guard let argument = argument(name) else {
+    // By index: only the value is copied out, not the whole argument.
+    guard let index = index(of: name) else {
       throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange)
     }
-    return try Conversion.tensor(argument.value, at: argument.range, purpose: "`\(name)` of \(callee)()")
+    return try Conversion.tensor(given[index].value, at: given[index].range, purpose: "`\(name)` of \(callee)()")
   }
 
   func optionalTensor(_ name: String) throws(EvaluationError) -> Variable? {
