@@ -72,6 +72,15 @@ struct LexerTests {
     }
   }
 
+  /// The lexer's switch knows every keyword, and a name that only starts like one is a name.
+  @Test func everyKeywordLexesFromItsSpelling() throws {
+    for keyword in Token.Keyword.allCases {
+      #expect(try kinds(keyword.rawValue) == [.keyword(keyword)], "\(keyword.rawValue)")
+      #expect(try kinds(keyword.rawValue + "_") == [.identifier] && kinds("_" + keyword.rawValue) == [.identifier])
+      #expect(try kinds(String(keyword.rawValue.dropLast())) == [.identifier] || keyword.rawValue.count == 1)
+    }
+  }
+
   @Test func keywordsAndIdentifiers() throws {
     #expect(
       try kinds("true false None for in if else def return and or not w_1 _x")

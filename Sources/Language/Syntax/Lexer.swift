@@ -150,13 +150,38 @@ public struct Lexer: Sendable {
       }
     }
     let range = SourceRange(start: start, end: position)
-    // Compared as bytes, and only with the keywords that start with the same byte: a dictionary
-    // or `Keyword(rawValue:)` would hash or compare Strings for every name read.
-    for (spelling, keyword) in Lexer.keywordsByFirstByte[Int(source.utf8[start])]
-    where spelling.count == range.count && matches(spelling, at: start) {
-      return Token(.keyword(keyword), range: range)
-    }
+    if let keyword = keyword(spelledBy: range) { return Token(.keyword(keyword), range: range) }
     return Token(.identifier, range: range)
+  }
+
+  /// The keyword a word spells, if any (Python's `True` and `False` too).
+  ///
+  /// A switch on the first byte, then the bytes compared with the one or two keywords that
+  /// start with it, for every keyword of ``Token/Keyword`` (a test lexes each one): a
+  /// dictionary or `Keyword(rawValue:)` would hash or compare Strings for every name read,
+  /// and a table of spellings retained its arrays.
+  private func keyword(spelledBy range: SourceRange) -> Token.Keyword? {
+    func spells(_ spelling: StaticString) -> Bool {
+      guard spelling.utf8CodeUnitCount == range.count else { return false }
+      let bytes = spelling.utf8Start
+      for k in 0..<range.count where source.utf8[range.start + k] != bytes[k] { return false }
+      return true
+    }
+    switch source.utf8[range.start] {
+    case UInt8(ascii: "a"): return spells("and") ? .and : nil
+    case UInt8(ascii: "d"): return spells("def") ? .def : nil
+    case UInt8(ascii: "e"): return spells("else") ? .else : nil
+    case UInt8(ascii: "f"): return spells("for") ? .for : spells("false") ? .false : nil
+    case UInt8(ascii: "F"): return spells("False") ? .false : nil
+    case UInt8(ascii: "i"): return spells("if") ? .if : spells("in") ? .in : nil
+    case UInt8(ascii: "n"): return spells("not") ? .not : nil
+    case UInt8(ascii: "N"): return spells("None") ? .noneLiteral : nil
+    case UInt8(ascii: "o"): return spells("or") ? .or : nil
+    case UInt8(ascii: "r"): return spells("return") ? .return : nil
+    case UInt8(ascii: "t"): return spells("true") ? .true : nil
+    case UInt8(ascii: "T"): return spells("True") ? .true : nil
+    default: return nil
+    }
   }
 
   private mutating func scanSymbol() throws(SyntaxError) -> Token {
@@ -205,27 +230,6 @@ public struct Lexer: Sendable {
       return third == UInt8(ascii: ".") ? (.ellipsis, 3) : third == UInt8(ascii: "<") ? (.halfOpenRange, 3) : (.closedRange, 2)
     default: return nil
     }
-  }
-
-  /// Every keyword's spelling as bytes, filed under its first byte.
-  private static let keywordsByFirstByte = byFirstByte(Token.Keyword.spellings)
-
-  /// Spellings as bytes, filed under their first byte, longest first: a word or symbol is
-  /// compared only with those that can match it, and the longest match is tried first.
-  private static func byFirstByte<T>(_ spellings: [(String, T)]) -> [[([UInt8], T)]] {
-    var table = [[([UInt8], T)]](repeating: [], count: 256)
-    for (text, value) in spellings {
-      let bytes = Array(text.utf8)
-      table[Int(bytes[0])].append((bytes, value))
-    }
-    return table.map { $0.sorted { $0.0.count > $1.0.count } }
-  }
-
-  /// Whether the source spells `spelling` at `offset`.
-  private func matches(_ spelling: [UInt8], at start: Int) -> Bool {
-    guard start + spelling.count <= source.utf8.count else { return false }
-    for (index, byte) in spelling.enumerated() where source.utf8[start + index] != byte { return false }
-    return true
   }
 
   private mutating func track(_ symbol: Token.Symbol) {

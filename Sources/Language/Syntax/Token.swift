@@ -42,9 +42,6 @@ public struct Token: Equatable, Sendable {
     case `true`, `false`
     case noneLiteral = "None"
     case `for`, `in`, `if`, `else`, def, `return`, and, or, not
-
-    /// Every spelling of a keyword: its own, and Python's `True` and `False` for `true` and `false`.
-    static let spellings: [(String, Keyword)] = allCases.map { ($0.rawValue, $0) } + [("True", .true), ("False", .false)]
   }
 
   /// Operators and punctuation, spelled as in source.
