@@ -79,7 +79,9 @@ public struct NameTable<Value>: Sequence {
   public var values: [Value] { entries.compactMap { $0 } }
 
   public func makeIterator() -> some IteratorProtocol<(key: String, value: Value)> {
-    zip(names, entries).lazy.compactMap { name, value in name.map { ($0, value!) } }.makeIterator()
+    zip(names, entries).lazy.compactMap { name, value in
+      if let name, let value { (key: name, value: value) } else { nil }
+    }.makeIterator()
   }
 
   // MARK: - Probing
