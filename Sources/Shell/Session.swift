@@ -149,8 +149,38 @@ public final class Session {
     }
   }
 
-  /// Runs a whole script through the same path as typed lines.
+  /// Runs a whole script as if its lines were typed one after another.
+  ///
+  /// A script that parses as a whole and holds no `:command` (which may start a lesson or
+  /// quit, changing what the next lines are) is parsed in one pass and run statement by
+  /// statement: the same records, without a parser and a source text made for every line
+  /// (`make bench`, row 4a). Any other script runs line by line, so that the lines before a
+  /// syntax error still run.
   public func runScript(_ text: String) {
+    if lesson == nil, pendingLines.isEmpty {
+      let source = SourceText(text, fileName: fileName)
+      let parsed = Result { () throws(SyntaxError) in try Parser.parse(source) }
+      if case .success(let statements) = parsed, !statements.contains(where: Self.holdsCommand) {
+        run(source, parsed: parsed)
+        return
+      }
+    }
+    runScriptLineByLine(text)
+  }
+
+  /// Whether a statement is or contains (in a loop, a branch or a function) a `:command`.
+  private static func holdsCommand(_ statement: Statement) -> Bool {
+    switch statement.kind {
+    case .command: true
+    case .forLoop(_, _, _, _, let body): body.contains(where: holdsCommand)
+    case .ifElse(_, let then, let otherwise): then.contains(where: holdsCommand) || (otherwise ?? []).contains(where: holdsCommand)
+    case .functionDefinition(_, _, .block(let body)): body.contains(where: holdsCommand)
+    case .assign, .update, .expression, .functionDefinition, .return: false
+    }
+  }
+
+  /// Runs a script through the same path as typed lines, one line at a time.
+  func runScriptLineByLine(_ text: String) {
     let input = TextLines(text: text)
     var lineNumber = 0
     while case .line(let line) = input.readLine(prompt: "") {

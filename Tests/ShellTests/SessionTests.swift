@@ -27,6 +27,45 @@ final class Transcript {
 struct SessionTests {
   /// print's lines reach the terminal while the statement runs (a training loop shows its losses as it
   /// goes), before the statement's own result; the transcript keeps them in order too.
+  /// A script parsed in one pass shows exactly what running it line by line shows: values,
+  /// silenced statements, statements over several lines, loops that print, a failure in the
+  /// middle (the statements after it still run), notes, errors' locations, --json records.
+  @Test(arguments: [false, true]) func aScriptInOnePassShowsWhatItsLinesShow(json: Bool) {
+    let script = """
+      # a comment, then a blank line
+
+      x = [[1, 2, 3],
+           [4, 5, 6]]
+      w = ones(3, 2); b = zeros(2)
+      z = x @ w + b;
+      for i in 0..<3 { print("step", i); z = z * 0.5 }
+      q = x @ x
+      def f(v) = sum(v * v)
+      L = f(z)\r
+      m = mean(ones(256, 1) - ones(256))
+      y = sum(z, 1)
+      """
+    func output(_ run: (Session) -> Void) -> (String, String, Int) {
+      var text = ""
+      let session = Session(options: .init(json: json)) { text += $0 }
+      run(session)
+      return (text, session.transcript.markdown(title: "t"), session.failureCount)
+    }
+    let onePass = output { $0.runScript(script) }
+    let lineByLine = output { $0.runScriptLineByLine(script) }
+    #expect(onePass == lineByLine)
+    #expect(onePass.2 == 1 && onePass.0.contains("step 2") || json)
+  }
+
+  /// A script with a syntax error or a :command runs line by line: the lines before the error run.
+  @Test func aScriptWithASyntaxErrorStillRunsItsFirstLines() {
+    var text = ""
+    let session = Session(options: .init()) { text += $0 }
+    session.runScript("a = 1\nb = (2 +\nc = 3\n")
+    #expect(text.hasPrefix("a : () = 1.0"))
+    #expect(session.interpreter.lookup("a") != nil)
+  }
+
   @Test func scriptTextSplitsIntoLinesAtEveryLineBreak() {
     func lines(_ text: String) -> [String] {
       let input = TextLines(text: text)
