@@ -104,6 +104,8 @@ public struct Lexer: Sendable {
         if !insideParenthesesOrBrackets {
           return Token(.newline, range: SourceRange(start: start, end: position))
         }
+      } else if byte > UInt8(ascii: " ") && byte < 0x80 {
+        return try scanToken(startingWith: byte)  // printable ASCII: no other space to skip
       } else if let length = spaceLength(at: position) {
         position += length
       } else {
