@@ -57,10 +57,18 @@ public enum Value {
 }
 
 /// A callable value: a built-in or a function defined in the session.
-public struct Function {
+public final class Function {
+  // A class: a call copies the function out of its value, and a reference is one retain
+  // where the fields were two.
   /// The name it was defined or declared under.
   public let name: String
   /// The parameter names, for messages and `:help`.
   public let parameterNames: [String]
   let call: (inout CallArguments) throws(EvaluationError) -> Value
+
+  init(name: String, parameterNames: [String], call: @escaping (inout CallArguments) throws(EvaluationError) -> Value) {
+    self.name = name
+    self.parameterNames = parameterNames
+    self.call = call
+  }
 }
