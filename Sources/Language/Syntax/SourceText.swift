@@ -142,11 +142,8 @@ public struct SourceText: Sendable {
   public subscript(range: SourceRange) -> String {
     let start = min(max(range.start, 0), utf8.count)
     let end = min(max(range.end, start), utf8.count)
-    // Most names a learner types are one letter (x, w, b, L): made once, not decoded each time.
-    if end == start + 1, utf8[start] < 0x80 { return Self.asciiCharacters[Int(utf8[start])] }
+    // Most names a learner types are one letter (x, w, b, L): made from the byte, not decoded.
+    if end == start + 1, utf8[start] < 0x80 { return String(Unicode.Scalar(utf8[start])) }
     return String(decoding: utf8[start..<end], as: UTF8.self)
   }
-
-  /// Every ASCII character as a one-character string.
-  private static let asciiCharacters = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
 }
