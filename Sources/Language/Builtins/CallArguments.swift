@@ -101,10 +101,12 @@ public struct CallArguments {
   func value(_ name: String) -> Value? { argument(name)?.value }
 
   func tensor(_ name: String) throws(EvaluationError) -> Variable {
-    // By index: only the value is copied out, not the whole argument.
+    // By index: only the value is copied out, not the whole argument; and the error's wording
+    // captures the callee's name alone (capturing `self` copied all the arguments).
     guard let index = index(of: name) else {
       throw EvaluationError("\(callee)() is missing its argument `\(name)`", at: callRange)
     }
+    let callee = callee
     return try Conversion.tensor(given[index].value, at: given[index].range, purpose: "`\(name)` of \(callee)()")
   }
 
