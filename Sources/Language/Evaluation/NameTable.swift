@@ -35,16 +35,17 @@ public struct NameTable<Value>: Sequence {
 
   /// Sets the value of `name`; returns its value before, if it had one.
   @discardableResult
-  public mutating func updateValue(_ value: Value, forKey name: String) -> Value? {
+  public mutating func updateValue(_ value: consuming Value, forKey name: String) -> Value? {
     if names.isEmpty || (count + 1) * 4 > names.count * 3 { grow() }
     let (found, free) = find(name)
+    // The value is moved in and the old one out (swapped), neither copied.
+    var entry: Value? = consume value
     if let found {
-      let old = entries[found]
-      entries[found] = value
-      return old
+      swap(&entry, &entries[found])
+      return entry
     }
     names[free] = name
-    entries[free] = value
+    swap(&entry, &entries[free])
     count += 1
     return nil
   }
