@@ -39,6 +39,10 @@ public struct Statement: Sendable, Equatable {
 }
 
 /// The forms a statement can take.
+///
+/// Loops, branches and definitions are boxed (`indirect`): inline, a loop's variable and two
+/// bounds made every statement 144 bytes instead of 88, and statements are copied as they are
+/// parsed and run.
 public enum StatementKind: Sendable, Equatable {
   /// `x = e`, or `h, c = e` to unpack a tuple.
   case assign(targets: [Name], value: Expr)
@@ -51,11 +55,11 @@ public enum StatementKind: Sendable, Equatable {
   /// A shell command `:name arguments`; the arguments are the raw rest of the line.
   case command(name: String, arguments: String, argumentsRange: SourceRange)
   /// `for i in 0..<n { ... }` (end excluded) or `for i in 0..n { ... }` (`inclusive`).
-  case forLoop(variable: Name, start: Expr, end: Expr, inclusive: Bool, body: [Statement])
+  indirect case forLoop(variable: Name, start: Expr, end: Expr, inclusive: Bool, body: [Statement])
   /// `if c { ... } else { ... }`; an `else if` is an `else` block holding one `ifElse`.
-  case ifElse(condition: Expr, then: [Statement], else: [Statement]?)
+  indirect case ifElse(condition: Expr, then: [Statement], else: [Statement]?)
   /// `def f(a, b) = e` or `def f(a, b) { ...; return e }`.
-  case functionDefinition(name: Name, parameters: [Name], body: FunctionBody)
+  indirect case functionDefinition(name: Name, parameters: [Name], body: FunctionBody)
   /// `return` or `return e`, inside a function body.
   case `return`(Expr?)
 
