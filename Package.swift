@@ -6,8 +6,9 @@ import PackageDescription
 //   Shell → CReadline, Language → CThreadStack; the executables → CMimalloc
 // The interpreter and the shell, built for release, leave out the run-time checks of exclusive
 // access (an object's property read while it is being changed): their tests run with the checks
-// on, and in release they were a twentieth of a small statement's instructions (`make bench`,
-// case 4). Only in targets no other package can depend on (SwiftPM refuses unsafe flags there).
+// on, and in release they ran seven times per small statement, 2% of its instructions (`make
+// bench`, case 4). Only in targets no other package can depend on (SwiftPM refuses unsafe flags
+// there).
 let releaseWithoutAccessChecks: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
