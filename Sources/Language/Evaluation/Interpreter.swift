@@ -7,12 +7,8 @@ import Tensors
 /// made only once the whole statement has succeeded, and a failure restores the
 /// variables and the random generator.
 public final class Interpreter {
-  // The state read on every statement and operation is marked `@exclusivity(unchecked)`:
-  // only the interpreter's own thread touches it, never within another access to it,
-  // and the runtime's checks of that cost 5% of a small statement (`make bench`, case 4).
-
   /// The session's variables.
-  @exclusivity(unchecked) public private(set) var globals = NameTable<Value>()
+  public private(set) var globals = NameTable<Value>()
   /// The random generator behind `rand`, `randn`; `seed(n)` resets it.
   public var random = RandomGenerator(seed: 0)
   /// Runs a `:command` met in the source.
@@ -20,9 +16,9 @@ public final class Interpreter {
   /// How deep user functions may call each other.
   public var maximumCallDepth = 200
   /// Called for every operation as it is evaluated (`:trace`); nil when nobody watches.
-  @exclusivity(unchecked) public var tracer: ((TraceEvent) -> Void)?
+  public var tracer: ((TraceEvent) -> Void)?
   /// Asked between statements and operations: true once the learner pressed Ctrl-C.
-  @exclusivity(unchecked) public var isInterrupted: () -> Bool = { false }
+  public var isInterrupted: () -> Bool = { false }
   /// The most bytes the session's variables may hold together (their values; graphs are not counted).
   public var sessionByteLimit = 8 << 30
   /// Whether statements may read and write files (`load`, `:save`, `:transcript`); off for the fuzzer.
@@ -30,7 +26,7 @@ public final class Interpreter {
   /// Told after each iteration of a top-level loop (for a progress bar).
   public var loopProgress: ((LoopProgress) -> Void)?
   /// Anomaly mode's detector and findings; nil while it is off (`detectsAnomalies`).
-  @exclusivity(unchecked) var anomalyWatch: AnomalyWatch?
+  var anomalyWatch: AnomalyWatch?
 
   /// The state after the last completed iteration of the top-level loop being run:
   /// an interrupted loop keeps it instead of rolling back.
@@ -40,12 +36,12 @@ public final class Interpreter {
   /// value before the statement first changed it (nil: it did not exist), or the whole table
   /// when the statement replaced it (`:clear`). A statement that succeeds never copies the
   /// table; one that fails is undone from here. Emptied after each statement, keeping its capacity.
-  @exclusivity(unchecked) private var undoLog: [UndoEntry] = []
+  private var undoLog: [UndoEntry] = []
   /// Whether a top-level statement is running, so that changes to the globals are noted in ``undoLog``.
-  @exclusivity(unchecked) private var isNotingChanges = false
+  private var isNotingChanges = false
   /// The bytes of the tensors the globals hold, a value held by two names counted twice; kept
   /// up to date as they change, so that checking the session's size after a statement is free.
-  @exclusivity(unchecked) private(set) var globalBytesUpperBound = 0
+  private(set) var globalBytesUpperBound = 0
 
   private enum UndoEntry {
     case variable(String, Value?)
@@ -61,15 +57,15 @@ public final class Interpreter {
   }
 
   /// Local variables of the functions being called, innermost last.
-  @exclusivity(unchecked) var frames: [[String: Value]] = []
+  var frames: [[String: Value]] = []
   /// The stack of the thread running statements, measured when a run starts on a new thread.
-  @exclusivity(unchecked) var stackGuard = StackGuard()
+  var stackGuard = StackGuard()
   /// The text being run, for quoting arguments in notes.
-  @exclusivity(unchecked) var source = SourceText("")
+  var source = SourceText("")
   /// The line of the last top-level statement run from ``source``, where finding the next one's starts.
-  @exclusivity(unchecked) private var lastStatementLine = 1
+  private var lastStatementLine = 1
   /// Notes gathered while evaluating the current statement.
-  @exclusivity(unchecked) var notes: [String] = []
+  var notes: [String] = []
   /// What `print` wrote while the current statement ran.
   var printed: [String] = []
   /// Shows a line `print` wrote as soon as it is written (a terminal, so that a long loop's
