@@ -172,9 +172,9 @@ func runSuite(_ options: Options) throws(BenchError) {
     backstep: Measure(value: statements, unit: .secondsPerStatement),
     numpy: Measure(value: statementsNumpy, unit: .secondsPerStatement),
     target: "≤ 2 µs per statement", met: statements <= 2e-6))
-  // For information: the same statements as a script run by the executable, which feeds it to
-  // the shell line by line as if typed (each line parsed on its own, each record shown or
-  // kept for :transcript); start-up is taken off by running an empty script the same way.
+  // For information: the same statements as a script run by the executable, through the
+  // shell (each record shown or kept for :transcript); start-up is taken off by running an
+  // empty script the same way.
   log("4a. small statements as a script…")
   let script = try Cases.scriptFile(Cases.statementsScript(count: count, silenced: true), named: "statements.bs")
   let empty = try Cases.scriptFile("", named: "empty.bs")

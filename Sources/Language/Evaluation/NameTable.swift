@@ -1,7 +1,7 @@
 /// Values by name: the session's variables and the built-ins, looked up every time an
 /// expression reads a name.
 ///
-/// A `Dictionary` hashes each name with SipHash, a fifth of the cost of a small statement
+/// A `Dictionary` hashes each name with SipHash, 5% of the cost of a small statement
 /// (`make bench`, case 4); names are short and chosen by the learner, so this table hashes them
 /// with FNV-1a over their UTF-8 bytes and probes linearly, in a power-of-two array at most
 /// three-quarters full. Iteration order is unspecified, as a dictionary's.
