@@ -8,15 +8,20 @@ import Tensors
 enum Cases {
   // MARK: - Running statements
 
-  /// Runs `text` in `interpreter` as the shell runs a script, each statement's record handed on
-  /// as the statement ends (not all kept to the end); any failed statement is an error.
+  /// Runs `text` in `interpreter` as the shell runs a script: read a line's statements at a time,
+  /// each statement's record handed on as the statement ends; any failed statement is an error.
   static func run(_ text: String, in interpreter: Interpreter) throws(BenchError) {
     let source = SourceText(text)
     var failure: BenchError?
-    interpreter.run(source, parsed: Result { () throws(SyntaxError) in try Parser.parse(source) }) { (record: consuming Record) in
-      if failure == nil, case .failure(let diagnostic) = record.outcome {
-        failure = BenchError("line \(record.line) `\(record.source)` failed: \(diagnostic.message)")
+    do {
+      var reader = try ScriptReader(source)
+      _ = try interpreter.run(&reader) { (record: consuming Record) in
+        if failure == nil, case .failure(let diagnostic) = record.outcome {
+          failure = BenchError("line \(record.line) `\(record.source)` failed: \(diagnostic.message)")
+        }
       }
+    } catch {
+      throw BenchError("line \(source.line(of: error.range.start)): \(error.diagnostic.message)")
     }
     if let failure { throw failure }
   }

@@ -108,7 +108,7 @@ extension Session {
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: expanded.isEmpty ? "." : expanded) else { return [] }
     return entries.filter { !$0.hasPrefix(".") || prefix.dropFirst(folder.count).hasPrefix(".") }.map { entry in
       var isFolder: ObjCBool = false
-      FileManager.default.fileExists(atPath: expanded + entry, isDirectory: &isFolder)
+      _ = FileManager.default.fileExists(atPath: expanded + entry, isDirectory: &isFolder)
       return folder + entry + (isFolder.boolValue ? "/" : "")
     }
   }

@@ -115,10 +115,18 @@ public final class Session {
 
   /// Runs complete source text and shows each statement's record as the statement ends.
   public func run(_ source: SourceText, parsed: Result<[Statement], SyntaxError>? = nil) {
+    showingRecords(of: source) { (show) in
+      interpreter.run(source, parsed: parsed ?? Result { () throws(SyntaxError) in try Parser.parse(source) }, each: show)
+    }
+  }
+
+  /// Runs `body`, which runs statements of `source` and hands each record to the function it is
+  /// given, which shows it (after the trace of the statement, under `:set trace on`) and counts it.
+  private func showingRecords<T>(of source: SourceText, _ body: ((consuming Record) -> Void) -> T) -> T {
     var events: [TraceEvent] = []
     if options.trace { interpreter.tracer = { events.append($0) } }
     defer { interpreter.tracer = nil }
-    interpreter.run(source, parsed: parsed ?? Result { () throws(SyntaxError) in try Parser.parse(source) }) { record in
+    return body { record in
       progressBar.finish()
       if options.trace && !events.isEmpty {
         let output = Commands.traceOutput(events, verbose: false, style: options.style)
@@ -151,21 +159,22 @@ public final class Session {
 
   /// Runs a whole script as if its lines were typed one after another.
   ///
-  /// A script that parses as a whole and holds no `:command` (which may start a lesson or
-  /// quit, changing what the next lines are) is parsed in one pass and run statement by
-  /// statement: the same records, without a parser and a source text made for every line
-  /// (`make bench`, row 4a). Any other script runs line by line, so that the lines before a
-  /// syntax error still run.
+  /// The script is read a line's statements at a time (``ScriptReader``) and each is run as it
+  /// is read: the records typing the lines would give, without a parser and a source text made
+  /// for every line (`make bench`, row 4a), nor the whole script's syntax held at once. From a
+  /// line that fails to parse, or whose statements hold a `:command` (which may start a lesson
+  /// or quit, changing what the next lines are), the rest runs line by line as typed lines do:
+  /// an error is shown where typing it would show it, and the lines after it still run.
   public func runScript(_ text: String) {
-    if lesson == nil, pendingLines.isEmpty {
-      let source = SourceText(text, fileName: fileName)
-      let parsed = Result { () throws(SyntaxError) in try Parser.parse(source) }
-      if case .success(let statements) = parsed, !statements.contains(where: Self.holdsCommand) {
-        run(source, parsed: parsed)
-        return
-      }
+    guard lesson == nil, pendingLines.isEmpty else { return runScriptLineByLine(text) }
+    let source = SourceText(text, fileName: fileName)
+    guard var reader = try? ScriptReader(source) else { return runScriptLineByLine(text) }
+    let ended = showingRecords(of: source) { (show) in
+      (try? interpreter.run(&reader, stoppingBefore: { $0.contains(where: Self.holdsCommand) }, each: show)) ?? false
     }
-    runScriptLineByLine(text)
+    if !ended {
+      runScriptLineByLine(String(decoding: source.utf8[reader.offset...], as: UTF8.self), firstLine: reader.line)
+    }
   }
 
   /// Whether a statement is or contains (in a loop, a branch or a function) a `:command`.
@@ -179,10 +188,10 @@ public final class Session {
     }
   }
 
-  /// Runs a script through the same path as typed lines, one line at a time.
-  func runScriptLineByLine(_ text: String) {
+  /// Runs a script (or its rest, from line `firstLine` on) through the same path as typed lines, one line at a time.
+  func runScriptLineByLine(_ text: String, firstLine: Int = 1) {
     let input = TextLines(text: text)
-    var lineNumber = 0
+    var lineNumber = firstLine - 1
     while case .line(let line) = input.readLine(prompt: "") {
       lineNumber += 1
       feed(line, lineNumber: lineNumber)

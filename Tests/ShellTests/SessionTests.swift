@@ -25,12 +25,10 @@ final class Transcript {
 
 @Suite("The session")
 struct SessionTests {
-  /// print's lines reach the terminal while the statement runs (a training loop shows its losses as it
-  /// goes), before the statement's own result; the transcript keeps them in order too.
-  /// A script parsed in one pass shows exactly what running it line by line shows: values,
+  /// A script read a line's statements at a time shows exactly what running it line by line shows: values,
   /// silenced statements, statements over several lines, loops that print, a failure in the
   /// middle (the statements after it still run), notes, errors' locations, --json records.
-  @Test(arguments: [false, true]) func aScriptInOnePassShowsWhatItsLinesShow(json: Bool) {
+  @Test(arguments: [false, true]) func aScriptReadAsItRunsShowsWhatItsLinesShow(json: Bool) {
     let script = """
       # a comment, then a blank line
 
@@ -51,19 +49,38 @@ struct SessionTests {
       run(session)
       return (text, session.transcript.markdown(title: "t"), session.failureCount)
     }
-    let onePass = output { $0.runScript(script) }
-    let lineByLine = output { $0.runScriptLineByLine(script) }
-    #expect(onePass == lineByLine)
-    #expect(onePass.2 == 1 && onePass.0.contains("step 2") || json)
+    let read = output { $0.runScript(script) }
+    #expect(read == output { $0.runScriptLineByLine(script) })
+    #expect(read.2 == 1 && read.0.contains("step 2") || json)
   }
 
-  /// A script with a syntax error or a :command runs line by line: the lines before the error run.
-  @Test func aScriptWithASyntaxErrorStillRunsItsFirstLines() {
-    var text = ""
-    let session = Session(options: .init()) { text += $0 }
-    session.runScript("a = 1\nb = (2 +\nc = 3\n")
-    #expect(text.hasPrefix("a : () = 1.0"))
-    #expect(session.interpreter.lookup("a") != nil)
+  /// From a line that fails to parse, or holds a :command, a script runs line by line: what it
+  /// shows and leaves is what typing its lines shows and leaves. The lines before the error and
+  /// after it run; none of the failing line's statements do; the lines after the command too.
+  @Test(arguments: [false, true]) func aScriptFromASyntaxErrorOrACommandOnRunsLineByLine(json: Bool) {
+    let script = """
+      x = ones(2)
+      y = x * (2 +
+        1)
+      a = 5; b = )
+      c = y + 1
+      :vars
+      d = c * 2; :set trace on
+      e = d - 1
+      if true { :set trace off }
+      f = (e +
+      g = 3
+      """
+    func run(_ body: (Session) -> Void) -> (String, String, [String], Bool) {
+      var text = ""
+      let session = Session(options: .init(json: json)) { text += $0 }
+      body(session)
+      return (text, session.transcript.markdown(title: "t"), session.interpreter.globals.keys.sorted(), session.options.trace)
+    }
+    let read = run { $0.runScript(script) }
+    #expect(read == run { $0.runScriptLineByLine(script) })
+    #expect(read.2 == ["c", "d", "e", "x", "y"] && !read.3)
+    #expect(json || read.0.contains(" --> line 4:12") && read.0.contains("  --> line 11:3") && read.0.contains("trace = on"))
   }
 
   @Test func scriptTextSplitsIntoLinesAtEveryLineBreak() {
@@ -78,6 +95,8 @@ struct SessionTests {
     #expect(lines("θ = 1\n# é") == ["θ = 1", "# é"])
   }
 
+  /// print's lines reach the terminal while the statement runs (a training loop shows its losses as it
+  /// goes), before the statement's own result; the transcript keeps them in order too.
   @Test func printWritesAsTheLoopRuns() {
     var writes: [(text: String, statementsShown: Int)] = []
     var session: Session!

@@ -62,7 +62,8 @@ public final class Interpreter {
   var stackGuard = StackGuard()
   /// The text being run, for quoting arguments in notes.
   var source = SourceText("")
-  /// The line of the last top-level statement run from ``source``, where finding the next one's starts.
+  /// The line of the last top-level statement run, where finding the next one's starts: a script
+  /// run a line at a time goes on from it (a line of another text only makes the search longer).
   private var lastStatementLine = 1
   /// Notes gathered while evaluating the current statement.
   var notes: [String] = []
@@ -107,7 +108,6 @@ public final class Interpreter {
   /// statement ends (a shell shows it then, before the next statement of the line runs).
   public func run(_ text: SourceText, parsed: Result<[Statement], SyntaxError>, each: (consuming Record) -> Void) {
     source = text
-    lastStatementLine = text.firstLine
     if !stackGuard.isForCurrentThread { stackGuard = StackGuard() }
     switch parsed {
     case .success(let statements):
@@ -117,6 +117,23 @@ public final class Interpreter {
       let line = text.line(of: error.range.start)
       each(Record(line: line, source: text.line(line), outcome: .failure(error.diagnostic), notes: []))
     }
+  }
+
+  /// Runs a script as `reader` reads it (a line's statements once the whole line has parsed),
+  /// handing each statement's record to `each` as the statement ends. Returns true at the end of
+  /// the script; false before running a line whose statements `stopsBefore` is true of (they are
+  /// left in `reader`); throws the error of a line that fails to parse, having run none of it.
+  public func run(
+    _ reader: inout ScriptReader, stoppingBefore stopsBefore: ([Statement]) -> Bool = { _ in false },
+    each: (consuming Record) -> Void
+  ) throws(SyntaxError) -> Bool {
+    source = reader.source
+    if !stackGuard.isForCurrentThread { stackGuard = StackGuard() }
+    while try reader.readLine() {
+      if stopsBefore(reader.statements) { return false }
+      for index in reader.statements.indices { each(runTopLevel(reader.statements[index])) }
+    }
+    return true
   }
 
   /// Sets a variable directly (lessons and tests).

@@ -80,6 +80,11 @@ public struct Parser {
     }
   }
 
+  /// Skips `;`s but not line breaks (a script is run a line at a time), keeping ``previous`` too.
+  mutating func skipSemicolons() throws(SyntaxError) {
+    while token.kind.is(.semicolon) { token = try lexer.next() }
+  }
+
   /// Skips line breaks after an operator, so `x = a +` continues on the next line.
   mutating func skipNewlinesAfterOperator() throws(SyntaxError) {
     while token.kind == .newline { token = try lexer.next() }

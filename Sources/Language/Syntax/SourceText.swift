@@ -100,8 +100,9 @@ public struct SourceText: Sendable {
     lineIndex(of: min(max(offset, 0), utf8.count)) + firstLine
   }
 
-  /// The line of `offset`, searched forward from `earlierLine`, a line at or before it: statements
-  /// are run in order, and each is nearly always on the line of the last one or the next.
+  /// The line of `offset`, searched forward from `earlierLine`: statements are run in order, and
+  /// each is nearly always on the line of the last one or the next. Any line gives the right
+  /// answer; one after `offset`'s, or outside the text, a binary search over all lines.
   public func line(of offset: Int, from earlierLine: Int) -> Int {
     let offset = min(max(offset, 0), utf8.count)
     var index = min(max(earlierLine - firstLine, 0), lineStarts.count - 1)
