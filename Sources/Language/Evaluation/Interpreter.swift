@@ -204,9 +204,10 @@ public final class Interpreter {
     isNotingChanges = true
     defer {
       isNotingChanges = false
-      // Popped, not `removeAll(keepingCapacity:)`, which runs the standard library's unspecialized
-      // replaceSubrange: 500 instructions to empty a log of one entry.
-      while undoLog.popLast() != nil {}
+      // Removed one by one, not by `removeAll(keepingCapacity:)`, which runs the standard library's
+      // unspecialized replaceSubrange (500 instructions to empty a log of one entry), nor by
+      // `popLast()`, whose discarded Optional is destroyed through generic value witnesses.
+      while !undoLog.isEmpty { undoLog.removeLast() }
     }
     notes = []
     printed = []

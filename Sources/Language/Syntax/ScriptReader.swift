@@ -37,13 +37,13 @@ public struct ScriptReader {
   /// is empty, and reading again throws the same error.
   public mutating func readLine() throws(SyntaxError) -> Bool {
     if let failure { throw failure }
-    // Emptied one by one: removeAll(keepingCapacity:) runs the standard library's unspecialized replaceSubrange.
-    while statements.popLast() != nil {}
+    // Emptied one by one, as the interpreter empties its undo log (and for the same reasons).
+    while !statements.isEmpty { statements.removeLast() }
     offset = end
     do {
       return try readStatements()
     } catch {
-      while statements.popLast() != nil {}
+      while !statements.isEmpty { statements.removeLast() }
       failure = error
       throw error
     }
