@@ -62,7 +62,8 @@ public final class Rule: Sendable {
     }
     guard inputs.contains(where: { $0.requiresGradient || !$0.isLeaf }) else { return .constant(value) }
     // A comparison is recorded too, so that graphs show `x > 0`, but nothing flows back through it.
-    let requiresGradient = backward != nil && inputs.contains(where: \.requiresGradient)
+    // A closure, not the key path `\.requiresGradient`: applying a key path checks exclusive access at run time.
+    let requiresGradient = backward != nil && inputs.contains(where: { $0.requiresGradient })
     return Variable(value: value, rule: self, attributes: attributes, inputs: inputs, requiresGradient: requiresGradient)
   }
 
