@@ -51,20 +51,47 @@ public final class Rule: Sendable {
 
   /// Computes the op and records it in the graph when any input requires a gradient
   /// or was itself computed.
-  public func apply(_ inputs: consuming [Variable], _ attributes: consuming Attributes = .none) throws(TensorError) -> Variable {
-    // Consumed: the new node takes the inputs and attributes over without retaining them again.
-    let value = try inputs.withUnsafeBufferPointer { (variables) throws(TensorError) in
-      try forward(Operands(variables: variables), attributes)
-    }
+  public func apply(_ inputs: [Variable], _ attributes: Attributes = .none) throws(TensorError) -> Variable {
+    try inputs.withUnsafeBufferPointer { (inputs) throws(TensorError) in try record(inputs, attributes) }
+  }
+
+  /// ``apply(_:_:)`` for an op of one input, without gathering it into an array.
+  public func apply(_ x: Variable, _ attributes: Attributes = .none) throws(TensorError) -> Variable {
+    try Self.lending(x, nil) { (inputs) throws(TensorError) in try record(inputs, attributes) }
+  }
+
+  /// ``apply(_:_:)`` for an op of two inputs, without gathering them into an array.
+  public func apply(_ x: Variable, _ y: Variable, _ attributes: Attributes = .none) throws(TensorError) -> Variable {
+    try Self.lending(x, y) { (inputs) throws(TensorError) in try record(inputs, attributes) }
+  }
+
+  /// Computes the op on `inputs`, lent for the call, and records it: the new node keeps its own
+  /// references to them.
+  private func record(_ inputs: UnsafeBufferPointer<Variable>, _ attributes: Attributes) throws(TensorError) -> Variable {
+    let value = try forward(Operands(variables: inputs), attributes)
     try GraphMemory.admit(elements: value.scalars.count)
     if AnomalyDetector.isWatching {
-      AnomalyDetector.current?.inspectForward(self, inputs: inputs, output: value)
+      AnomalyDetector.current?.inspectForward(self, inputs: Array(inputs), output: value)
     }
     guard inputs.contains(where: { $0.requiresGradient || !$0.isLeaf }) else { return .constant(value) }
     // A comparison is recorded too, so that graphs show `x > 0`, but nothing flows back through it.
     // A closure, not the key path `\.requiresGradient`: applying a key path checks exclusive access at run time.
     let requiresGradient = backward != nil && inputs.contains(where: { $0.requiresGradient })
     return Variable(value: value, rule: self, attributes: attributes, inputs: inputs, requiresGradient: requiresGradient)
+  }
+
+  /// Calls `body` with `x` and `y` (when given) in a buffer on the stack, without retaining
+  /// them: the caller's references keep them alive for the call.
+  private static func lending<R>(
+    _ x: Variable, _ y: Variable?, _ body: (UnsafeBufferPointer<Variable>) throws(TensorError) -> R
+  ) throws(TensorError) -> R {
+    var references = (Unmanaged.passUnretained(x), Unmanaged.passUnretained(y ?? x))
+    let count = y == nil ? 1 : 2
+    return try withUnsafeMutableBytes(of: &references) { (bytes) throws(TensorError) in
+      try bytes.withMemoryRebound(to: Variable.self) { (variables) throws(TensorError) in
+        try body(UnsafeBufferPointer(rebasing: variables[..<count]))
+      }
+    }
   }
 
   /// The forward on plain tensors, recording nothing.

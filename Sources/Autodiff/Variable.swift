@@ -15,8 +15,12 @@ public final class Variable {
   public let rule: Rule?
   /// The rule's parameters (axes, shapes, transposes, …).
   public let attributes: Attributes
-  /// The values the rule was applied to.
-  @exclusivity(unchecked) public private(set) var inputs: [Variable]
+  /// The first two values the rule was applied to, held in place: most ops have one or two
+  /// inputs, and an array of them was an allocation per op (`make bench`, case 4).
+  @exclusivity(unchecked) private var firstInput: Variable?
+  @exclusivity(unchecked) private var secondInput: Variable?
+  /// The third value the rule was applied to and those after it (`where`, `concat`, …).
+  @exclusivity(unchecked) private var laterInputs: [Variable] = []
   /// Whether gradients flow to or through this variable.
   public let requiresGradient: Bool
   /// The name the learner first gave this value (`z`), for showing graphs in their own words.
@@ -30,7 +34,6 @@ public final class Variable {
     self.value = value
     self.rule = nil
     self.attributes = .none
-    self.inputs = []
     self.requiresGradient = requiresGradient
     GraphMemory.add(elements: value.scalars.count)
   }
@@ -45,11 +48,14 @@ public final class Variable {
     Variable(Tensor(value), requiresGradient: false)
   }
 
-  init(value: Tensor, rule: Rule, attributes: Attributes, inputs: [Variable], requiresGradient: Bool) {
+  /// A result of `rule` applied to `inputs` (lent for the call: the node keeps its own references).
+  init(value: Tensor, rule: Rule, attributes: Attributes, inputs: UnsafeBufferPointer<Variable>, requiresGradient: Bool) {
     self.value = value
     self.rule = rule
     self.attributes = attributes
-    self.inputs = inputs
+    self.firstInput = inputs.first
+    self.secondInput = inputs.count > 1 ? inputs[1] : nil
+    if inputs.count > 2 { self.laterInputs = Array(inputs[2...]) }
     self.requiresGradient = requiresGradient
     GraphMemory.add(elements: value.scalars.count)
   }
@@ -63,27 +69,47 @@ public final class Variable {
   /// True for a variable with no rule.
   public var isLeaf: Bool { rule == nil }
 
+  /// The values the rule was applied to, in order.
+  public var inputs: [Variable] {
+    guard let firstInput else { return [] }
+    guard let secondInput else { return [firstInput] }
+    return [firstInput, secondInput] + laterInputs
+  }
+
   // Release long chains without recursion: a chain of 100,000 ops would
   // otherwise free itself through 100,000 nested deinits and overflow the stack.
   deinit {
     GraphMemory.remove(elements: value.scalars.count)
     // Usually every input outlives this node or is a leaf: releasing them frees nothing further.
-    guard inputs.indices.contains(where: { !inputs[$0].inputs.isEmpty && isKnownUniquelyReferenced(&inputs[$0]) }) else { return }
+    guard Self.diesWithOwner(&firstInput) || Self.diesWithOwner(&secondInput)
+      || laterInputs.indices.contains(where: { Self.diesWithOwner(&laterInputs[$0]) })
+    else { return }
     var pending: [Variable] = []
-    Self.move(&inputs, to: &pending)
+    moveInputs(to: &pending)
     while var next = pending.popLast() {
-      // An input with another owner, or with no inputs, frees nothing further when released here.
-      if !next.inputs.isEmpty && isKnownUniquelyReferenced(&next) { Self.move(&next.inputs, to: &pending) }
+      if Self.diesWithOwner(&next) { next.moveInputs(to: &pending) }
     }
   }
 
-  /// Moves the elements of `source` to the end of `destination`, leaving it empty, without
-  /// retaining and releasing each (an atomic operation apiece, and a graph has many).
-  private static func move(_ source: inout [Variable], to destination: inout [Variable]) {
-    var taken: [Variable] = []
-    swap(&taken, &source)
-    destination.reserveCapacity(destination.count + taken.count)
-    while let element = taken.popLast() { destination.append(element) }
+  /// Whether releasing `input` here would free it and, with it, inputs of its own: it has
+  /// inputs and no other owner. (An input with another owner, or none, frees nothing further.)
+  private static func diesWithOwner(_ input: inout Variable) -> Bool {
+    input.firstInput != nil && isKnownUniquelyReferenced(&input)
+  }
+
+  private static func diesWithOwner(_ input: inout Variable?) -> Bool {
+    input?.firstInput != nil && isKnownUniquelyReferenced(&input)
+  }
+
+  /// Moves this node's inputs to the end of `pending`, leaving it none, without retaining and
+  /// releasing each (an atomic operation apiece, and a graph has many).
+  private func moveInputs(to pending: inout [Variable]) {
+    if let input = firstInput.take() { pending.append(input) }
+    if let input = secondInput.take() { pending.append(input) }
+    guard !laterInputs.isEmpty else { return }
+    var later: [Variable] = []
+    swap(&later, &laterInputs)
+    while let element = later.popLast() { pending.append(element) }
   }
 }
 

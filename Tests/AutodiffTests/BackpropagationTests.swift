@@ -61,6 +61,30 @@ struct BackpropagationTests {
     #expect(weakHead == nil)
   }
 
+  /// A node holds its first two inputs in place and the rest in an array: long chains through
+  /// each position (one input, the second of two, the third of `where`) keep their inputs in
+  /// order, and free themselves without recursion when dropped.
+  @Test func chainsThroughEveryInputPositionKeepTheirInputsAndAreFreed() throws {
+    let x = Variable(Tensor([1, -2]))
+    let condition = Variable.constant(Tensor([1, 0]))
+    weak var weakA: Variable?
+    weak var weakB: Variable?
+    weak var weakC: Variable?
+    do {
+      var (a, b, c) = (x, x, x)
+      for _ in 0..<50_000 {
+        a = try a.tanh()
+        b = try x + b
+        c = try Variable.select(condition, x, c)
+      }
+      #expect(a.inputs.count == 1 && b.inputs.map { $0 === x } == [true, false])
+      #expect(c.inputs.count == 3 && c.inputs[0] === condition && c.inputs[1] === x)
+      #expect(try gradient(of: c.reduced(.sum), wrt: x).value == Tensor([1, 1]))
+      (weakA, weakB, weakC) = (a, b, c)
+    }
+    #expect(weakA == nil && weakB == nil && weakC == nil)
+  }
+
   @Test func graphIsFreedWhenTheOutputIsDropped() throws {
     weak var weakIntermediate: Variable?
     do {

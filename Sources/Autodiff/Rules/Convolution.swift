@@ -98,14 +98,14 @@ extension Variable {
   public static func convolution(
     _ x: Variable, _ w: Variable, spatialRank: Int, options: ConvolutionOptions = ConvolutionOptions()
   ) throws(TensorError) -> Variable {
-    try (spatialRank == 1 ? Rule.conv1d : Rule.conv2d).apply([x, w], Attributes(options.attributes))
+    try (spatialRank == 1 ? Rule.conv1d : Rule.conv2d).apply(x, w, Attributes(options.attributes))
   }
 
   /// The input gradient of a convolution (`conv_transpose1d`/`conv_transpose2d`): dy (N, O, *out), w (O, C, *k) → (N, C, *in).
   public static func transposedConvolution(
     _ dy: Variable, _ w: Variable, spatialRank: Int, options: ConvolutionOptions = ConvolutionOptions()
   ) throws(TensorError) -> Variable {
-    try (spatialRank == 1 ? Rule.convTranspose1d : Rule.convTranspose2d).apply([dy, w], Attributes(options.attributes))
+    try (spatialRank == 1 ? Rule.convTranspose1d : Rule.convTranspose2d).apply(dy, w, Attributes(options.attributes))
   }
 
   /// The filter gradient of a convolution (`conv1d_weight`/`conv2d_weight`): x (N, C, *in), dy (N, O, *out) → (O, C, *k).
@@ -114,6 +114,6 @@ extension Variable {
   ) throws(TensorError) -> Variable {
     var entries: [(name: String, value: Attribute)] = [("kernel_size", ConvolutionOptions.attribute(kernelSize))]
     entries += options.attributes
-    return try (spatialRank == 1 ? Rule.conv1dWeight : Rule.conv2dWeight).apply([x, dy], Attributes(entries))
+    return try (spatialRank == 1 ? Rule.conv1dWeight : Rule.conv2dWeight).apply(x, dy, Attributes(entries))
   }
 }

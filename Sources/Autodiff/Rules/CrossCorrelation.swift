@@ -91,11 +91,11 @@ extension Rule {
 extension Variable {
   /// Every row of `x` correlated with every row of `y`: (N, M, D1 - D2 + 1).
   public static func crossCorrelation(_ x: Variable, _ y: Variable) throws(TensorError) -> Variable {
-    try Rule.xcorr.apply([x, y])
+    try Rule.xcorr.apply(x, y)
   }
 
   /// Row n of `x` correlated with row n of `y`: (N, D1 - D2 + 1).
   public static func batchCrossCorrelation(_ x: Variable, _ y: Variable) throws(TensorError) -> Variable {
-    try Rule.batchXcorr.apply([x, y])
+    try Rule.batchXcorr.apply(x, y)
   }
 }

@@ -40,10 +40,10 @@ extension Rule {
 
 extension Variable {
   /// The main diagonal of the last two axes.
-  public func diagonalPart() throws(TensorError) -> Variable { try Rule.diagPart.apply([self]) }
+  public func diagonalPart() throws(TensorError) -> Variable { try Rule.diagPart.apply(self) }
 
   /// A matrix (per leading axis) with this tensor's last axis on its diagonal.
   public func diagonalEmbedded(rows: Int, cols: Int) throws(TensorError) -> Variable {
-    try Rule.diag.apply([self], Attributes([("rows", .int(rows)), ("cols", .int(cols))]))
+    try Rule.diag.apply(self, Attributes([("rows", .int(rows)), ("cols", .int(cols))]))
   }
 }

@@ -110,7 +110,7 @@ extension Rule {
       shapes: "dx has the shape of x.",
       pitfall: "For |x| > 3 the factor 1 - y² is below 0.01: saturated units pass almost no gradient."),
     flops: (20, 3), .runs(VectorMath.tanh)
-  ) { c throws(TensorError) in try Rule.tanhBackward.apply([c.upstream, c.output]) }
+  ) { c throws(TensorError) in try Rule.tanhBackward.apply(c.upstream, c.output) }
 
   public static let sigmoid = elementwise(
     "sigmoid", formula: "dx = dy * y * (1 - y)",
@@ -126,7 +126,7 @@ extension Rule {
       VectorMath.exp(UnsafeBufferPointer(y), into: y)
       for i in 0..<y.count { y[i] = 1 / (1 + y[i]) }
     }
-  ) { c throws(TensorError) in try Rule.sigmoidBackward.apply([c.upstream, c.output]) }
+  ) { c throws(TensorError) in try Rule.sigmoidBackward.apply(c.upstream, c.output) }
 
   public static let relu = elementwise(
     "relu", formula: "dx = dy * (x > 0)",

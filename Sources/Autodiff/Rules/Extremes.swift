@@ -125,9 +125,9 @@ extension Rule {
 
 extension Variable {
   /// NumPy's `maximum`, recorded.
-  public static func maximum(_ a: Variable, _ b: Variable) throws(TensorError) -> Variable { try Rule.maximum.apply([a, b]) }
+  public static func maximum(_ a: Variable, _ b: Variable) throws(TensorError) -> Variable { try Rule.maximum.apply(a, b) }
   /// NumPy's `minimum`, recorded.
-  public static func minimum(_ a: Variable, _ b: Variable) throws(TensorError) -> Variable { try Rule.minimum.apply([a, b]) }
+  public static func minimum(_ a: Variable, _ b: Variable) throws(TensorError) -> Variable { try Rule.minimum.apply(a, b) }
   /// NumPy's `clip`, recorded; a missing bound is ±inf.
   public func clipped(lower: Variable?, upper: Variable?) throws(TensorError) -> Variable {
     try Rule.clip.apply([self, lower ?? .constant(-.infinity), upper ?? .constant(.infinity)])
@@ -137,6 +137,6 @@ extension Variable {
     var entries: [(name: String, value: Attribute)] = []
     if let axis { entries.append(("axis", .ints([axis]))) }
     if keepDims { entries.append(("keepdims", .bool(true))) }
-    return try (largest ? Rule.argmax : Rule.argmin).apply([self], Attributes(entries))
+    return try (largest ? Rule.argmax : Rule.argmin).apply(self, Attributes(entries))
   }
 }

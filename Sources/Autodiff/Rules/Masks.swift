@@ -126,12 +126,12 @@ extension Rule {
 extension Variable {
   /// `one_hot(self, n)`: a constant.
   public func oneHot(classes: Int) throws(TensorError) -> Variable {
-    try Rule.oneHot.apply([self], Attributes([("n", .int(classes))]))
+    try Rule.oneHot.apply(self, Attributes([("n", .int(classes))]))
   }
 
   /// `sequence_mask(self, maxlen)`: a constant.
   public func sequenceMask(maxLength: Int) throws(TensorError) -> Variable {
-    try Rule.sequenceMask.apply([self], Attributes([("maxlen", .int(maxLength))]))
+    try Rule.sequenceMask.apply(self, Attributes([("maxlen", .int(maxLength))]))
   }
 
   public static func blockDiagonal(_ blocks: [Variable]) throws(TensorError) -> Variable {
@@ -140,10 +140,10 @@ extension Variable {
 
   /// `tril(self, k)` (`lower`) or `triu(self, k)`.
   public func triangular(k: Int, lower: Bool) throws(TensorError) -> Variable {
-    try (lower ? Rule.tril : Rule.triu).apply([self], k == 0 ? .none : Attributes([("k", .int(k))]))
+    try (lower ? Rule.tril : Rule.triu).apply(self, k == 0 ? .none : Attributes([("k", .int(k))]))
   }
 
-  public func rounded() throws(TensorError) -> Variable { try Rule.round.apply([self]) }
-  public func floored() throws(TensorError) -> Variable { try Rule.floor.apply([self]) }
-  public func ceiled() throws(TensorError) -> Variable { try Rule.ceil.apply([self]) }
+  public func rounded() throws(TensorError) -> Variable { try Rule.round.apply(self) }
+  public func floored() throws(TensorError) -> Variable { try Rule.floor.apply(self) }
+  public func ceiled() throws(TensorError) -> Variable { try Rule.ceil.apply(self) }
 }

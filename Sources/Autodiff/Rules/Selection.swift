@@ -128,21 +128,21 @@ extension Rule {
 extension Variable {
   /// `take_along_axis(self, indices, axis)`.
   public func takenAlongAxis(_ indices: Variable, axis: Int) throws(TensorError) -> Variable {
-    try Rule.takeAlongAxis.apply([self, indices], Attributes([("axis", .int(axis))]))
+    try Rule.takeAlongAxis.apply(self, indices, Attributes([("axis", .int(axis))]))
   }
 
   /// `scatter_add(self, indices, axis=axis, shape=shape)`: the adjoint of `takenAlongAxis`.
   public func scatterAdded(_ indices: Variable, axis: Int, shape: [Int]) throws(TensorError) -> Variable {
-    try Rule.scatterAdd.apply([self, indices], Attributes([("axis", .int(axis)), ("shape", .ints(shape))]))
+    try Rule.scatterAdd.apply(self, indices, Attributes([("axis", .int(axis)), ("shape", .ints(shape))]))
   }
 
   /// `gather(self, indices, axis)`: whole slices.
   public func gathered(_ indices: Variable, axis: Int) throws(TensorError) -> Variable {
-    try Rule.gather.apply([self, indices], Attributes([("axis", .int(axis))]))
+    try Rule.gather.apply(self, indices, Attributes([("axis", .int(axis))]))
   }
 
   /// `index_add(self, indices, axis=axis, shape=shape)`: the adjoint of `gathered`.
   public func indexAdded(_ indices: Variable, axis: Int, shape: [Int]) throws(TensorError) -> Variable {
-    try Rule.indexAdd.apply([self, indices], Attributes([("axis", .int(axis)), ("shape", .ints(shape))]))
+    try Rule.indexAdd.apply(self, indices, Attributes([("axis", .int(axis)), ("shape", .ints(shape))]))
   }
 }

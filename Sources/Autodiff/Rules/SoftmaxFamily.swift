@@ -157,11 +157,11 @@ extension Rule {
 extension Variable {
   /// `softmax(self, axis)`; `axes` nil is the last axis.
   public func softmax(axes: [Int]? = nil) throws(TensorError) -> Variable {
-    try Rule.softmax.apply([self], Attributes([("axis", .ints(axes ?? [-1]))]))
+    try Rule.softmax.apply(self, Attributes([("axis", .ints(axes ?? [-1]))]))
   }
 
   public func logSoftmax(axes: [Int]? = nil) throws(TensorError) -> Variable {
-    try Rule.logSoftmax.apply([self], Attributes([("axis", .ints(axes ?? [-1]))]))
+    try Rule.logSoftmax.apply(self, Attributes([("axis", .ints(axes ?? [-1]))]))
   }
 
   /// `logsumexp(self, axis, keepdims)`; `axes` nil is all of them.
@@ -169,16 +169,16 @@ extension Variable {
     var entries: [(name: String, value: Attribute)] = []
     if let axes { entries.append(("axis", .ints(axes))) }
     if keepDims { entries.append(("keepdims", .bool(true))) }
-    return try Rule.logsumexp.apply([self], Attributes(entries))
+    return try Rule.logsumexp.apply(self, Attributes(entries))
   }
 
   /// `cross_entropy(self, labels)`: self are the logits (B, C), labels (B,) integers.
   public func crossEntropy(labels: Variable) throws(TensorError) -> Variable {
-    try Rule.crossEntropy.apply([self, labels])
+    try Rule.crossEntropy.apply(self, labels)
   }
 
   /// `mse(a, b)`: the mean squared difference.
   public static func mse(_ a: Variable, _ b: Variable) throws(TensorError) -> Variable {
-    try Rule.mse.apply([a, b])
+    try Rule.mse.apply(a, b)
   }
 }

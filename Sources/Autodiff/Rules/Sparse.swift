@@ -113,12 +113,12 @@ extension Rule {
 extension Variable {
   /// `gather_nd(self, indices)`.
   public func gatheredND(_ indices: Variable) throws(TensorError) -> Variable {
-    try Rule.gatherND.apply([self, indices])
+    try Rule.gatherND.apply(self, indices)
   }
 
   /// `sparse(indices, values, shape)`: zeros of `shape` with `values` added at the coordinates.
   public static func sparse(_ indices: Variable, _ values: Variable, shape: [Int]) throws(TensorError) -> Variable {
-    try Rule.sparse.apply([indices, values], Attributes([("shape", .ints(shape))]))
+    try Rule.sparse.apply(indices, values, Attributes([("shape", .ints(shape))]))
   }
 
   /// `sparse_matmul(indices, values, shape, x)`: `sparse(indices, values, shape) @ x` without building the matrix.

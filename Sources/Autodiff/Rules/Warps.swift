@@ -222,12 +222,12 @@ extension Variable {
   public static func affineGrid(_ theta: Variable, size: [Int], alignCorners: Bool = false) throws(TensorError) -> Variable {
     var entries: [(name: String, value: Attribute)] = [("size", .ints(size))]
     if alignCorners { entries.append(("align_corners", .bool(true))) }
-    return try Rule.affineGrid.apply([theta], Attributes(entries))
+    return try Rule.affineGrid.apply(theta, Attributes(entries))
   }
 
   /// The theta gradient of `affineGrid` for a grid gradient (N, H, W, 2).
   public static func affineGridBackward(_ dgrid: Variable, alignCorners: Bool = false) throws(TensorError) -> Variable {
-    try Rule.affineGridBackward.apply([dgrid], alignCorners ? Attributes([("align_corners", .bool(true))]) : .none)
+    try Rule.affineGridBackward.apply(dgrid, alignCorners ? Attributes([("align_corners", .bool(true))]) : .none)
   }
 
   /// PyTorch's `grid_sample` (bilinear, or `nearest`; zeros outside, or the nearest edge pixel with `border`).
@@ -238,6 +238,6 @@ extension Variable {
     if alignCorners { entries.append(("align_corners", .bool(true))) }
     if padding != .zeros { entries.append(("padding_mode", .string(padding.rawValue))) }
     if nearest { entries.append(("mode", .string("nearest"))) }
-    return try Rule.gridSample.apply([input, grid], Attributes(entries))
+    return try Rule.gridSample.apply(input, grid, Attributes(entries))
   }
 }
