@@ -69,6 +69,8 @@ struct ParserStatementTests {
       return
     }
     #expect(targets.map(\.range) == [SourceRange(start: 0, end: 1), SourceRange(start: 3, end: 4)])
+    // One name is held in place, several in an array: both compare by their names in order.
+    #expect(AssignmentTargets(Name("h")) == ["h"] && targets != ["h"] && targets != ["c", "h"] && Array(targets.map(\.text)) == ["h", "c"])
     #expect(
       try parsedStatements("a, b = b, a") == [
         Statement(.assign(targets: ["a", "b"], value: .tuple([.name("b"), .name("a")])))

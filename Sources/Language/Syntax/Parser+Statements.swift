@@ -146,8 +146,8 @@ extension Parser {
   }
 
   /// The names on the left of `=`: one name, or names separated by commas.
-  func assignmentTargets(_ target: Expr) throws(SyntaxError) -> [Name] {
-    if case .name(let name) = target.kind { return [Name(name, range: target.range)] }
+  func assignmentTargets(_ target: Expr) throws(SyntaxError) -> AssignmentTargets {
+    if case .name(let name) = target.kind { return AssignmentTargets(Name(name, range: target.range)) }
     var elements = [target]
     if case .tuple(let items) = target.kind, !items.isEmpty { elements = items }
     var names: [Name] = []
@@ -163,7 +163,7 @@ extension Parser {
       }
       names.append(Name(name, range: element.range))
     }
-    return names
+    return AssignmentTargets(names)
   }
 
   /// `for i in 0..<n { ... }`, `for i in 0..n { ... }`, or Python's `for i in range(n) { ... }`.

@@ -22,6 +22,51 @@ public struct Name: Sendable, Equatable, CustomStringConvertible, ExpressibleByS
   public static func == (lhs: Name, rhs: Name) -> Bool { lhs.text == rhs.text }
 }
 
+/// The names on the left of `=`: one (`x = e`), or several that unpack a tuple (`h, c = e`).
+///
+/// One name is held in place: nearly every assignment has one, and an array of it was an
+/// allocation per statement parsed (`make bench`, case 4).
+public struct AssignmentTargets: RandomAccessCollection, Sendable, Equatable, ExpressibleByArrayLiteral {
+  private enum Storage: Sendable {
+    case one(Name)
+    case many([Name])
+  }
+
+  private let storage: Storage
+
+  /// One name.
+  public init(_ name: Name) {
+    storage = .one(name)
+  }
+
+  /// The names in order.
+  public init(_ names: [Name]) {
+    storage = names.count == 1 ? .one(names[0]) : .many(names)
+  }
+
+  public init(arrayLiteral names: Name...) {
+    self.init(names)
+  }
+
+  public var startIndex: Int { 0 }
+
+  public var endIndex: Int {
+    switch storage {
+    case .one: 1
+    case .many(let names): names.count
+    }
+  }
+
+  public subscript(position: Int) -> Name {
+    switch storage {
+    case .one(let name): name
+    case .many(let names): names[position]
+    }
+  }
+
+  public static func == (lhs: AssignmentTargets, rhs: AssignmentTargets) -> Bool { lhs.elementsEqual(rhs) }
+}
+
 /// One statement of a program, with its source range. Equality ignores ranges.
 public struct Statement: Sendable, Equatable {
   /// The form of the statement and its parts.
@@ -45,7 +90,7 @@ public struct Statement: Sendable, Equatable {
 /// parsed and run.
 public enum StatementKind: Sendable, Equatable {
   /// `x = e`, or `h, c = e` to unpack a tuple.
-  case assign(targets: [Name], value: Expr)
+  case assign(targets: AssignmentTargets, value: Expr)
   /// `w -= e`: `value` is `w - e`, which must keep w's shape (as NumPy's and PyTorch's in-place
   /// operators do): an update that would broadcast w into a larger tensor is an error. A number
   /// (0-d) may grow, as Python's `s = 0; s += v` does.
