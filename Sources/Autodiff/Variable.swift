@@ -102,14 +102,15 @@ public final class Variable {
   }
 
   /// Moves this node's inputs to the end of `pending`, leaving it none, without retaining and
-  /// releasing each (an atomic operation apiece, and a graph has many).
+  /// releasing each (an atomic operation apiece, and a graph has many): each is taken out and
+  /// consumed, since a bound copy appended was retained and then released.
   private func moveInputs(to pending: inout [Variable]) {
-    if let input = firstInput.take() { pending.append(input) }
-    if let input = secondInput.take() { pending.append(input) }
+    if let input = firstInput.take() { pending.append(consume input) }
+    if let input = secondInput.take() { pending.append(consume input) }
     guard !laterInputs.isEmpty else { return }
     var later: [Variable] = []
     swap(&later, &laterInputs)
-    while let element = later.popLast() { pending.append(element) }
+    while let element = later.popLast() { pending.append(consume element) }
   }
 }
 
