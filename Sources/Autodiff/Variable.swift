@@ -31,11 +31,12 @@ public final class Variable {
 
   /// A leaf: a value that was not computed from other variables.
   public init(_ value: Tensor, requiresGradient: Bool = true) {
+    // Counted first: read after it is stored, the value would be copied (two retains and releases).
+    GraphMemory.add(elements: value.scalars.count)
     self.value = value
     self.rule = nil
     self.attributes = .none
     self.requiresGradient = requiresGradient
-    GraphMemory.add(elements: value.scalars.count)
   }
 
   /// A constant: a leaf that never receives a gradient.
@@ -50,6 +51,7 @@ public final class Variable {
 
   /// A result of `rule` applied to `inputs` (lent for the call: the node keeps its own references).
   init(value: Tensor, rule: Rule, attributes: Attributes, inputs: UnsafeBufferPointer<Variable>, requiresGradient: Bool) {
+    GraphMemory.add(elements: value.scalars.count)
     self.value = value
     self.rule = rule
     self.attributes = attributes
@@ -57,7 +59,6 @@ public final class Variable {
     self.secondInput = inputs.count > 1 ? inputs[1] : nil
     if inputs.count > 2 { self.laterInputs = Array(inputs[2...]) }
     self.requiresGradient = requiresGradient
-    GraphMemory.add(elements: value.scalars.count)
   }
 
   /// The same value cut from its graph: a leaf that records nothing.
