@@ -122,6 +122,22 @@ public struct Operands: RandomAccessCollection {
 
   public var endIndex: Int { Swift.max(variables.count, tensors.count) }
 
+  /// The first two operands lent to `body` in place: reading both by subscript for one call
+  /// copies the first (two retains and two releases of its arrays), and so does the second.
+  public func pair<R>(_ body: (borrowing Tensor, borrowing Tensor) throws(TensorError) -> R) throws(TensorError) -> R {
+    if tensors.isEmpty { return try Self.values(of: variables[0], variables[1], body) }
+    return try body(tensors[0], tensors[1])
+  }
+
+  /// Kept out of line: its variables are then guaranteed alive for the call, so that their
+  /// values can be lent without a copy.
+  @inline(never)
+  private static func values<R>(
+    of a: Variable, _ b: Variable, _ body: (borrowing Tensor, borrowing Tensor) throws(TensorError) -> R
+  ) throws(TensorError) -> R {
+    try body(a.value, b.value)
+  }
+
   public subscript(position: Int) -> Tensor {
     _read {
       if tensors.isEmpty { yield variables[position].value } else { yield tensors[position] }

@@ -38,7 +38,7 @@ extension Rule {
     cost: .perOutputElement(forward: 1, backward: 0),
     samples: Sample.binary(),
     notation: .infix("+"),
-    forward: { x, _ throws(TensorError) in try x[0] + x[1] },
+    forward: { x, _ throws(TensorError) in try x.pair { (a, b) throws(TensorError) in try a + b } },
     backward: { c throws(TensorError) in
       [try c.upstream.summed(toShape: c.inputs[0].shape), try c.upstream.summed(toShape: c.inputs[1].shape)]
     })
@@ -55,7 +55,7 @@ extension Rule {
     cost: .perOutputElement(forward: 1, backward: 1),
     samples: Sample.binary(),
     notation: .infix("-"),
-    forward: { x, _ throws(TensorError) in try x[0] - x[1] },
+    forward: { x, _ throws(TensorError) in try x.pair { (a, b) throws(TensorError) in try a - b } },
     backward: { c throws(TensorError) in
       [try c.upstream.summed(toShape: c.inputs[0].shape),
        c.needsGradient[1] ? try (-c.upstream).summed(toShape: c.inputs[1].shape) : nil]
@@ -74,7 +74,7 @@ extension Rule {
     cost: .perOutputElement(forward: 1, backward: 2),
     samples: Sample.binary(),
     notation: .infix("*"),
-    forward: { x, _ throws(TensorError) in try x[0] * x[1] },
+    forward: { x, _ throws(TensorError) in try x.pair { (a, b) throws(TensorError) in try a * b } },
     backward: { c throws(TensorError) in
       let (a, b, dy) = (c.inputs[0], c.inputs[1], c.upstream)
       return [c.needsGradient[0] ? try (dy * b).summed(toShape: a.shape) : nil,
@@ -93,7 +93,7 @@ extension Rule {
     cost: .perOutputElement(forward: 1, backward: 4),
     samples: Sample.binary(.real, rhs: .awayFromZero),
     notation: .infix("/"),
-    forward: { x, _ throws(TensorError) in try x[0] / x[1] },
+    forward: { x, _ throws(TensorError) in try x.pair { (a, b) throws(TensorError) in try a / b } },
     backward: { c throws(TensorError) in
       let (a, b, dy, y) = (c.inputs[0], c.inputs[1], c.upstream, c.output)
       return [c.needsGradient[0] ? try (dy / b).summed(toShape: a.shape) : nil,
@@ -118,7 +118,7 @@ extension Rule {
     cost: .perOutputElement(forward: 3, backward: 4),
     samples: Sample.binary(.real, rhs: .awayFromZero),
     notation: .infix("%"),
-    forward: { x, _ throws(TensorError) in try x[0] % x[1] },
+    forward: { x, _ throws(TensorError) in try x.pair { (a, b) throws(TensorError) in try a % b } },
     backward: { c throws(TensorError) in
       let (a, b, dy) = (c.inputs[0], c.inputs[1], c.upstream)
       return [c.needsGradient[0] ? try dy.summed(toShape: a.shape) : nil,
@@ -177,7 +177,7 @@ extension Rule {
     cost: .perOutputElement(forward: 10, backward: 30),
     samples: Sample.binary(.positive),
     notation: .infix("**"),
-    forward: { x, _ throws(TensorError) in try Tensor.power(x[0], x[1]) },
+    forward: { x, _ throws(TensorError) in try x.pair { (a, b) throws(TensorError) in try Tensor.power(a, b) } },
     backward: { c throws(TensorError) in
       let (a, b, dy, y) = (c.inputs[0], c.inputs[1], c.upstream, c.output)
       let da = c.needsGradient[0] ? try (dy * b * a.power(b - .constant(1))).summed(toShape: a.shape) : nil

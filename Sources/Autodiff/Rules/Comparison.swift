@@ -16,7 +16,7 @@ extension Rule {
       cost: .perOutputElement(forward: 1, backward: 0),
       samples: [],
       notation: .infix(symbol),
-      forward: { x, _ throws(TensorError) in try Tensor.compare(x[0], x[1], comparison) },
+      forward: { x, _ throws(TensorError) in try x.pair { (a, b) throws(TensorError) in try Tensor.compare(a, b, comparison) } },
       backward: nil)
   }
 

@@ -38,7 +38,7 @@ extension Rule {
         Sample(shapes: [[], []]),
       ],
       forward: { x, _ throws(TensorError) in
-        larger ? try Tensor.maximum(x[0], x[1]) : try Tensor.minimum(x[0], x[1])
+        try x.pair { (a, b) throws(TensorError) in larger ? try Tensor.maximum(a, b) : try Tensor.minimum(a, b) }
       },
       backward: { c throws(TensorError) in
         let (a, b, dy) = (c.inputs[0], c.inputs[1], c.upstream)

@@ -31,8 +31,9 @@ extension Rule {
     ],
     notation: .matrixProduct,
     forward: { x, attributes throws(TensorError) in
-      try Tensor.matmul(
-        x[0], x[1], transposeLHS: attributes.bool("transposeLHS"), transposeRHS: attributes.bool("transposeRHS"))
+      try x.pair { (a, b) throws(TensorError) in
+        try Tensor.matmul(a, b, transposeLHS: attributes.bool("transposeLHS"), transposeRHS: attributes.bool("transposeRHS"))
+      }
     },
     backward: { c throws(TensorError) in
       let (a, b) = (c.inputs[0], c.inputs[1])
