@@ -22,6 +22,27 @@ struct ParserStatementTests {
     #expect(targets[0].range == SourceRange(start: 0, end: 4))
   }
 
+  /// `name = e` is parsed without first parsing its name as an expression: the same statement,
+  /// ranges and errors as every other assignment, however it is spaced.
+  @Test func aNameAssignedParsesAsEveryAssignmentDoes() throws {
+    for (source, nameEnd) in [("x = y + 1", 1), ("x=y + 1", 1), ("x \t= y + 1", 1), ("θ1 = y + 1", 3)] {
+      let statements = try parsedStatements(source)
+      let name = String(source.prefix(while: { $0 != " " && $0 != "=" }))
+      #expect(statements == [Statement(.assign(targets: [Name(name)], value: .binary(.add, .name("y"), .number(1))))])
+      guard case .assign(let targets, let value) = statements[0].kind else { continue }
+      #expect(targets.map(\.range) == [SourceRange(start: 0, end: nameEnd)] && value.range.end == source.utf8.count)
+      #expect(statements[0].range == SourceRange(start: 0, end: source.utf8.count))
+    }
+    // Not assignments of a name: a comparison, an update, a keyword, a name in brackets.
+    #expect(try parsedStatements("x == 1") == [Statement(.expression(.binary(.equal, .name("x"), .number(1))))])
+    #expect(try parsedStatements("x <= 1").first?.sourceText == "x <= 1")
+    #expect(try parsedStatements("x += 1") == [Statement(.update(target: "x", value: .binary(.add, .name("x"), .number(1))))])
+    #expect(syntaxError("None = 1") != nil && syntaxError("(x) = 1") == nil)
+    // A missing or wrong value is an error at its place (not a continuation: see the incomplete-input tests).
+    #expect(syntaxError("x =")?.isIncomplete == false && syntaxError("x = # later")?.isIncomplete == false)
+    #expect(syntaxError("x = )").map { ($0.message, $0.range.start) } ?? ("", 0) == ("expected an expression after `=`", 4))
+  }
+
   @Test func augmentedAssignmentIsTheOperatorAppliedToTheName() throws {
     // As in Python: `w -= lr * dw` is an update of w to `w - lr * dw`, for + - * / @ and **.
     #expect(

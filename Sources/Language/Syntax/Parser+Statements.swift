@@ -68,6 +68,14 @@ extension Parser {
 
   /// `x = e`, `h, c = e`, `x += e`, or an expression on its own.
   mutating func parseAssignmentOrExpression() throws(SyntaxError) -> Statement {
+    if token.kind == .identifier, isFollowedByAssign(token.range.end) {
+      // `name = e`, the commonest statement, without parsing its name as an expression first.
+      let name = try advance()
+      try advance()
+      let value = try parseExpressionList()
+      let targets = AssignmentTargets(Name(source[name.range], range: name.range))
+      return Statement(.assign(targets: targets, value: value), range: name.range.to(value.range))
+    }
     let target = try parseExpressionList()
     if atAugmentedAssignment {
       return try parseAugmentedAssignment(of: target)
@@ -79,6 +87,15 @@ extension Parser {
     try advance()
     let value = try parseExpressionList()
     return Statement(.assign(targets: targets, value: value), range: target.range.to(value.range))
+  }
+
+  /// Whether `=`, not `==`, comes next after `offset`, past spaces and tabs only.
+  private func isFollowedByAssign(_ offset: Int) -> Bool {
+    let bytes = source.utf8
+    var position = offset
+    while position < bytes.count, bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: "\t") { position += 1 }
+    return position < bytes.count && bytes[position] == UInt8(ascii: "=")
+      && (position + 1 == bytes.count || bytes[position + 1] != UInt8(ascii: "="))
   }
 
   /// `w -= lr * dw`, which is `w = w - lr * dw` keeping w's shape, as in Python (`+ - * / @ **` combine with `=`).
