@@ -147,8 +147,17 @@ public final class SourceText: Sendable {
   public subscript(range: SourceRange) -> String {
     let start = min(max(range.start, 0), utf8.count)
     let end = min(max(range.end, start), utf8.count)
-    // Most names a learner types are one letter (x, w, b, L): made from the byte, not decoded.
-    if end == start + 1, utf8[start] < 0x80 { return String(Unicode.Scalar(utf8[start])) }
+    // Most names a learner types are one letter (x, w, b, L): taken from a table, not decoded.
+    if end == start + 1, utf8[start] < 0x80 { return Self.asciiCharacters[Int(utf8[start])] }
     return String(decoding: utf8[start..<end], as: UTF8.self)
   }
+
+  /// The 128 ASCII characters as strings, made once. Making a one-letter string from its byte
+  /// validated it as UTF-8, about 100 instructions a name; the table is never freed, so reading
+  /// it retains nothing (an array would be retained around each read).
+  private nonisolated(unsafe) static let asciiCharacters: UnsafeBufferPointer<String> = {
+    let table = UnsafeMutableBufferPointer<String>.allocate(capacity: 128)
+    for byte in 0..<128 { table.initializeElement(at: byte, to: String(Unicode.Scalar(UInt8(byte)))) }
+    return UnsafeBufferPointer(table)
+  }()
 }
