@@ -87,9 +87,10 @@ public func gradients(
         continue
       }
       if !keep.contains(id) { pending[id] = nil }
-      let needed = node.inputs.map { $0.requiresGradient && leadsToTarget.contains(ObjectIdentifier($0)) }
+      let inputs = node.inputs  // made on demand from the node's fields: read once
+      let needed = inputs.map { $0.requiresGradient && leadsToTarget.contains(ObjectIdentifier($0)) }
       let context = BackwardContext(
-        inputs: createGraph ? node.inputs : node.inputs.map(\.detached),
+        inputs: createGraph ? inputs : inputs.map(\.detached),
         output: createGraph ? node : node.detached,
         upstream: upstream,
         attributes: node.attributes,
@@ -102,7 +103,7 @@ public func gradients(
       }
       // A rule may compute gradients nobody asked for; only the needed ones are sent on.
       let delivered = zip(contributions, needed).map { $1 ? $0 : nil }
-      for (input, contribution) in zip(node.inputs, delivered) {
+      for (input, contribution) in zip(inputs, delivered) {
         guard let contribution else { continue }
         let inputID = ObjectIdentifier(input)
         if let earlier = pending[inputID] {
