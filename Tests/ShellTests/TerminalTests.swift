@@ -245,6 +245,17 @@ extension PseudoTerminal: CustomStringConvertible {
 struct TerminalTests {
   static let prompt = "» ", continuation = "… "
 
+  /// Runs `body` with the shell started on a pseudo-terminal in a new home directory, once its
+  /// first prompt is shown.
+  private func atTheFirstPrompt(_ body: (PseudoTerminal, URL) throws -> Void) throws {
+    try withTemporaryDirectory { home in
+      let terminal = try PseudoTerminal(home: home)
+      defer { terminal.stop() }
+      try terminal.waitFor(Self.prompt)
+      try body(terminal, home)
+    }
+  }
+
   @Test func showsTheBannerAndThePromptAndLeavesOnCtrlD() throws {
     // --version's first line; the second names the BLAS kernels.
     let version = try BackstepBinary.run(["--version"]).stdout.split(separator: "\n").first ?? ""
@@ -304,10 +315,7 @@ struct TerminalTests {
   }
 
   @Test func tabCompletesAUniquePrefix() throws {
-    try withTemporaryDirectory { home in
-      let terminal = try PseudoTerminal(home: home)
-      defer { terminal.stop() }
-      try terminal.waitFor(Self.prompt)
+    try atTheFirstPrompt { terminal, home in
       try terminal.type("weights = ones(2)\r")
       #expect(try terminal.waitFor(Self.prompt) == "weights = ones(2)\r\nweights : (2,)\r\n[1. 1.]\r\n» ")
       try terminal.type("wei")
@@ -336,10 +344,7 @@ struct TerminalTests {
   }
 
   @Test func aStatementWithAnOpenBracketGoesOnAtTheContinuationPrompt() throws {
-    try withTemporaryDirectory { home in
-      let terminal = try PseudoTerminal(home: home)
-      defer { terminal.stop() }
-      try terminal.waitFor(Self.prompt)
+    try atTheFirstPrompt { terminal, home in
       try terminal.type("y = [[1, 2],\r")
       #expect(try terminal.waitFor(Self.continuation) == "y = [[1, 2],\r\n… ")
       try terminal.type("[3, 4]]\r")
@@ -354,10 +359,7 @@ struct TerminalTests {
   /// drawn again and the terminal goes back to key-by-key reading (the first line typed used to be
   /// echoed twice, once by the terminal and once by readline).
   @Test func aStoppedAndContinuedShellTakesTheTerminalBack() throws {
-    try withTemporaryDirectory { home in
-      let terminal = try PseudoTerminal(home: home)
-      defer { terminal.stop() }
-      try terminal.waitFor(Self.prompt)
+    try atTheFirstPrompt { terminal, home in
       try terminal.type("x = 12")
       try terminal.waitFor("x = 12")
       #expect(!terminal.readsWholeLines)
@@ -372,10 +374,7 @@ struct TerminalTests {
   }
 
   @Test func ctrlCAbandonsTheLineAndTheSessionGoesOn() throws {
-    try withTemporaryDirectory { home in
-      let terminal = try PseudoTerminal(home: home)
-      defer { terminal.stop() }
-      try terminal.waitFor(Self.prompt)
+    try atTheFirstPrompt { terminal, home in
       try terminal.type("abc = 5")
       try terminal.waitFor("abc = 5")
       try terminal.interrupt()
@@ -400,10 +399,7 @@ struct TerminalTests {
 
   /// Ctrl-C during a long loop stops it; the variables are as after the last completed iteration.
   @Test func ctrlCStopsARunningLoop() throws {
-    try withTemporaryDirectory { home in
-      let terminal = try PseudoTerminal(home: home)
-      defer { terminal.stop() }
-      try terminal.waitFor(Self.prompt)
+    try atTheFirstPrompt { terminal, home in
       try terminal.type("a = randn(200, 200); n = 0\r")
       try terminal.waitFor(Self.prompt)
       try terminal.type("for i in 0..<1000000 { a = tanh(a @ a); n = n + 1 }\r")
