@@ -47,7 +47,7 @@ extension Tensor {
               out[o] += Tensor.sum(UnsafeBufferPointer(rebasing: x[input..<input + length]))
             case (.sum, _), (.mean, _):
               // Summing the outer axes: one row added into another, element by element.
-              for k in columns { out[o + k] += x[input + k] }
+              Tensor.add(x, from: input, into: out, at: o, columns)
             case (.max, let step):
               for k in columns { out[o + k * step] = Tensor.larger(out[o + k * step], x[input + k]) }
             case (.min, let step):
@@ -96,6 +96,18 @@ extension Tensor {
       case .min: return x.reduce(initial, Tensor.smaller)
       }
     }
+  }
+
+  /// `out[at + k] += x[from + k]` for each k in `columns`: through pointers, as one loop that
+  /// vectorises (with buffer subscripts the compiler reloaded the output's address at each element).
+  @inline(__always)
+  private static func add(
+    _ x: UnsafeBufferPointer<Double>, from start: Int, into out: UnsafeMutableBufferPointer<Double>, at offset: Int,
+    _ columns: Range<Int>
+  ) {
+    guard let source = x.baseAddress, let target = out.baseAddress else { return }
+    let row = source + start, sums = target + offset
+    for k in columns { sums[k] += row[k] }
   }
 
   /// The larger of a running maximum and the next element; a NaN wins and stays, as in NumPy.
