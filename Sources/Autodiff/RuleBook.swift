@@ -5,7 +5,7 @@ public enum RuleBook {
   /// The ops of the core: arithmetic, element-wise functions, matmul, reductions, shapes, indexing.
   static let core: [Rule] = [
     .add, .subtract, .multiply, .divide, .remainder, .floorDivide, .negate, .power,
-    .exp, .log, .sqrt, .abs, .sign, .sin, .cos, .tanh, .sigmoid, .relu, .tanhBackward, .sigmoidBackward,
+    .exp, .log, .sqrt, .abs, .sign, .sin, .cos, .tanh, .sigmoid, .relu, .reluBackward, .tanhBackward, .sigmoidBackward,
     .matmul, .diagPart, .diag,
     .sum, .mean, .max, .min,
     .reshape, .transpose, .expandDims, .squeeze, .broadcastTo,

@@ -182,6 +182,11 @@ extension Tensor {
   public static func sigmoidBackward(_ g: Tensor, _ y: Tensor) throws(TensorError) -> Tensor {
     try zip(g, y, SigmoidBackward())
   }
+
+  /// `g * (x > 0)` in one pass: relu's backward, from its input x.
+  public static func reluBackward(_ g: Tensor, _ x: Tensor) throws(TensorError) -> Tensor {
+    try zip(g, x, ReluBackward())
+  }
 }
 
 /// The element-wise comparisons, each giving 1 where it holds and 0 elsewhere.
@@ -278,6 +283,11 @@ struct TanhBackward: ElementFunction {
 
 struct SigmoidBackward: ElementFunction {
   @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * y * (1 - y) }
+}
+
+/// A product with the mask, not a choice of g or 0: `g * (x > 0)` keeps NaN·0 = NaN as written.
+struct ReluBackward: ElementFunction {
+  @inline(__always) func callAsFunction(_ g: Double, _ x: Double) -> Double { g * (x > 0 ? 1 : 0) }
 }
 
 /// Any other function of two elements, called through its closure.

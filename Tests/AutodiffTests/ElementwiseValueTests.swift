@@ -39,3 +39,29 @@ struct ElementwiseValueTests {
     #expect(worst <= 4, "\(name): \(worst) ulp at worst")
   }
 }
+
+/// relu's fused backward gives what `g * (x > 0)` gives, value for value.
+@Suite("relu's backward")
+struct ReluBackwardValueTests {
+  /// A product with the mask: NaN and infinite gradients stay NaN where the mask is 0, and the
+  /// sign of a zero is the product's (-2 · 0 = -0), as the two ops written out give.
+  @Test func isTheProductWithTheMask() throws {
+    let g = Tensor([1.5, -2, .nan, .infinity, 3, 4, 5])
+    let x = Tensor([2, -1, -3, 0, -0.0, .nan, .infinity])
+    let t = try Rule.reluBackward.evaluate([g, x]).scalars
+    let expected: [Double] = [1.5, -0.0, .nan, .nan, 0, 0, 5]
+    #expect(t.count == expected.count)
+    for (value, wanted) in zip(t, expected) {
+      #expect(value.bitPattern == wanted.bitPattern || (value.isNaN && wanted.isNaN), "\(value) for \(wanted)")
+    }
+  }
+
+  /// g and x broadcast as in arithmetic: a column of gradients against a row of inputs.
+  @Test func broadcastsAsArithmetic() throws {
+    let g = try Tensor(shape: [2, 1], scalars: [1, 10])
+    let x = Tensor([-1, 0.5, 2])
+    let t = try Rule.reluBackward.evaluate([g, x])
+    #expect(t.shape == [2, 3])
+    #expect(t.scalars == [0, 1, 1, 0, 10, 10])
+  }
+}

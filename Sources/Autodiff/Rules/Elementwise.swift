@@ -138,13 +138,13 @@ extension Rule {
       pitfall: "A unit whose input is negative for every example gets no gradient at all (a dead ReLU)."),
     flops: (1, 2), domain: .awayFromZero,
     .runs { x, y in for i in 0..<x.count { y[i] = Swift.max(x[i], 0) } }  // a loop that vectorises
-  ) { c throws(TensorError) in try c.upstream * (c.inputs[0] > 0) }
+  ) { c throws(TensorError) in try Rule.reluBackward.apply(c.upstream, c.inputs[0]) }
 }
 
 // MARK: - Fused backwards
 
-// tanh's and sigmoid's backwards as ops of their own, as PyTorch's `tanh_backward`:
-// one pass over the elements instead of three, and still recorded, so a backward can
+// relu's, tanh's and sigmoid's backwards as ops of their own, as PyTorch's `tanh_backward`:
+// one pass over the elements instead of two or three, and still recorded, so a backward can
 // be differentiated again. They are written out as their expressions wherever they
 // are shown (`:derive`, `:graph`), so a learner reads `g * (1 - y ** 2)`.
 
@@ -162,6 +162,34 @@ extension Rule {
     slope: ("y * (1 - y)", "y·(1 - y)", { y throws(TensorError) in try y * (1 - y) }),
     slopeDerivative: ("1 - 2 * y", "1 - 2·y", { y throws(TensorError) in try 1 - 2 * y }),
     Tensor.sigmoidBackward)
+
+  /// `relu_backward(g, x) = g * (x > 0)`: the gradient through relu, from its input x (PyTorch's
+  /// `threshold_backward`). The mask is flat away from 0, so x's gradient is 0 (as sign's).
+  public static let reluBackward: Rule = Rule(
+    name: "relu_backward",
+    formulas: ["dg = dt * (x > 0)", "dx = 0"],
+    explanation: Explanation(
+      indexNotation: "t[i] = g[i] · [x[i] > 0]",
+      derivation: """
+        relu's backward, dx = dy · (x > 0), computed in one pass rather than two (the mask, then the \
+        product). It is linear in g, with the mask as its slope; the mask is a step, flat on both sides \
+        of 0, so x's gradient is 0: relu's second derivative is 0 wherever it has one.
+        """,
+      shapes: "g and x broadcast as in arithmetic; dg has g's shape.",
+      pitfall: "Only the backward of relu makes it: it is shown as g * (x > 0), which computes the same values."),
+    cost: .perOutputElement(forward: 2, backward: 2),
+    samples: [
+      Sample([.init([2, 3]), .init([2, 3], .awayFromZero)]), Sample([.init([]), .init([], .awayFromZero)]),
+      Sample([.init([3, 1]), .init([4], .awayFromZero)]),
+    ],
+    notation: .expression("g * (x > 0)", inputs: ["g", "x"]),
+    forward: { x, _ throws(TensorError) in try Tensor.reluBackward(x[0], x[1]) },
+    backward: { c throws(TensorError) in
+      [
+        c.needsGradient[0] ? try Rule.reluBackward.apply(c.upstream, c.inputs[1]).summed(toShape: c.inputs[0].shape) : nil,
+        c.needsGradient[1] ? try (c.upstream * 0).summed(toShape: c.inputs[1].shape) : nil,
+      ]
+    })
 
   /// The backward `t = g · s(y)` of an activation whose slope `s` is a function of its output y,
   /// computed in one pass by `kernel` and `written` as code. The slope and its derivative
