@@ -183,6 +183,12 @@ extension Tensor {
     try zip(g, y, SigmoidBackward())
   }
 
+  /// `self - scale * other` in one pass (an optimizer step, as PyTorch's `add_(other, alpha=-scale)`),
+  /// each element rounded as the product and the difference written out would round it.
+  public func subtracting(_ other: Tensor, scaledBy scale: Double) throws(TensorError) -> Tensor {
+    try Tensor.zip(self, other, ScaledDifference(scale: scale))
+  }
+
   /// `g * (x > 0)` in one pass: relu's backward, from its input x.
   public static func reluBackward(_ g: Tensor, _ x: Tensor) throws(TensorError) -> Tensor {
     try zip(g, x, ReluBackward())
@@ -283,6 +289,11 @@ struct TanhBackward: ElementFunction {
 
 struct SigmoidBackward: ElementFunction {
   @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * y * (1 - y) }
+}
+
+struct ScaledDifference: ElementFunction {
+  let scale: Double
+  @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x - scale * y }
 }
 
 /// A product with the mask, not a choice of g or 0: `g * (x > 0)` keeps NaN·0 = NaN as written.

@@ -494,6 +494,49 @@ struct TrainingLoopTests {
     #expect(try tensor("b", in: interpreter).scalars.map { ($0 * 1e6).rounded() / 1e6 } == [1])
   }
 
+  /// `W - lr * G` runs in one pass, and gives exactly the two operators' values: checked against
+  /// the step written through a named product (which is not an optimizer step, so it is not fused).
+  /// Other operands fall back to the operators as written, with their errors and their traces.
+  @Test func anOptimizerStepInOnePassGivesTheOperatorsValues() throws {
+    let interpreter = Interpreter()
+    run("""
+      seed(3); x = randn(5, 4); W = randn(3, 5); b = randn(3, 1); lr = 0.37
+      L = sum(tanh(W @ x + b) ** 2)
+      dW, db = grad(L, [W, b])
+      S = lr * dW; expected = W - S; expectedSwapped = W - dW * 0.1; expectedBias = b - 0.05 * db
+      W1 = W - lr * dW; W2 = W - dW * 0.1; b1 = b; b1 -= 0.05 * db
+      """, in: interpreter)
+    #expect(try tensor("W1", in: interpreter) == tensor("expected", in: interpreter))
+    #expect(try tensor("W2", in: interpreter) == tensor("expectedSwapped", in: interpreter))
+    #expect(try tensor("b1", in: interpreter) == tensor("expectedBias", in: interpreter))
+    for name in ["W1", "W2", "b1"] {
+      guard case .tensor(let v)? = interpreter.lookup(name) else { Issue.record("no \(name)"); continue }
+      #expect(v.isLeaf && v.requiresGradient, "\(name) is not a new leaf")
+    }
+    // A rate of one value per row broadcasts as written; the step is data all the same.
+    run("rates = [[0.1], [0.2], [0.3]]; W3 = W - rates * dW", in: interpreter)
+    #expect(try tensor("W3", in: interpreter) == tensor("W - [[0.1], [0.2], [0.3]] * dW", in: interpreter))
+    guard case .tensor(let w3)? = interpreter.lookup("W3") else { Issue.record("no W3"); return }
+    #expect(w3.isLeaf)
+    // A product that is not a gradient's is an ordinary expression, recorded.
+    run("V = W - lr * S", in: interpreter)
+    guard case .tensor(let v)? = interpreter.lookup("V") else { Issue.record("no V"); return }
+    #expect(v.rule?.name == "subtract")
+    // A trace shows the two operators, as written.
+    var operations: [String] = []
+    interpreter.tracer = { operations.append($0.operation) }
+    run("W5 = W - lr * dW", in: interpreter)
+    interpreter.tracer = nil
+    #expect(operations == ["*", "-"])
+    #expect(try tensor("W5", in: interpreter) == tensor("expected", in: interpreter))
+    // A gradient that broadcasts is combined as written; errors come from the operator that fails.
+    run("T = lr * db; expectedBroadcast = W - T; W4 = W - lr * db", in: interpreter)
+    #expect(try tensor("W4", in: interpreter) == tensor("expectedBroadcast", in: interpreter))
+    #expect(renderedError("W = W - lr * [1, 2]", in: interpreter).hasPrefix(
+      "error: `-` shapes (3, 5) and (2,) do not broadcast (axis -1: 5 vs 2)\n --> line 1:7"))
+    #expect(renderedError("W = W - lr * dX", in: interpreter).hasPrefix("error: unknown name `dX`\n --> line 1:14"))
+  }
+
   /// A recurrence that is not an update keeps its graph (backpropagation through time).
   @Test func aRecurrenceKeepsItsGraph() throws {
     let interpreter = Interpreter()

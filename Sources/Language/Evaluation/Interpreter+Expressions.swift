@@ -116,32 +116,72 @@ extension Interpreter {
     }
     let a = try tensorOperand(lhs, for: op.symbol)
     let b = try tensorOperand(rhs, for: op.symbol)
+    return .tensor(try combine(op, a, b, lhs, rhs, operatorRange: operatorRange))
+  }
+
+  /// Applies an arithmetic or comparison operator to its operands, evaluated from `lhs` and
+  /// `rhs` (their text goes into errors and traces).
+  private func combine(
+    _ op: BinaryOperator, _ a: Variable, _ b: Variable, _ lhs: Expr, _ rhs: Expr, operatorRange: SourceRange
+  ) throws(EvaluationError) -> Variable {
     try checkInterruption(at: operatorRange)
+    let result: Variable?
     do {
-      let result: Variable
-      switch op {
-      case .add: result = try a + b
-      case .subtract: result = try a - b
-      case .multiply: result = try a * b
-      case .divide: result = try a / b
-      case .remainder: result = try a % b
-      // Python's floor division, recorded as the two ops it is: floor(a / b), whose gradient is 0.
-      case .floorDivide: result = try Variable.floorDivide(a, b)
-      case .power: result = try a.power(b)
-      case .matmul: result = try Variable.matmul(a, b)
-      case .less: result = try a < b
-      case .lessEqual: result = try a <= b
-      case .greater: result = try a > b
-      case .greaterEqual: result = try a >= b
-      case .equal: result = try a.equals(b)
-      case .notEqual: result = try a.notEquals(b)
-      case .and, .or: return .none  // handled above
-      }
-      trace(operatorRange, operation: op.symbol, inputs: [a, b], output: result, expression: lhs.range.to(rhs.range))
-      return .tensor(result)
+      result = try Self.operation(op, a, b)
     } catch {
       throw operatorError(error, op, lhs, rhs, a.shape, b.shape, operatorRange)
     }
+    guard let result else {
+      throw EvaluationError("internal error: `\(op.symbol)` combines truth values, not tensors", at: operatorRange)
+    }
+    trace(operatorRange, operation: op.symbol, inputs: [a, b], output: result, expression: lhs.range.to(rhs.range))
+    return result
+  }
+
+  /// The op an operator applies to two tensors; nil for `and` and `or`, which take truth values.
+  private static func operation(_ op: BinaryOperator, _ a: Variable, _ b: Variable) throws(TensorError) -> Variable? {
+    switch op {
+    case .add: try a + b
+    case .subtract: try a - b
+    case .multiply: try a * b
+    case .divide: try a / b
+    case .remainder: try a % b
+    // Python's floor division, recorded as the two ops it is: floor(a / b), whose gradient is 0.
+    case .floorDivide: try Variable.floorDivide(a, b)
+    case .power: try a.power(b)
+    case .matmul: try Variable.matmul(a, b)
+    case .less: try a < b
+    case .lessEqual: try a <= b
+    case .greater: try a > b
+    case .greaterEqual: try a >= b
+    case .equal: try a.equals(b)
+    case .notEqual: try a.notEquals(b)
+    case .and, .or: nil
+    }
+  }
+
+  /// `W - lr * G` (or `W - G * lr`) for a number lr and a gradient G of W's shape: an optimizer
+  /// step, computed in one pass over the elements as PyTorch's SGD does (`add_(grad, alpha=-lr)`),
+  /// without `lr * G` in between and without a graph (the new W is data: see ``assignedValue``).
+  /// The values are those of the two operators, each element rounded as they round it.
+  /// Nil for any other expression; operands of other kinds are combined as written. A trace or
+  /// anomaly mode sees the two operators.
+  func evaluateOptimizerStep(_ expr: Expr) throws(EvaluationError) -> Variable? {
+    guard case let .binary(.subtract, weightsExpr, stepExpr, minusRange) = expr.kind,
+      case let .binary(.multiply, leftExpr, rightExpr, timesRange) = stepExpr.kind
+    else { return nil }
+    let weights = try tensorOperand(weightsExpr, for: "-")
+    let left = try tensorOperand(leftExpr, for: "*")
+    let right = try tensorOperand(rightExpr, for: "*")
+    let (rate, gradient) = left.shape.isEmpty ? (left, right) : (right, left)
+    guard tracer == nil, anomalyWatch == nil, rate.shape.isEmpty, gradient.isGradient, gradient.shape == weights.shape else {
+      let step = try combine(.multiply, left, right, leftExpr, rightExpr, operatorRange: timesRange)
+      return try combine(.subtract, weights, step, weightsExpr, stepExpr, operatorRange: minusRange)
+    }
+    try checkInterruption(at: minusRange)
+    return .constant(try Conversion.check(at: expr.range) { () throws(TensorError) in
+      try weights.value.subtracting(gradient.value, scaledBy: rate.value.scalars[0])
+    })
   }
 
   /// The teaching hints: `*` between matrices that `@` would multiply, `@` that needs a transpose.

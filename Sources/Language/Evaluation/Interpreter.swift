@@ -342,7 +342,8 @@ public final class Interpreter {
   /// optimizer step: the new W is data, as under torch.no_grad(), so each training iteration
   /// builds its own graph and the old ones are freed.
   private func assignedValue(_ expr: Expr) throws(EvaluationError) -> Value {
-    let value = try evaluate(expr)
+    let value: Value =
+      if hasHandedOutGradients, let step = try evaluateOptimizerStep(expr) { .tensor(step) } else { try evaluate(expr) }
     if hasHandedOutGradients, case .tensor(let v) = value, !v.isGradient, Self.isOptimizerStep(v) {
       return .tensor(.constant(v.value))
     }
