@@ -3,23 +3,27 @@ import Foundation
 // MARK: - Element-wise loops over contiguous buffers
 
 extension Tensor {
-  /// Applies `transform` to every element; it must be a pure function (large tensors are split across cores).
+  /// Applies `transform` to every element; it must be a pure function (large tensors are split
+  /// across cores, sooner the more an element `cost`s: see ``mapRuns(cost:_:)``).
   @inline(__always)
-  public func map(_ transform: (Double) -> Double) -> Tensor {
-    mapRuns { x, out in
+  public func map(cost: Int = 1, _ transform: (Double) -> Double) -> Tensor {
+    mapRuns(cost: cost) { x, out in
       for i in 0..<x.count { out[i] = transform(x[i]) }
     }
   }
 
   /// Applies `kernel` to runs of elements: it reads a run of this tensor's elements and writes
   /// the same run of the result (a vectorised kernel such as ``VectorMath/tanh(_:into:)``).
-  /// Large tensors are split into runs handled on several cores.
+  /// Large tensors are split into runs handled on several cores; `cost` is an element's work
+  /// relative to an arithmetic loop's (1 for `max(x, 0)`, more for an exponential).
   @inline(__always)
-  public func mapRuns(_ kernel: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) -> Tensor {
+  public func mapRuns(
+    cost: Int = 1, _ kernel: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+  ) -> Tensor {
     let count = scalars.count
     let result = [Double].written(count: count) { out in
       scalars.withUnsafeBufferPointer { x in
-        Parallel.forEachChunk(of: count) { run in
+        Parallel.forEachChunk(of: count, cost: cost) { run in
           kernel(UnsafeBufferPointer(rebasing: x[run]), UnsafeMutableBufferPointer(rebasing: out[run]))
         }
       }

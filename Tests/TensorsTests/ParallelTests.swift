@@ -22,16 +22,16 @@ struct ParallelTests {
   }
 
   @Test(arguments: [
-    ([3, 171, 129], [171, 1]),  // 66,177 elements: two chunks that split a (171, 129) plane
-    ([70001], []),  // a scalar operand
-    ([513, 130], [513, 130]),  // same shapes
-    ([2, 1, 40000], [3, 1]),  // both sides stretched
-    ([600, 130], [130]),  // a row repeated down the rows (a bias), either side
-    ([130], [3, 200, 130]),
+    ([3, 683, 129], [683, 1]),  // 264,327 elements: two chunks that split a (683, 129) plane
+    ([270001], []),  // a scalar operand
+    ([2049, 130], [2049, 130]),  // same shapes
+    ([2, 1, 50000], [3, 1]),  // both sides stretched
+    ([2100, 130], [130]),  // a row repeated down the rows (a bias), either side
+    ([130], [3, 700, 130]),
     ([4, 4], [4]),  // small: one thread
   ])
   func broadcastArithmeticMatchesTheDefinition(lhsShape: [Int], rhsShape: [Int]) throws {
-    #expect(Parallel.grainSize * 2 <= 66_177)
+    #expect(Parallel.grainSize * 2 <= 264_327)
     var random = RandomGenerator(seed: 11)
     let a = try random.normal(lhsShape), b = try random.normal(rhsShape)
     let sum = try a + b
@@ -51,9 +51,11 @@ struct ParallelTests {
     #expect(wide.scalars.enumerated().allSatisfy { flat, value in value == Double(flat / 257) })
   }
 
+  /// An element that costs four arithmetic elements' work splits a loop four times shorter.
   @Test func mapVisitsEveryElementOnce() {
+    #expect(Parallel.grainSize * 2 <= 100_003 * 4)
     let x = Tensor((0..<100_003).map(Double.init))
-    let doubled = x.map { 2 * $0 }
+    let doubled = x.map(cost: 4) { 2 * $0 }
     #expect(doubled.scalars.enumerated().allSatisfy { flat, value in value == 2 * Double(flat) })
   }
 }
