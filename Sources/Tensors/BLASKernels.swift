@@ -1,4 +1,5 @@
 import CBLAS
+import VectorKernels
 
 #if canImport(Glibc)
   import Glibc

@@ -21,7 +21,7 @@ struct Backstep: ParsableCommand {
       (pins OpenBLAS's kernels; by default Backstep replaces the generic ones OpenBLAS falls back to on a \
       processor it does not know, see --version).
       """,
-    version: "\(version)\n\(BLASKernels.report)\nmemory: \(allocator)")
+    version: "\(version)\n\(BLASKernels.report)\nmemory: \(allocator)\nexp, tanh: \(VectorMath.instructionSet) code")
 
   @Argument(help: "A script to run.", completion: .file())
   var script: String?

@@ -95,7 +95,8 @@ struct VectorMathTests {
     let x = Sampling(name: "length \(count)", range: -3...3).inputs(count: count)
     let untouched = 12345.0
     for (name, kernel, reference) in Self.kernels {
-      var y = [Double](repeating: untouched, count: count + Lanes.scalarCount + 1)
+      // Room for a whole padded vector (eight lanes) and one more past the end.
+      var y = [Double](repeating: untouched, count: count + 9)
       x.withUnsafeBufferPointer { x in
         y.withUnsafeMutableBufferPointer { y in
           kernel(x, UnsafeMutableBufferPointer(rebasing: y[..<count]))
@@ -122,6 +123,21 @@ struct VectorMathTests {
       let shifted = Array(Self.apply(kernel, [0.1, 3, -0.2] + x).dropFirst(3))
       #expect(together.map(\.bitPattern) == alone.map(\.bitPattern), "\(name) among neighbours")
       #expect(shifted.map(\.bitPattern) == alone.map(\.bitPattern), "\(name) shifted by 3")
+    }
+  }
+
+  /// Each build this processor runs (baseline, AVX2, AVX-512) gives the same bits for every
+  /// element: no multiply-add is fused in one and not in another.
+  @Test func everyBuildGivesTheSameBits() {
+    var x = Sampling(name: "builds", range: -30...30).inputs(count: 20_003)
+    x += [0, -0.0, .infinity, -.infinity, .nan, 709.9, -745.2, 1e-310, 0.625, -0.625, 22, 44]
+    #expect(!VectorMath.runnable.isEmpty)
+    for build in VectorMath.runnable {
+      for (name, kernel, reference) in [("exp", build.exp, VectorMath.baseline.exp), ("tanh", build.tanh, VectorMath.baseline.tanh)] {
+        let y = Self.apply({ x, y in VectorMath.forEachRun(of: x, into: y, kernel) }, x)
+        let expected = Self.apply({ x, y in VectorMath.forEachRun(of: x, into: y, reference) }, x)
+        #expect(y.map(\.bitPattern) == expected.map(\.bitPattern), "\(name), \(build.name) build")
+      }
     }
   }
 
@@ -192,8 +208,6 @@ struct VectorMathTests {
   }
 
   // MARK: - Helpers
-
-  typealias Lanes = VectorMath.Lanes
 
   /// Each kernel with its name and glibc's scalar function.
   static var kernels: [(name: String, kernel: Kernel, glibc: (Double) -> Double)] {
