@@ -81,6 +81,26 @@ struct LessonTests {
     #expect(interpreter.lookup("dW") == nil)
   }
 
+  /// Lesson 9's masked mean cannot be passed without the mask: its padded steps are not zero.
+  @Test func theMaskedMeanNeedsTheMask() throws {
+    let lesson = try #require(course.lesson("09-padded-sequences"))
+    let t = Transcript()
+    var exercise: Lesson.Exercise?
+    for step in lesson.steps {
+      if case .statements(let statements) = step { statements.forEach { t.type($0.text) } }
+      if case .exercise(let first, _) = step {
+        exercise = first
+        break
+      }
+    }
+    let masked = try #require(exercise)
+    #expect(masked.answer.contains(" * mask"))
+    #expect(ExerciseChecker.judge(masked.answer, for: masked.check, in: t.session.interpreter).correct)
+    let unmasked = masked.answer.replacingOccurrences(of: " * mask", with: "")
+    let judgement = ExerciseChecker.judge(unmasked, for: masked.check, in: t.session.interpreter)
+    #expect(!judgement.correct && judgement.explanation.contains("values differ"), "\(unmasked): \(judgement)")
+  }
+
   @Test func interactivePlayHintsRevealsAndQuits() throws {
     let lesson = try Lesson(id: "99-test", text: """
       # A test lesson
