@@ -138,6 +138,18 @@ struct EvaluatorTests {
     // A mask: where; a subscript of a subscript: no statement that would fail the same way.
     #expect(renderedError("x = [1, -2]; x[x > 0] = 0").hasSuffix("hint: tensors are not changed in place here (as in JAX): x = where(x > 0, 0, x) puts 0 where the condition holds"))
     #expect(!renderedError("W = ones(2, 2); W[0][1] = 0").contains("W[0] = "))
+    // A list of indices: one put for each, which runs as written.
+    let listHint = "W = put(W, \"0\", 5); W = put(W, \"-1\", 5)"
+    #expect(renderedError("W = zeros(3, 2); W[[0, -1]] = 5").hasSuffix(
+      "hint: tensors are not changed in place here (as in JAX), and put writes at one subscript: " + listHint))
+    #expect(try tensor("W = zeros(3, 2); " + listHint + "; W") == Tensor(shape: [3, 2], scalars: [5, 5, 0, 0, 5, 5]))
+    #expect(renderedError("W = zeros(3, 2); W[[0, 2]] += 1").hasSuffix("W = put(W, \"0\", W[0] + 1); W = put(W, \"2\", W[2] + 1)"))
+    // A name may hold an index or a mask: both rewrites, each of which runs for its kind.
+    let maskHint = "W = put(W, \"m\", 1), or if m is a 0/1 mask, W = where(m, 1, W)"
+    #expect(renderedError("W = zeros(2, 2); m = W == 0; W[m] = 1").hasSuffix(maskHint))
+    #expect(try tensor("W = [[1, -1], [2, 0]]; m = W > 0; W = where(m, 1, W); W") == Tensor(shape: [2, 2], scalars: [1, -1, 1, 0]))
+    #expect(try tensor("W = zeros(2, 2); m = 1; W = put(W, \"m\", 1); W") == Tensor(shape: [2, 2], scalars: [0, 0, 1, 1]))
+    #expect(renderedError("W = zeros(2, 2); m = W == 0; W[m] *= 3").hasSuffix("or if m is a 0/1 mask, W = where(m, W * 3, W)"))
   }
 
   /// Python and PyTorch habits that would silently do nothing, or fail without a pointer, get one.

@@ -143,13 +143,30 @@ extension Parser {
       return "tensors are not changed in place here (as in JAX): \(tensor) = where(\(mask.sourceText), \(new), \(tensor)) "
         + "puts \(new) where the condition holds"
     }
+    // x[[0, 2]] = v: put takes a subscript, not a list of indices; one put per index.
+    if items.count == 1, case .index(let list) = items[0].kind, case .list(let indices) = list.kind, !indices.isEmpty,
+      indices.allSatisfy(\.isIntegerLiteral)
+    {
+      let puts = indices.map { index in
+        let new = update.map { "\(tensor)[\(index.sourceText)] \($0.symbol) \(operand)" } ?? written
+        return "\(tensor) = put(\(tensor), \"\(index.sourceText)\", \(new))"
+      }
+      return "tensors are not changed in place here (as in JAX), and put writes at one subscript: "
+        + puts.joined(separator: "; ")
+    }
     let whole = target.sourceText
     guard whole.hasPrefix(tensor + "["), whole.hasSuffix("]") else { return nil }
     let index = whole.dropFirst(tensor.count + 1).dropLast()
     // put writes the new values exactly (JAX's x.at[index].set(values)).
     let new = update.map { "\(whole) \($0.symbol) \(operand)" } ?? written
-    return "tensors are not changed in place here (as in JAX): write the new one, "
+    let put = "tensors are not changed in place here (as in JAX): write the new one, "
       + "\(tensor) = put(\(tensor), \"\(index)\", \(new))"
+    // x[m] = v: m may be an index or a 0/1 mask, which only the value tells.
+    if items.count == 1, case .index(let named) = items[0].kind, case .name(let name) = named.kind {
+      let masked = update.map { "\(tensor) \($0.symbol) \(operand)" } ?? written
+      return put + ", or if \(name) is a 0/1 mask, \(tensor) = where(\(name), \(masked), \(tensor))"
+    }
+    return put
   }
 
   /// The right side of the assignment whose operator (`=`, or `+` then `=`) is the current token,
@@ -322,5 +339,16 @@ extension Parser {
     }
     let value = try parseExpressionList()
     return Statement(.return(value), range: returnToken.range.to(value.range))
+  }
+}
+
+extension Expr {
+  /// A whole number as written, `2` or `-1`: an index that put can take as it is.
+  fileprivate var isIntegerLiteral: Bool {
+    switch kind {
+    case .number(let x): x == x.rounded(.towardZero) && x.isFinite
+    case .unary(let op, let operand): op == .negate && operand.isIntegerLiteral
+    default: false
+    }
   }
 }
