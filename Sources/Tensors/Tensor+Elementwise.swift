@@ -51,50 +51,40 @@ extension Tensor {
     let result = [Double].written(count: count) { out in
       lhs.scalars.withUnsafeBufferPointer { a in
         rhs.scalars.withUnsafeBufferPointer { b in
+          // An empty operand's buffer may have no address; the result is then empty too.
+          guard let o = out.baseAddress, let x = a.baseAddress, let y = b.baseAddress else { return }
           if lhs.shape == rhs.shape {
             Parallel.forEachChunk(of: count) { run in
-              for i in run { out[i] = combine(a[i], b[i]) }
+              let first = run.lowerBound
+              combineRun(o + first, x + first, 1, y + first, 1, count: run.count, combine)
             }
           } else if b.count == 1 {
-            let y = b[0]
             Parallel.forEachChunk(of: count) { run in
-              for i in run { out[i] = combine(a[i], y) }
+              let first = run.lowerBound
+              combineRun(o + first, x + first, 1, y, 0, count: run.count, combine)
             }
           } else if a.count == 1 {
-            let x = a[0]
             Parallel.forEachChunk(of: count) { run in
-              for i in run { out[i] = combine(x, b[i]) }
+              let first = run.lowerBound
+              combineRun(o + first, x, 0, y + first, 1, count: run.count, combine)
             }
           } else if b.count > 0, shape == lhs.shape, lhs.shape.suffix(rhs.shape.count).elementsEqual(rhs.shape) {
             // rhs repeats along lhs's leading axes (a bias row added to a batch): block by block.
             let block = b.count
             Parallel.forEachChunk(of: count / block, itemSize: block) { blocks in
-              for start in blocks { for k in 0..<block { out[start * block + k] = combine(a[start * block + k], b[k]) } }
+              for start in blocks { combineRun(o + start * block, x + start * block, 1, y, 1, count: block, combine) }
             }
           } else if a.count > 0, shape == rhs.shape, rhs.shape.suffix(lhs.shape.count).elementsEqual(lhs.shape) {
             let block = a.count
             Parallel.forEachChunk(of: count / block, itemSize: block) { blocks in
-              for start in blocks { for k in 0..<block { out[start * block + k] = combine(a[k], b[start * block + k]) } }
+              for start in blocks { combineRun(o + start * block, x, 1, y + start * block, 1, count: block, combine) }
             }
           } else {
             let loop = StridedLoop(shape: shape, operands: [lhs.shape, rhs.shape])
             // Each chunk walks its own rows of the output.
             Parallel.forEachChunk(of: loop.rowCount, itemSize: loop.rowLength) { rows in
               loop.forEachRow(in: rows) { output, bases, length, steps in
-                let i = bases[0], j = bases[1]
-                // The row shapes broadcasting gives, each as a loop the compiler can vectorize.
-                switch (steps[0], steps[1]) {
-                case (1, 1):
-                  for k in 0..<length { out[output + k] = combine(a[i + k], b[j + k]) }
-                case (1, 0):
-                  let y = b[j]
-                  for k in 0..<length { out[output + k] = combine(a[i + k], y) }
-                case (0, 1):
-                  let x = a[i]
-                  for k in 0..<length { out[output + k] = combine(x, b[j + k]) }
-                case let (si, sj):
-                  for k in 0..<length { out[output + k] = combine(a[i + k * si], b[j + k * sj]) }
-                }
+                combineRun(o + output, x + bases[0], steps[0], y + bases[1], steps[1], count: length, combine)
               }
             }
           }
@@ -102,6 +92,30 @@ extension Tensor {
       }
     }
     return Tensor(uncheckedShape: shape, scalars: result)
+  }
+
+  /// One run of `zip`'s output: `out[k] = combine(x[k · xStep], y[k · yStep])` for k in
+  /// 0..<count, as a loop the compiler can vectorise for each row shape broadcasting gives
+  /// (a step of 0 repeats an operand's element). Through pointers: with buffer indices such
+  /// as `out[start + k]`, each element's index was checked for overflow, and a bias row added
+  /// to a batch took twice the time of a tensor times a number.
+  @inline(__always)
+  private static func combineRun<Combine: ElementFunction>(
+    _ out: UnsafeMutablePointer<Double>, _ x: UnsafePointer<Double>, _ xStep: Int, _ y: UnsafePointer<Double>,
+    _ yStep: Int, count: Int, _ combine: Combine
+  ) {
+    switch (xStep, yStep) {
+    case (1, 1):
+      for k in 0..<count { out[k] = combine(x[k], y[k]) }
+    case (1, 0):
+      let v = y.pointee
+      for k in 0..<count { out[k] = combine(x[k], v) }
+    case (0, 1):
+      let u = x.pointee
+      for k in 0..<count { out[k] = combine(u, y[k]) }
+    default:
+      for k in 0..<count { out[k] = combine(x[k * xStep], y[k * yStep]) }
+    }
   }
 
   /// Selects from `lhs` where `condition` is nonzero and from `rhs` elsewhere, broadcasting all three.

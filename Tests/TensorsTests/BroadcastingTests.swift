@@ -40,6 +40,17 @@ struct BroadcastingTests {
 
   /// The general strided loop against NumPy: a = arange(6).reshape(2, 1, 3), b = arange(4).reshape(4, 1) * 10;
   /// (a + b).ravel() = [0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32, 3, 4, 5, 13, 14, 15, 23, 24, 25, 33, 34, 35].
+  /// Empty operands broadcast to empty results, whichever loop would run them (NumPy:
+  /// np.zeros((3, 0)) + np.zeros(0) is (3, 0); np.zeros((2, 0)) - np.ones((2, 1)) is (2, 0)).
+  @Test(arguments: [
+    ([3, 0], [0], [3, 0]), ([0], [3, 0], [3, 0]), ([0], [], [0]), ([], [0], [0]), ([0, 3], [3], [0, 3]),
+    ([2, 0], [2, 1], [2, 0]), ([0], [0], [0]),
+  ])
+  func emptyOperandsGiveEmptyResults(lhs: [Int], rhs: [Int], result: [Int]) throws {
+    let sum = try Tensor.zeros(lhs) + Tensor.ones(like: Tensor.zeros(rhs))
+    #expect(sum.shape == result && sum.scalars.isEmpty)
+  }
+
   @Test func threeDimensionalBroadcastMatchesNumPy() throws {
     let a = try Tensor(shape: [2, 1, 3], scalars: [0, 1, 2, 3, 4, 5])
     let b = try Tensor(shape: [4, 1], scalars: [0, 10, 20, 30])
