@@ -213,7 +213,6 @@ public final class Interpreter {
     printed = []
     let line = source.line(of: statement.range.start, from: lastStatementLine)
     lastStatementLine = line
-    let text = source[statement.range]
     completedIteration = nil
     blockOutputs = []
     defer { completedIteration = nil }
@@ -228,7 +227,8 @@ public final class Interpreter {
       }
       try checkSessionSize(at: statement.range)
       return Record(
-        line: line, source: text, outcome: outcome, notes: distinctNotes, isSilenced: endsWithSemicolon(statement), printed: printed)
+        line: line, text: source, range: statement.range, outcome: outcome, notes: distinctNotes,
+        isSilenced: endsWithSemicolon(statement), printed: printed)
     } catch {
       frames = []
       if error.isInterruption, let completed = completedIteration {
@@ -240,7 +240,9 @@ public final class Interpreter {
         undoStatement()
         random = savedRandom
       }
-      return Record(line: line, source: text, outcome: .failure(error.diagnostic), notes: distinctNotes, printed: printed)
+      return Record(
+        line: line, text: source, range: statement.range, outcome: .failure(error.diagnostic), notes: distinctNotes,
+        printed: printed)
     }
   }
 

@@ -2,8 +2,11 @@
 public struct Record {
   /// 1-based line of the statement's start in its script or session.
   public let line: Int
-  /// The statement's own text.
-  public let source: String
+  /// The statement's own text, spelled when it is read (a script's records are often only counted).
+  public var source: String { text[range] }
+  /// The text the statement was read from, and where in it.
+  private let text: SourceText
+  private let range: SourceRange
   public let outcome: Outcome
   /// Remarks worth saying alongside the result ("L does not depend on x").
   public let notes: [String]
@@ -24,8 +27,19 @@ public struct Record {
   public init(
     line: Int, source: String, outcome: Outcome, notes: [String], isSilenced: Bool = false, printed: [String] = []
   ) {
+    let text = SourceText(source)
+    self.init(line: line, text: text, range: SourceRange(start: 0, end: text.utf8.count), outcome: outcome, notes: notes,
+              isSilenced: isSilenced, printed: printed)
+  }
+
+  /// The record of the statement at `range` of `text`.
+  init(
+    line: Int, text: SourceText, range: SourceRange, outcome: Outcome, notes: [String], isSilenced: Bool = false,
+    printed: [String] = []
+  ) {
     self.line = line
-    self.source = source
+    self.text = text
+    self.range = range
     self.outcome = outcome
     self.notes = notes
     self.isSilenced = isSilenced
