@@ -162,8 +162,10 @@ func runSuite(_ options: Options) throws(BenchError) {
   if options.runs("4") {
   log("4. small statements…")
   let count = options.quick ? 20_000 : 100_000
+  // Nine repeats in three rounds, as case 3: a repeat takes 0.2 s, and a busy phase of the
+  // machine can last seconds (three repeats fell in one phase).
   let statementTimes = try alternating(
-    options.repeats(3), backstep: { (repeats) throws(BenchError) in try Cases.statementsTimes(count: count, repeats: repeats) },
+    options.repeats(9), backstep: { (repeats) throws(BenchError) in try Cases.statementsTimes(count: count, repeats: repeats) },
     numpy: "statements", [String(count)])
   let statements = median(statementTimes.backstep) / Double(count)
   let statementsNumpy = median(statementTimes.numpy) / Double(count)
