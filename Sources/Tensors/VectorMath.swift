@@ -20,15 +20,6 @@ public enum VectorMath {
     forEachRun(of: x, into: y, chosen.exp)
   }
 
-  /// The time of an element of ``exp(_:into:)`` and ``tanh(_:into:)`` in units of an arithmetic
-  /// loop's element, which tells ``Tensor/mapRuns(cost:_:)`` when a loop is worth splitting
-  /// across cores. Measured on one core in AVX-512 code: 1.1 and 2.3 ns per element, against
-  /// 0.75 for a product of two vectors (the baseline build takes about three times as long).
-  public static let cost = (exp: 2, tanh: 3)
-
-  /// The instruction set the kernels run in here: "AVX-512", "AVX2" or "baseline" (SSE2 on x86-64).
-  public static var instructionSet: String { chosen.name }
-
   /// `y[i] = tanh(x[i])`; `x` and `y` have the same count and may be the same memory.
   ///
   /// Odd, so `tanh(−0) = −0`; `tanh(±inf) = ±1` and `tanh(nan) = nan`.
@@ -37,6 +28,15 @@ public enum VectorMath {
   ) {
     forEachRun(of: x, into: y, chosen.tanh)
   }
+
+  /// The time of an element of ``exp(_:into:)`` and ``tanh(_:into:)`` in units of an arithmetic
+  /// loop's element, which tells ``Tensor/mapRuns(cost:_:)`` when a loop is worth splitting
+  /// across cores. Measured on one core in AVX-512 code: 1.1 and 2.3 ns per element, against
+  /// 0.75 for a product of two vectors (the baseline build takes about three times as long).
+  public static let cost = (exp: 2, tanh: 3)
+
+  /// The instruction set the kernels run in here: "AVX-512", "AVX2" or "baseline" (SSE2 on x86-64).
+  public static var instructionSet: String { chosen.name }
 }
 
 // MARK: - Choosing the build
