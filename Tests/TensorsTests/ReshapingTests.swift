@@ -33,6 +33,29 @@ struct ReshapingTests {
     #expect(throws: TensorError.invalidPermutation([0, 0], rank: 2)) { try m.transposed([0, 0]) }
   }
 
+  /// Permutations that swap the last two axes are copied in tiles (and in chunks across cores
+  /// when large): every element is checked against its definition, across tile edges.
+  @Test(arguments: [
+    ([37, 70], [1, 0]), ([600, 500], [1, 0]), ([45, 33, 3], [1, 2, 0]), ([2, 33, 65], [0, 2, 1]), ([1, 5], [1, 0]),
+  ])
+  func transposesMatchTheirDefinition(shape: [Int], permutation: [Int]) throws {
+    var random = RandomGenerator(seed: 3)
+    let x = try random.normal(shape)
+    let y = try x.transposed(permutation)
+    #expect(y.shape == permutation.map { shape[$0] })
+    let inputStrides = Shape.strides(shape), outputStrides = Shape.strides(y.shape)
+    var mismatches = 0
+    for flat in 0..<y.scalars.count {
+      // The output's multi-index, and the input element it names.
+      var offset = 0
+      for axis in 0..<y.shape.count {
+        offset += (flat / outputStrides[axis] % y.shape[axis]) * inputStrides[permutation[axis]]
+      }
+      if y.scalars[flat] != x.scalars[offset] { mismatches += 1 }
+    }
+    #expect(mismatches == 0)
+  }
+
   @Test func slicingFollowsPython() throws {
     let v = Tensor((0..<10).map(Double.init))
     #expect(try v.indexed([.slice(start: 1, stop: 8, step: 3)]) == Tensor([1, 4, 7]))
