@@ -133,13 +133,15 @@ extension Parser {
     // operator applies to it.
     let written = value ?? (update != nil ? "change" : "value")
     let operand = written.contains(where: { " +-*/@%<>=!".contains($0) }) ? "(\(written))" : written
+    /// The new value of `old`: the right side, or for an update `old` combined with it.
+    func updated(_ old: String) -> String { update.map { "\(old) \($0.symbol) \(operand)" } ?? written }
     guard case .subscript(let base, let items) = target.kind else { return nil }
     guard case .name(let tensor) = base.kind else {
       return "tensors are not changed in place here (as in JAX): build the new tensor with put(…) or where(…) and assign it to its name"
     }
     // x[x > 0] = v: a mask picks the entries, so where writes the new tensor.
     if items.count == 1, case .index(let mask) = items[0].kind, case .binary(let op, _, _, _) = mask.kind, op.isComparison {
-      let new = update.map { "\(tensor) \($0.symbol) \(operand)" } ?? written
+      let new = updated(tensor)
       return "tensors are not changed in place here (as in JAX): \(tensor) = where(\(mask.sourceText), \(new), \(tensor)) "
         + "puts \(new) where the condition holds"
     }
@@ -148,8 +150,7 @@ extension Parser {
       indices.allSatisfy(\.isIntegerLiteral)
     {
       let puts = indices.map { index in
-        let new = update.map { "\(tensor)[\(index.sourceText)] \($0.symbol) \(operand)" } ?? written
-        return "\(tensor) = put(\(tensor), \"\(index.sourceText)\", \(new))"
+        "\(tensor) = put(\(tensor), \"\(index.sourceText)\", \(updated("\(tensor)[\(index.sourceText)]")))"
       }
       return "tensors are not changed in place here (as in JAX), and put writes at one subscript: "
         + puts.joined(separator: "; ")
@@ -158,16 +159,15 @@ extension Parser {
     guard whole.hasPrefix(tensor + "["), whole.hasSuffix("]") else { return nil }
     let index = whole.dropFirst(tensor.count + 1).dropLast()
     // put writes the new values exactly (JAX's x.at[index].set(values)).
-    let new = update.map { "\(whole) \($0.symbol) \(operand)" } ?? written
     let put = "tensors are not changed in place here (as in JAX): write the new one, "
-      + "\(tensor) = put(\(tensor), \"\(index)\", \(new))"
+      + "\(tensor) = put(\(tensor), \"\(index)\", \(updated(whole)))"
     // x[m] = v: m may be an index or a 0/1 mask, which only the value tells.
     if items.count == 1, case .index(let named) = items[0].kind, case .name(let name) = named.kind {
-      let masked = update.map { "\(tensor) \($0.symbol) \(operand)" } ?? written
-      return put + ", or if \(name) is a 0/1 mask, \(tensor) = where(\(name), \(masked), \(tensor))"
+      return put + ", or if \(name) is a 0/1 mask, \(tensor) = where(\(name), \(updated(tensor)), \(tensor))"
     }
     return put
   }
+
 
   /// The right side of the assignment whose operator (`=`, or `+` then `=`) is the current token,
   /// as written, read on a copy of the parser: for hints that paste as they are.
