@@ -23,6 +23,29 @@ func timed(repeats: Int, _ body: () throws(BenchError) -> Void) throws(BenchErro
   return times
 }
 
+/// The seconds of each of `repeats` calls of each of `bodies`, the bodies called in turn within
+/// each repeat, after one untimed warm-up call each: a change in the machine's speed (it is shared)
+/// then reaches the calls of one repeat alike, and a ratio taken repeat by repeat cancels it.
+func interleaved(
+  repeats: Int, _ bodies: [() throws(BenchError) -> Void]
+) throws(BenchError) -> [[Double]] {
+  for body in bodies { try body() }
+  var times = [[Double]](repeating: [], count: bodies.count)
+  for _ in 0..<repeats {
+    for (index, body) in bodies.enumerated() {
+      let start = now()
+      try body()
+      times[index].append(now() - start)
+    }
+  }
+  return times
+}
+
+/// The median of the ratios `numerators[i] / denominators[i]`, repeat by repeat.
+func medianRatio(_ numerators: [Double], _ denominators: [Double]) -> Double {
+  median(zip(numerators, denominators).map { $0 / $1 })
+}
+
 /// The middle value (the mean of the two middle ones for an even count).
 func median(_ values: [Double]) -> Double {
   guard !values.isEmpty else { return .nan }
