@@ -284,6 +284,8 @@ func runSuite(_ options: Options) throws(BenchError) {
     """)
 }
 
+// As the backstep executable keeps it: the cases run in this process.
+backstep_malloc_keep_freed_memory(1000)
 BLASKernels.chooseForThisProcessor()
 do {
   let options = try Options(CommandLine.arguments)

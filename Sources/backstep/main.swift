@@ -153,6 +153,7 @@ func runCommandLine() -> Never {
   }
 }
 
+backstep_malloc_keep_freed_memory(1000)
 BLASKernels.chooseForThisProcessor()
 // The session runs on a thread with a large stack (address space, touched only as it is used):
 // recursion within the language's limits then fits, where the main thread's 8 MiB can run out
