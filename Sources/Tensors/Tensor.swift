@@ -84,8 +84,9 @@ extension [Double] {
   ///
   /// `init(unsafeUninitializedCapacity:)` allocates through a generic function of the standard
   /// library that looks the buffer's type up at run time: some 300 instructions, more than a
-  /// small tensor's arithmetic. A small array is instead written on the stack and appended to
-  /// one made by `reserveCapacity`, which Swift compiles for `Double` (`make bench`, case 4).
+  /// small tensor's arithmetic. A small array is instead written on the stack and copied into
+  /// an array made from that buffer, which Swift compiles for `Double` (`make bench`, case 4;
+  /// 16 elements: 52 ns the generic way, 41 appended to a reserved array, 32 this way).
   @inline(__always)
   static func written(count: Int, by write: (UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
     guard count <= 64 else {
@@ -94,12 +95,9 @@ extension [Double] {
         initialized = count
       }
     }
-    var result: [Double] = []
-    result.reserveCapacity(count)
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { buffer in
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { buffer in
       write(buffer)
-      result.append(contentsOf: buffer)
+      return [Double](UnsafeBufferPointer(buffer))
     }
-    return result
   }
 }
