@@ -140,11 +140,10 @@ extension Lexer {
   // MARK: - Commands
 
   /// Reads `:name rest of line`; the arguments are the raw rest of the line, `;` and `#` included.
+  /// The token spans both; ``commandParts(of:in:)`` tells them apart again.
   mutating func scanCommand() throws(SyntaxError) -> Token {
     let start = position
-    position += 1
-    while let length = nameCharacterLength(at: position) ?? (byte() == UInt8(ascii: "-") ? 1 : nil) { position += length }
-    let nameEnd = position
+    let (nameEnd, argumentsStart) = scanCommandName()
     guard nameEnd > start + 1 else {
       throw SyntaxError(
         "expected a command name after `:`",
@@ -152,9 +151,7 @@ extension Lexer {
         hint: "commands look like `:help`"
       )
     }
-    while let length = spaceLength(at: position) { position += length }
-    let argumentsStart = position
-    var argumentsEnd = position
+    var argumentsEnd = argumentsStart
     // The rest of the line; inside a block, up to the `}` that closes it, so that
     // `for i in 0..<3 { :show x }` works (brackets and strings of the argument are skipped over).
     var depth = 0
@@ -178,10 +175,24 @@ extension Lexer {
         argumentsEnd = position
       }
     }
-    let argumentsRange = SourceRange(start: argumentsStart, end: argumentsEnd)
-    return Token(
-      .command(nameRange: SourceRange(start: start + 1, end: nameEnd), argumentsRange: argumentsRange),
-      range: SourceRange(start: start, end: argumentsRange.count == 0 ? nameEnd : argumentsEnd)
-    )
+    return Token(.command, range: SourceRange(start: start, end: argumentsEnd > argumentsStart ? argumentsEnd : nameEnd))
+  }
+
+  /// Reads a command's `:` and name, and the spaces after them: where the name ends and where
+  /// the arguments start.
+  private mutating func scanCommandName() -> (nameEnd: Int, argumentsStart: Int) {
+    position += 1
+    while let length = nameCharacterLength(at: position) ?? (byte() == UInt8(ascii: "-") ? 1 : nil) { position += length }
+    let nameEnd = position
+    while let length = spaceLength(at: position) { position += length }
+    return (nameEnd, position)
+  }
+
+  /// The name (without its `:`) and the arguments of the command token read at `range`.
+  public static func commandParts(of range: SourceRange, in source: SourceText) -> (name: SourceRange, arguments: SourceRange) {
+    var lexer = Lexer(source)
+    lexer.position = range.start
+    let (nameEnd, argumentsStart) = lexer.scanCommandName()
+    return (SourceRange(start: range.start + 1, end: nameEnd), SourceRange(start: argumentsStart, end: range.end))
   }
 }

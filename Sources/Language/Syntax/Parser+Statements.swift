@@ -44,8 +44,9 @@ extension Parser {
 
   mutating func parseStatement() throws(SyntaxError) -> Statement {
     switch token.kind {
-    case .command(let nameRange, let argumentsRange):
+    case .command:
       let command = try advance()
+      let (nameRange, argumentsRange) = Lexer.commandParts(of: command.range, in: source)
       return Statement(
         .command(name: source[nameRange], arguments: source[argumentsRange], argumentsRange: argumentsRange),
         range: command.range)
