@@ -2,12 +2,16 @@
 hand-written backward, timed in this process.
 
     python3 bench/reference.py info
-    python3 bench/reference.py CASE REPEATS
+    python3 bench/reference.py CASE REPEATS [COUNT]
+    python3 bench/reference.py serve
 
-CASE is matmul, broadcast, statements, mlp or memory. Prints one JSON object:
-the seconds of every repeat (`times`), or for `info` the library versions, or
-for `memory` the resident set before the case and its peak after (KiB).
-The Backstep side (Sources/BackstepBench) starts this script once per case.
+CASE is matmul, broadcast, statements (COUNT statements), mlp or memory. Prints
+one JSON object: the seconds of every repeat (`times`), or for `info` the
+library versions, or for `memory` the resident set before the case and its
+peak after (KiB). `serve` times one call per line read (`CASE [COUNT]`) and
+prints its seconds (`{"seconds": …}`) at once: the Backstep side
+(Sources/BackstepBench) runs its own call of the case between two of them, so
+that both sides of a repeat meet the same moment of a shared machine.
 """
 
 import ctypes
@@ -178,24 +182,55 @@ def blas_library():
     return {"config": "unknown", "core": "unknown", "threads": 0}
 
 
+def runner(case, extra):
+    """One call of a timed case, its inputs made once; None for an unknown case."""
+    if case == "matmul":
+        a, b = matmul_inputs()
+        return lambda: matmul_step(a, b)
+    if case == "broadcast":
+        x, w, b = broadcast_inputs()
+        return lambda: broadcast_step(x, w, b)
+    if case == "statements":
+        count = int(extra[0]) if extra else 100_000
+        text = statements_script(count)
+        # Compiled in each call: Backstep's side parses its statements in each call too.
+        return lambda: exec(compile(text, "<statements>", "exec"), statements_namespace())
+    if case == "mlp":
+        x, labels, params = mlp_inputs()
+        return lambda: mlp_steps(x, labels, params)
+    return None
+
+
+def serve(lines, output):
+    """For each line `CASE [EXTRA]`, one timed call of the case, after an untimed warm-up
+    the first time it is asked for; its seconds as a line of JSON, flushed at once."""
+    runners = {}
+    for line in lines:
+        words = line.split()
+        if not words:
+            continue
+        key = tuple(words)
+        if key not in runners:
+            run = runner(words[0], words[1:])
+            if run is None:
+                print(f"reference.py: unknown case {words[0]}", file=sys.stderr)
+                return 2
+            run()
+            runners[key] = run
+        start = time.perf_counter()
+        runners[key]()
+        output.write(json.dumps({"seconds": time.perf_counter() - start}) + "\n")
+        output.flush()
+    return 0
+
+
 def main(argv):
     case = argv[1] if len(argv) > 1 else "info"
     repeats = int(argv[2]) if len(argv) > 2 else 5
     if case == "info":
         result = {"numpy": np.__version__, "python": sys.version.split()[0], **blas_library()}
-    elif case == "matmul":
-        a, b = matmul_inputs()
-        result = {"times": timed(lambda: matmul_step(a, b), repeats)}
-    elif case == "broadcast":
-        x, w, b = broadcast_inputs()
-        result = {"times": timed(lambda: broadcast_step(x, w, b), repeats)}
-    elif case == "statements":
-        count = int(argv[3]) if len(argv) > 3 else 100_000
-        text = statements_script(count)
-        result = {"times": timed(lambda: exec(compile(text, "<statements>", "exec"), statements_namespace()), repeats)}
-    elif case == "mlp":
-        x, labels, params = mlp_inputs()
-        result = {"times": timed(lambda: mlp_steps(x, labels, params), repeats)}
+    elif case == "serve":
+        return serve(sys.stdin, sys.stdout)
     elif case == "memory":
         # Peak resident memory of the case on its own: the resident set before the
         # inputs exist, and the high-water mark after inputs, forward and both gradients.
@@ -206,8 +241,11 @@ def main(argv):
         after = status_field("VmHWM")
         result = {"before": before, "after": after}
     else:
-        print(f"reference.py: unknown case {case}", file=sys.stderr)
-        return 2
+        run = runner(case, argv[3:])
+        if run is None:
+            print(f"reference.py: unknown case {case}", file=sys.stderr)
+            return 2
+        result = {"times": timed(run, repeats)}
     print(json.dumps(result))
     return 0
 

@@ -91,11 +91,12 @@ enum Cases {
 
   static let broadcastScript = "L = sum(tanh(x * w + b)); dx, dw, db = grad(L, [x, w, b])"
 
-  static func broadcastTimes(repeats: Int) throws(BenchError) -> [Double] {
+  /// Case 3 as one call: the script run in a session holding x, w and b.
+  static func broadcastRun() throws(BenchError) -> () throws(BenchError) -> Void {
     let interpreter = session([
       ("x", try normal([1000, 1000], seed: 3)), ("w", try normal([1000], seed: 4)), ("b", try normal([1000, 1], seed: 5)),
     ])
-    return try timed(repeats: repeats) { () throws(BenchError) in try run(broadcastScript, in: interpreter) }
+    return { () throws(BenchError) in try run(broadcastScript, in: interpreter) }
   }
 
   // MARK: - Case 4: many small statements
@@ -130,9 +131,10 @@ enum Cases {
     return path
   }
 
-  static func statementsTimes(count: Int, repeats: Int) throws(BenchError) -> [Double] {
+  /// Case 4 as one call: `count` statements run in a new session, parsed as they are run.
+  static func statementsRun(count: Int) -> () throws(BenchError) -> Void {
     let text = statementsScript(count: count)
-    return try timed(repeats: repeats) { () throws(BenchError) in try run(text, in: Interpreter()) }
+    return { () throws(BenchError) in try run(text, in: Interpreter()) }
   }
 
   // MARK: - Case 5: an MLP training step
@@ -157,7 +159,8 @@ enum Cases {
     return 2 * (b * 784 * 512 + b * 512 * 10) + 2 * (512 * b * 10 + b * 10 * 512 + 784 * b * 512)
   }
 
-  static func mlpTimes(repeats: Int) throws(BenchError) -> [Double] {
+  /// Case 5 as one call: the 20 steps, from the same weights each time.
+  static func mlpRun() throws(BenchError) -> () throws(BenchError) -> Void {
     var random = RandomGenerator(seed: 6)
     let labels = Tensor((0..<256).map { _ in Double(Int(random.uniform() * 10)) })
     let inputs: [(String, Tensor)] = [
@@ -165,9 +168,6 @@ enum Cases {
       ("W1", try normal([784, 512], seed: 8, scale: 0.05)), ("b1", Tensor([Double](repeating: 0, count: 512))),
       ("W2", try normal([512, 10], seed: 9, scale: 0.05)), ("b2", Tensor([Double](repeating: 0, count: 10))),
     ]
-    return try timed(repeats: repeats) { () throws(BenchError) in
-      // Every repeat starts from the same weights.
-      try run(mlpScript, in: session(inputs))
-    }
+    return { () throws(BenchError) in try run(mlpScript, in: session(inputs)) }
   }
 }

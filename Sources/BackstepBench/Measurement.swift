@@ -23,20 +23,37 @@ func timed(repeats: Int, _ body: () throws(BenchError) -> Void) throws(BenchErro
   return times
 }
 
-/// The seconds of each of `repeats` calls of each of `bodies`, the bodies called in turn within
-/// each repeat, after one untimed warm-up call each: a change in the machine's speed (it is shared)
-/// then reaches the calls of one repeat alike, and a ratio taken repeat by repeat cancels it.
-func interleaved(
-  repeats: Int, _ bodies: [() throws(BenchError) -> Void]
-) throws(BenchError) -> [[Double]] {
-  for body in bodies { try body() }
-  var times = [[Double]](repeating: [], count: bodies.count)
+/// One call of a case that reports its own seconds: Backstep's calls are timed here
+/// (``timing(_:)``), NumPy's by its own process (``ReferenceServer``).
+typealias Measured = () throws(BenchError) -> Double
+
+/// `body` as a measured call: its seconds on this process's clock.
+func timing(_ body: @escaping () throws(BenchError) -> Void) -> Measured {
+  { () throws(BenchError) in
+    let start = now()
+    try body()
+    return now() - start
+  }
+}
+
+/// The seconds of each of `repeats` calls of each of `calls`, the calls made in turn within
+/// each repeat, after one untimed warm-up call each: a change in the machine's speed (it is
+/// shared) then reaches the calls of one repeat alike, and a ratio taken repeat by repeat
+/// (``medianRatio(_:_:)``) cancels it.
+///
+/// Each call starts after a fifth of a second without work: OpenBLAS's threads spin for about
+/// a tenth of a second after a product before they sleep (its thread timeout, 2²⁸ cycles), and
+/// those of the other process, Backstep's or NumPy's, took a core from the call after them
+/// (an MLP step ran 1.7 times slower).
+func interleaved(repeats: Int, _ calls: [Measured]) throws(BenchError) -> [[Double]] {
+  func settled(_ call: Measured) throws(BenchError) -> Double {
+    usleep(200_000)
+    return try call()
+  }
+  for call in calls { _ = try settled(call) }
+  var times = [[Double]](repeating: [], count: calls.count)
   for _ in 0..<repeats {
-    for (index, body) in bodies.enumerated() {
-      let start = now()
-      try body()
-      times[index].append(now() - start)
-    }
+    for (index, call) in calls.enumerated() { times[index].append(try settled(call)) }
   }
   return times
 }
@@ -92,15 +109,32 @@ struct ChildRun {
   let output: String
 }
 
+/// Starts `arguments` (the first is looked up on PATH) with `environment` changed (a `nil`
+/// value removes the variable) and the file `actions`; returns its process id.
+func spawn(
+  _ arguments: [String], environment changes: [String: String?], actions: inout posix_spawn_file_actions_t
+) throws(BenchError) -> pid_t {
+  guard let program = arguments.first else { throw BenchError("no command to run") }
+  var environment = ProcessInfo.processInfo.environment
+  for (key, value) in changes { environment[key] = value }
+  let argv = arguments.map { strdup($0) } + [nil]
+  let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+  defer {
+    for pointer in argv { free(pointer) }
+    for pointer in envp { free(pointer) }
+  }
+  var pid: pid_t = 0
+  let spawned = posix_spawnp(&pid, program, &actions, nil, argv, envp)
+  guard spawned == 0 else { throw BenchError("cannot start \(program): \(String(cString: strerror(spawned)))") }
+  return pid
+}
+
 /// Runs `arguments` (the first is looked up on PATH) with `environment` changed (a `nil`
 /// value removes the variable), timing it from spawn to exit; standard output is kept
 /// when `capture`, else discarded.
 func runChild(
   _ arguments: [String], environment changes: [String: String?] = [:], capture: Bool = false
 ) throws(BenchError) -> ChildRun {
-  guard let program = arguments.first else { throw BenchError("no command to run") }
-  var environment = ProcessInfo.processInfo.environment
-  for (key, value) in changes { environment[key] = value }
   let outputPath = capture ? FileManager.default.temporaryDirectory
     .appendingPathComponent("backstep-bench-\(getpid())-\(UInt64(now() * 1e6)).out").path : "/dev/null"
   defer { if capture { unlink(outputPath) } }
@@ -109,17 +143,8 @@ func runChild(
   posix_spawn_file_actions_init(&actions)
   defer { posix_spawn_file_actions_destroy(&actions) }
   posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-  let argv = arguments.map { strdup($0) } + [nil]
-  let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-  defer {
-    for pointer in argv { free(pointer) }
-    for pointer in envp { free(pointer) }
-  }
-  var pid: pid_t = 0
   let start = now()
-  let spawned = posix_spawnp(&pid, program, &actions, nil, argv, envp)
-  guard spawned == 0 else { throw BenchError("cannot start \(program): \(String(cString: strerror(spawned)))") }
+  let pid = try spawn(arguments, environment: changes, actions: &actions)
   var status: Int32 = 0
   while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
   let seconds = now() - start

@@ -8,13 +8,16 @@ struct Row {
   /// Backstep's median, already in the row's unit.
   let backstep: Measure
   let numpy: Measure?
+  /// Backstep's time over NumPy's, as the median of the repeats' own ratios when both were
+  /// timed in turn within each repeat; else the ratio of the two medians.
+  var pairedRatio: Double? = nil
   /// The fraction of the machine's measured dgemm rate the case reached (matrix products only).
   var dgemmFraction: Double? = nil
   /// The target in words, and whether it was met (`nil`: no target).
   var target: String = ""
   var met: Bool? = nil
 
-  var ratio: Double? { numpy.map { backstep.value / $0.value } }
+  var ratio: Double? { pairedRatio ?? numpy.map { backstep.value / $0.value } }
 }
 
 /// A median with its unit, printed at a readable scale.

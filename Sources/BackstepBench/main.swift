@@ -75,27 +75,12 @@ func runSuite(_ options: Options) throws(BenchError) {
   }
   var machine = Machine.current()
   let reference = try runJSON(ReferenceInfo.self, [options.python, options.reference, "info"], environment: options.numpyEnvironment)
-  func numpy(_ name: String, _ repeats: Int, _ extra: [String] = []) throws(BenchError) -> [Double] {
-    try runJSON(Times.self, [options.python, options.reference, name, String(repeats)] + extra, environment: options.numpyEnvironment).times
+  let numpy = try ReferenceServer(python: options.python, reference: options.reference, environment: options.numpyEnvironment)
+  /// NumPy's call of a case, for ``interleaved(repeats:_:)``.
+  func numpyCall(_ name: String, _ extra: [String] = []) -> Measured {
+    { () throws(BenchError) in try numpy.seconds(name, extra) }
   }
   var rows: [Row] = []
-  /// Runs `round` three times with about a third of `repeats` each: measurements taken in
-  /// alternating rounds share any change in the machine's load (it is often shared).
-  func inRounds(_ repeats: Int, _ round: (_ perRound: Int) throws(BenchError) -> Void) throws(BenchError) {
-    let rounds = 3
-    for _ in 0..<rounds { try round(max(1, (repeats + rounds - 1) / rounds)) }
-  }
-  /// Both sides of a case in alternating rounds: all the times of each side, Backstep's first.
-  func alternating(
-    _ repeats: Int, backstep: (Int) throws(BenchError) -> [Double], numpy name: String, _ extra: [String] = []
-  ) throws(BenchError) -> (backstep: [Double], numpy: [Double]) {
-    var times: (backstep: [Double], numpy: [Double]) = ([], [])
-    try inRounds(repeats) { (perRound) throws(BenchError) in
-      times.backstep += try backstep(perRound)
-      times.numpy += try numpy(name, perRound, extra)
-    }
-    return times
-  }
 
   log("dgemm rate…")
   let n = Cases.matmulSize
@@ -123,57 +108,64 @@ func runSuite(_ options: Options) throws(BenchError) {
 
   if options.runs("2") {
   log("2. matmul and its gradients…")
-  // The targets are ratios to the bare products: the three are timed in turn within each repeat,
-  // and each ratio is the median of the repeats' own ratios. The machine's speed drifts (it is
-  // shared), by more than the target's margin between rounds a second apart; within a repeat
-  // it barely moves.
+  // The targets are ratios to the bare products: the bare products, the script, the API and
+  // NumPy run in turn within each repeat, and each ratio is the median of the repeats' own
+  // ratios. The machine's speed drifts (it is shared), by more than the target's margin between
+  // rounds a second apart; within a repeat it barely moves.
   let times = try interleaved(
     repeats: options.repeats(15),
-    [BareBLAS.gradientProducts(n: n), try Cases.matmulScriptRun(), try Cases.matmulCoreRun()])
-  let bare = median(times[0]), matmul = median(times[1]), matmulCore = median(times[2])
+    [
+      timing(BareBLAS.gradientProducts(n: n)), timing(try Cases.matmulScriptRun()), timing(try Cases.matmulCoreRun()),
+      numpyCall("matmul"),
+    ])
+  let bare = median(times[0]), matmul = median(times[1]), matmulCore = median(times[2]), matmulNumpy = median(times[3])
   let matmulRatio = medianRatio(times[1], times[0]), coreRatio = medianRatio(times[2], times[0])
-  let matmulNumpy = median(try numpy("matmul", options.repeats(9)))
   let threeProducts = 3 * BareBLAS.productFlops(n)
   rows.append(Row(
     number: "2", name: "`L = sum(A @ B)`, dA, dB", size: "1024×1024",
     backstep: Measure(value: matmul, unit: .seconds), numpy: Measure(value: matmulNumpy, unit: .seconds),
+    pairedRatio: medianRatio(times[1], times[3]),
     dgemmFraction: threeProducts / matmul / dgemmRate,
     target: String(format: "≤ 1.15× bare dgemm: %.2f×", matmulRatio), met: matmulRatio <= 1.15))
   rows.append(Row(
     number: "2a", name: "the same through the Autodiff API", size: "1024×1024",
     backstep: Measure(value: matmulCore, unit: .seconds), numpy: Measure(value: matmulNumpy, unit: .seconds),
+    pairedRatio: medianRatio(times[2], times[3]),
     dgemmFraction: threeProducts / matmulCore / dgemmRate,
     target: String(format: "≤ 1.15× bare dgemm: %.2f×", coreRatio), met: coreRatio <= 1.15))
   rows.append(Row(
     number: "2b", name: "the three bare `cblas_dgemm` calls", size: "1024×1024",
     backstep: Measure(value: bare, unit: .seconds), numpy: Measure(value: matmulNumpy, unit: .seconds),
+    pairedRatio: medianRatio(times[0], times[3]),
     dgemmFraction: threeProducts / bare / dgemmRate))
   }
 
   if options.runs("3") {
   log("3. broadcast chain…")
-  let broadcastTimes = try alternating(options.repeats(9), backstep: Cases.broadcastTimes, numpy: "broadcast")
-  let broadcast = median(broadcastTimes.backstep), broadcastNumpy = median(broadcastTimes.numpy)
+  // Ratios to NumPy are medians of the repeats' own ratios, Backstep's call and NumPy's made
+  // in turn within each repeat (as case 2's).
+  let broadcastTimes = try interleaved(repeats: options.repeats(15), [timing(try Cases.broadcastRun()), numpyCall("broadcast")])
+  let broadcastRatio = medianRatio(broadcastTimes[0], broadcastTimes[1])
   rows.append(Row(
     number: "3", name: "`L = sum(tanh(x * w + b))`, dx, dw, db", size: "(1000, 1000), (1000,), (1000, 1)",
-    backstep: Measure(value: broadcast, unit: .seconds), numpy: Measure(value: broadcastNumpy, unit: .seconds),
-    target: "ratio ≤ 1.0", met: broadcast <= broadcastNumpy))
+    backstep: Measure(value: median(broadcastTimes[0]), unit: .seconds),
+    numpy: Measure(value: median(broadcastTimes[1]), unit: .seconds), pairedRatio: broadcastRatio,
+    target: "ratio ≤ 1.0", met: broadcastRatio <= 1))
   }
 
   if options.runs("4") {
   log("4. small statements…")
   let count = options.quick ? 20_000 : 100_000
-  // Nine repeats in three rounds, as case 3: a repeat takes 0.2 s, and a busy phase of the
-  // machine can last seconds (three repeats fell in one phase).
-  let statementTimes = try alternating(
-    options.repeats(9), backstep: { (repeats) throws(BenchError) in try Cases.statementsTimes(count: count, repeats: repeats) },
-    numpy: "statements", [String(count)])
-  let statements = median(statementTimes.backstep) / Double(count)
-  let statementsNumpy = median(statementTimes.numpy) / Double(count)
+  // Nine repeats: a repeat takes 0.2 s, and a busy phase of the machine can last seconds.
+  let statementTimes = try interleaved(
+    repeats: options.repeats(9), [timing(Cases.statementsRun(count: count)), numpyCall("statements", [String(count)])])
+  let statements = median(statementTimes[0]) / Double(count)
+  let statementsNumpy = median(statementTimes[1]) / Double(count)
   rows.append(Row(
     number: "4", name: "small statements, parsed and recorded", size: "\(count) × 4×4",
     backstep: Measure(value: statements, unit: .secondsPerStatement),
     numpy: Measure(value: statementsNumpy, unit: .secondsPerStatement),
+    pairedRatio: medianRatio(statementTimes[0], statementTimes[1]),
     target: "≤ 2 µs per statement", met: statements <= 2e-6))
   // For information: the same statements as a script run by the executable, through the
   // shell (each record shown or kept for :transcript); start-up is taken off by running an
@@ -196,13 +188,13 @@ func runSuite(_ options: Options) throws(BenchError) {
 
   if options.runs("5") {
   log("5. MLP training…")
-  let mlpTimes = try alternating(options.repeats(5), backstep: Cases.mlpTimes, numpy: "mlp")
-  let mlp = median(mlpTimes.backstep), mlpNumpy = median(mlpTimes.numpy)
+  let mlpTimes = try interleaved(repeats: options.repeats(15), [timing(try Cases.mlpRun()), numpyCall("mlp")])
+  let mlp = median(mlpTimes[0]), mlpNumpy = median(mlpTimes[1]), mlpRatio = medianRatio(mlpTimes[0], mlpTimes[1])
   rows.append(Row(
     number: "5", name: "MLP 784→512→10, softmax cross-entropy, SGD, \(Cases.mlpSteps) steps", size: "batch 256",
-    backstep: Measure(value: mlp, unit: .seconds), numpy: Measure(value: mlpNumpy, unit: .seconds),
+    backstep: Measure(value: mlp, unit: .seconds), numpy: Measure(value: mlpNumpy, unit: .seconds), pairedRatio: mlpRatio,
     dgemmFraction: Double(Cases.mlpSteps) * Cases.mlpFlops() / mlp / dgemmRate,
-    target: "ratio ≤ 1.0", met: mlp <= mlpNumpy))
+    target: "ratio ≤ 1.0", met: mlpRatio <= 1))
   // For information only: the same step on other kernels, which separates the BLAS library's
   // kernel choice from Backstep's own cost: NumPy's kernels when they differ from Backstep's,
   // else, when Backstep replaced OpenBLAS's fallback kernels (BLASKernels), the fallback.
@@ -256,7 +248,7 @@ func runSuite(_ options: Options) throws(BenchError) {
 
   // MARK: Report
   print("""
-    Backstep benchmark suite — medians of repeated runs, Backstep and NumPy in the same run
+    Backstep benchmark suite — medians of repeated runs, Backstep and NumPy in turn within each repeat; ratios are medians of the repeats' own ratios
     Machine: \(machine.cpu), \(machine.cores) cores, \(String(format: "%.0f", machine.memoryGiB)) GiB; \
     load average \(String(format: "%.1f", machine.loadAverage.start)) at the start, \
     \(String(format: "%.1f", machine.loadAverage.end)) at the end
@@ -295,12 +287,12 @@ do {
     print("{\"before\": \(reading.before), \"after\": \(reading.after)}")
   case "mlp":
     if let threads = options.threads { openblas_set_num_threads(Int32(threads)) }
-    let times = try Cases.mlpTimes(repeats: options.repeats(5))
+    let times = try timed(repeats: options.repeats(5), try Cases.mlpRun())
     print("{\"times\": [\(times.map { String($0) }.joined(separator: ", "))]}")
   case "statements":
     // Case 4 alone, for profiling (`valgrind --tool=callgrind BackstepBench --child statements --quick`).
     let count = options.quick ? 20_000 : 100_000
-    let times = try Cases.statementsTimes(count: count, repeats: options.repeats(3))
+    let times = try timed(repeats: options.repeats(3), Cases.statementsRun(count: count))
     print("{\"times\": [\(times.map { String($0 / Double(count)) }.joined(separator: ", "))]}")
   case "memory-blas":
     let reading = BareBLAS.gradientPeak(n: Cases.matmulSize)

@@ -1,0 +1,79 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The NumPy side of the cases, one call at a time: `reference.py serve`, kept running
+/// for the whole suite, times the call of a case each request names and answers at once.
+///
+/// With it each repeat of a case runs Backstep's call and NumPy's in turn, a few tenths of
+/// a second apart; timed in separate rounds, the two sides met different moments of a shared
+/// machine, whose speed drifts by more than some targets' margins.
+final class ReferenceServer {
+  private let pid: pid_t
+  private let requests: FileHandle
+  private let answers: FileHandle
+  private var pending = Data()
+  private let command: String
+
+  /// Starts `python reference serve` with `environment` changed (a `nil` value removes the variable).
+  init(python: String, reference: String, environment changes: [String: String?]) throws(BenchError) {
+    command = "\(python) \(reference) serve"
+    var toServer: [Int32] = [0, 0], fromServer: [Int32] = [0, 0]
+    // Closed on exec: the server gets its ends as its standard input and output, and no other
+    // child (the backstep processes of cases 4a and 6) holds any of them.
+    guard pipe(&toServer) == 0, pipe(&fromServer) == 0 else { throw BenchError("cannot make pipes for \(command)") }
+    for fd in toServer + fromServer { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, toServer[0], 0)
+    posix_spawn_file_actions_adddup2(&actions, fromServer[1], 1)
+    // The child keeps its own copies of its ends; this process, the other two.
+    defer {
+      close(toServer[0])
+      close(fromServer[1])
+    }
+    do {
+      pid = try spawn([python, reference, "serve"], environment: changes, actions: &actions)
+    } catch {
+      close(toServer[1])
+      close(fromServer[0])
+      throw error
+    }
+    requests = FileHandle(fileDescriptor: toServer[1], closeOnDealloc: true)
+    answers = FileHandle(fileDescriptor: fromServer[0], closeOnDealloc: true)
+  }
+
+  deinit {
+    try? requests.close()
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+  }
+
+  private struct Answer: Decodable { let seconds: Double }
+
+  /// The seconds of one call of `name` (with `extra` words, as `statements 100000`), timed by NumPy's process.
+  func seconds(_ name: String, _ extra: [String] = []) throws(BenchError) -> Double {
+    let request = ([name] + extra).joined(separator: " ")
+    do {
+      try requests.write(contentsOf: Data((request + "\n").utf8))
+    } catch {
+      throw BenchError("\(command) stopped before `\(request)`: \(error)")
+    }
+    while !pending.contains(UInt8(ascii: "\n")) {
+      // What the pipe holds now (read(upToCount:) would wait for all 4096 bytes).
+      let more = answers.availableData
+      guard !more.isEmpty else { throw BenchError("\(command) stopped without answering `\(request)`") }
+      pending.append(more)
+    }
+    let end = pending.firstIndex(of: UInt8(ascii: "\n")) ?? pending.endIndex
+    let line = pending[pending.startIndex..<end]
+    pending = Data(pending[pending.index(after: end)...])
+    guard let answer = try? JSONDecoder().decode(Answer.self, from: line) else {
+      throw BenchError("\(command) answered `\(request)` with \(String(decoding: line.prefix(200), as: UTF8.self))")
+    }
+    return answer.seconds
+  }
+}
