@@ -40,20 +40,11 @@ func timing(_ body: @escaping () throws(BenchError) -> Void) -> Measured {
 /// each repeat, after one untimed warm-up call each: a change in the machine's speed (it is
 /// shared) then reaches the calls of one repeat alike, and a ratio taken repeat by repeat
 /// (``medianRatio(_:_:)``) cancels it.
-///
-/// Each call starts after a fifth of a second without work: OpenBLAS's threads spin for about
-/// a tenth of a second after a product before they sleep (its thread timeout, 2²⁸ cycles), and
-/// those of the other process, Backstep's or NumPy's, took a core from the call after them
-/// (an MLP step ran 1.7 times slower).
 func interleaved(repeats: Int, _ calls: [Measured]) throws(BenchError) -> [[Double]] {
-  func settled(_ call: Measured) throws(BenchError) -> Double {
-    usleep(200_000)
-    return try call()
-  }
-  for call in calls { _ = try settled(call) }
+  for call in calls { _ = try call() }
   var times = [[Double]](repeating: [], count: calls.count)
   for _ in 0..<repeats {
-    for (index, call) in calls.enumerated() { times[index].append(try settled(call)) }
+    for (index, call) in calls.enumerated() { times[index].append(try call()) }
   }
   return times
 }

@@ -76,9 +76,17 @@ func runSuite(_ options: Options) throws(BenchError) {
   var machine = Machine.current()
   let reference = try runJSON(ReferenceInfo.self, [options.python, options.reference, "info"], environment: options.numpyEnvironment)
   let numpy = try ReferenceServer(python: options.python, reference: options.reference, environment: options.numpyEnvironment)
-  /// NumPy's call of a case, for ``interleaved(repeats:_:)``.
+  /// NumPy's call of a case, for ``interleaved(repeats:_:)``, with a fifth of a second without
+  /// work before and after it: OpenBLAS's threads spin for about a tenth of a second after a
+  /// product before they sleep (its thread timeout, 2²⁸ cycles), and those of one process,
+  /// Backstep's or NumPy's, took a core from the other's call right after (an MLP step ran 1.7
+  /// times slower).
   func numpyCall(_ name: String, _ extra: [String] = []) -> Measured {
-    { () throws(BenchError) in try numpy.seconds(name, extra) }
+    { () throws(BenchError) in
+      usleep(200_000)
+      defer { usleep(200_000) }
+      return try numpy.seconds(name, extra)
+    }
   }
   var rows: [Row] = []
 
