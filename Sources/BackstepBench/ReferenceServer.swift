@@ -20,6 +20,8 @@ final class ReferenceServer {
   /// Starts `python reference serve` with `environment` changed (a `nil` value removes the variable).
   init(python: String, reference: String, environment changes: [String: String?]) throws(BenchError) {
     command = "\(python) \(reference) serve"
+    // A server that died makes a request fail with an error here, not a SIGPIPE that ends the suite unexplained.
+    signal(SIGPIPE, SIG_IGN)
     var toServer: [Int32] = [0, 0], fromServer: [Int32] = [0, 0]
     // Closed on exec: the server gets its ends as its standard input and output, and no other
     // child (the backstep processes of cases 4a and 6) holds any of them.
