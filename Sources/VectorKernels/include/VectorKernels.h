@@ -1,5 +1,6 @@
 // Vectorised exp and tanh over buffers of doubles, compiled for three instruction sets; the
-// caller picks one with backstep_vector_level() (Tensors/VectorMath.swift).
+// caller picks one with backstep_vector_level() (Tensors/VectorMath.swift). And a prefetch hint,
+// which Swift has no word for (Autodiff/Variable.swift, releasing a graph).
 #ifndef BACKSTEP_VECTOR_KERNELS_H
 #define BACKSTEP_VECTOR_KERNELS_H
 
@@ -41,5 +42,8 @@ void backstep_exp_avx512(const double *x, double *y, ptrdiff_t count);
 void backstep_tanh_baseline(const double *x, double *y, ptrdiff_t count);
 void backstep_tanh_avx2(const double *x, double *y, ptrdiff_t count);
 void backstep_tanh_avx512(const double *x, double *y, ptrdiff_t count);
+
+/// Asks for the cache line at `address` ahead of a write to it.
+static inline void backstep_prefetch(const void *address) { __builtin_prefetch(address, 1, 3); }
 
 #endif
