@@ -258,7 +258,7 @@ func runSuite(_ options: Options) throws(BenchError) {
 
   // MARK: Report
   print("""
-    Backstep benchmark suite — medians of repeated runs, Backstep and NumPy in turn within each repeat; ratios are medians of the repeats' own ratios
+    Backstep benchmark suite — medians of repeated runs; Backstep and NumPy in turn within each repeat, and ratios the medians of the repeats' own ratios (case 4: each side's repeats in a row, the ratio of the medians)
     Machine: \(machine.cpu), \(machine.cores) cores, \(String(format: "%.0f", machine.memoryGiB)) GiB; \
     load average \(String(format: "%.1f", machine.loadAverage.start)) at the start, \
     \(String(format: "%.1f", machine.loadAverage.end)) at the end
