@@ -43,7 +43,8 @@ let package = Package(
       name: "CMimalloc",
       providers: [.apt(["libmimalloc-dev"])]
     ),
-    // exp and tanh, vectorised, compiled for the baseline, AVX2 and AVX-512 (Tensors picks one).
+    // exp and tanh, vectorised, compiled for the baseline, AVX2 and AVX-512 (Tensors picks one);
+    // and a prefetch hint, for Autodiff's release of a long graph.
     .target(name: "VectorKernels"),
     .target(name: "Tensors", dependencies: ["CBLAS", "CZlib", "VectorKernels"]),
     .target(name: "Autodiff", dependencies: ["Tensors", "VectorKernels"]),

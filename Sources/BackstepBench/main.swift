@@ -168,7 +168,7 @@ func runSuite(_ options: Options) throws(BenchError) {
   // running the script again would, reusing the memory of the last run's graph (100 MB). Between
   // two of NumPy's 1.3 s calls, mimalloc hands that memory back and a repeat faults it in again
   // (0.2–0.35 µs more per statement; row 4a, a new process, includes it).
-  let statementTimes = try interleaved(repeats: options.repeats(9), [timing(Cases.statementsRun(count: count))])[0]
+  let statementTimes = try timed(repeats: options.repeats(9), Cases.statementsRun(count: count))
   let statementNumpyTimes = try interleaved(repeats: options.repeats(9), [numpyCall("statements", [String(count)])])[0]
   let statements = median(statementTimes) / Double(count)
   let statementsNumpy = median(statementNumpyTimes) / Double(count)

@@ -169,7 +169,6 @@ extension Parser {
     return put
   }
 
-
   /// The right side of the assignment whose operator (`=`, or `+` then `=`) is the current token,
   /// as written, read on a copy of the parser: for hints that paste as they are.
   func valueAfterAssignment() -> String? {
