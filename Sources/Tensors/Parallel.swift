@@ -1,12 +1,11 @@
-import Dispatch
 import Foundation
 
-/// Splits large element-wise loops across the machine's cores (as PyTorch's
-/// `at::parallel_for` does), and runs small ones on the calling thread.
+/// Splits large loops across the machine's cores (as PyTorch's `at::parallel_for` does), and
+/// runs small ones on the calling thread, with one pool of threads (``WorkerPool``).
 ///
-/// Only loops whose elements are independent are split, so results do not
-/// depend on the number of cores: reductions keep their single summation order.
-enum Parallel {
+/// Only loops whose elements are independent are split, so results do not depend on the number
+/// of cores: reductions keep their single summation order.
+public enum Parallel {
   /// Below two grains of work a loop stays on one thread: waking another costs more than it
   /// saves. A grain is this many elements of an arithmetic loop (`a * b`, a row sum), whose
   /// time is the memory's; loops whose elements cost more (exp, tanh) say how much more.
@@ -16,7 +15,7 @@ enum Parallel {
   static let grainSize = 1 << 17
 
   /// The cores to use: the machine's, unless `BACKSTEP_THREADS` sets fewer.
-  static let cores: Int = {
+  public static let cores: Int = {
     let available = ProcessInfo.processInfo.activeProcessorCount
     guard let text = ProcessInfo.processInfo.environment["BACKSTEP_THREADS"], let wanted = Int(text), wanted > 0 else {
       return max(1, available)
@@ -35,17 +34,9 @@ enum Parallel {
       body(0..<count)
       return
     }
-    withoutActuallyEscaping(body) { body in
-      let shared = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        shared.value(count * chunk / chunks..<count * (chunk + 1) / chunks)
-      }
-    }
+    pool.run(chunks: chunks) { chunk in body(count * chunk / chunks..<count * (chunk + 1) / chunks) }
   }
-}
 
-/// A value handed to the worker threads of ``Parallel``: each writes only its own chunk.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
+  /// The process's worker threads, started by its first split loop.
+  private static let pool = WorkerPool(workers: cores - 1)
 }

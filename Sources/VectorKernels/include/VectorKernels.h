@@ -1,6 +1,7 @@
 // Vectorised exp and tanh over buffers of doubles, compiled for three instruction sets; the
-// caller picks one with backstep_vector_level() (Tensors/VectorMath.swift). And a prefetch hint,
-// which Swift has no word for (Autodiff/Variable.swift, releasing a graph).
+// caller picks one with backstep_vector_level() (Tensors/VectorMath.swift). And two hints Swift
+// has no word for: a prefetch (Autodiff/Variable.swift, releasing a graph) and a spin-wait pause
+// (Tensors/WorkerPool.swift).
 #ifndef BACKSTEP_VECTOR_KERNELS_H
 #define BACKSTEP_VECTOR_KERNELS_H
 
@@ -45,5 +46,15 @@ void backstep_tanh_avx512(const double *x, double *y, ptrdiff_t count);
 
 /// Asks for the cache line at `address` ahead of a write to it.
 static inline void backstep_prefetch(const void *address) { __builtin_prefetch(address, 1, 3); }
+
+/// Tells the core that this thread is spinning on a flag (x86's PAUSE): the other hyperthread
+/// gets the core's resources, and leaving the loop does not flush the pipeline.
+static inline void backstep_spin_pause(void) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
 
 #endif
