@@ -1,10 +1,15 @@
+import CBLAS
 import Foundation
 
 /// Splits large loops across the machine's cores (as PyTorch's `at::parallel_for` does), and
-/// runs small ones on the calling thread, with one pool of threads (``WorkerPool``).
+/// runs small ones on the calling thread. Matrix products split too: OpenBLAS runs each call on
+/// the thread that makes it (``blasOnCallingThread()``), and a product's row blocks are chunks.
 ///
-/// Only loops whose elements are independent are split, so results do not depend on the number
-/// of cores: reductions keep their single summation order.
+/// Only loops whose elements are independent are split, so their results do not depend on the
+/// number of cores: reductions keep their single summation order. Products are the exception
+/// (as in NumPy with OpenBLAS's threads): OpenBLAS adds a block's terms in an order that
+/// depends on the block's size, so an element can differ in its last bits from the whole
+/// product's.
 public enum Parallel {
   /// Below two grains of work a loop stays on one thread: waking another costs more than it
   /// saves. A grain is this many elements of an arithmetic loop (`a * b`, a row sum), whose
@@ -39,4 +44,17 @@ public enum Parallel {
 
   /// The process's worker threads, started by its first split loop.
   private static let pool = WorkerPool(workers: cores - 1)
+
+  /// Makes OpenBLAS run each call on the calling thread, as the pool's chunks need; call it
+  /// before each product (someone may have changed it: the benchmark's bare products do).
+  ///
+  /// OpenBLAS's own threads would take the pool's cores: after each product they spin for a
+  /// tenth of a second (its thread timeout, 2²⁸ cycles), and a loop split across the pool then
+  /// ran on one core. Split into row blocks instead, the products of a small network's step ran
+  /// in 0.53–0.6 of OpenBLAS's threaded time (256×512 by 512×10 and the like); 1024×1024
+  /// products took the same time either way.
+  @inline(__always)
+  static func blasOnCallingThread() {
+    if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+  }
 }

@@ -40,6 +40,33 @@ struct MatmulTests {
     for (x, y) in zip(viaFlags.scalars, viaCopies.flatMap { $0 }) { #expect(abs(x - y) < 1e-12) }
   }
 
+  /// Products of a million multiply-adds and more run in blocks on the cores: C's rows for a
+  /// tall product, its columns for a wide one, with transposed operands read in place.
+  @Test(arguments: [
+    ([300, 80], [80, 50], false, false),  // rows
+    ([80, 300], [80, 50], true, false),  // rows of a transposed A
+    ([40, 60], [60, 600], false, false),  // columns
+    ([40, 60], [600, 60], false, true),  // columns of a transposed B
+    ([2000], [2000, 600], false, false),  // a vector times a matrix: columns
+    ([1500, 800], [800], false, false),  // a matrix times a vector: rows
+    ([3, 150, 80], [80, 70], false, false),  // a stack against one matrix: one tall product
+  ])
+  func productsSplitAcrossCoresMatchTheTripleLoop(lhsShape: [Int], rhsShape: [Int], transposeLHS: Bool, transposeRHS: Bool) throws {
+    var generator = RandomGenerator(seed: 17)
+    let a = try generator.normal(lhsShape), b = try generator.normal(rhsShape)
+    let c = try Tensor.matmul(a, b, transposeLHS: transposeLHS, transposeRHS: transposeRHS)
+    // The same product spelled out: matrices, transposes copied.
+    let left = try a.reshaped([lhsShape.dropLast().reduce(1, *), lhsShape[lhsShape.count - 1]])
+    let right = rhsShape.count == 1 ? try b.reshaped([rhsShape[0], 1]) : b
+    let expected = Self.naive(
+      Self.rows(transposeLHS ? try left.transposed() : left), Self.rows(transposeRHS ? try right.transposed() : right))
+    let multiplyAdds = expected.count * expected[0].count * (transposeLHS ? left.shape[0] : left.shape[1])
+    #expect(multiplyAdds / Tensor.multiplyAddsPerElement >= 2 * Parallel.grainSize)
+    #expect(c.count == expected.count * expected[0].count)
+    let worst = zip(c.scalars, expected.flatMap { $0 }).map { abs($0 - $1) }.max() ?? .infinity
+    #expect(worst < 1e-9)
+  }
+
   @Test func batchedWithBroadcastBatchAxes() throws {
     var generator = RandomGenerator(seed: 5)
     let a = try generator.normal([2, 1, 3, 4]), b = try generator.normal([5, 4, 2])
