@@ -202,8 +202,11 @@ def runner(case, extra):
 
 
 def serve(lines, output):
-    """For each line `CASE [EXTRA]`, one timed call of the case, after an untimed warm-up
-    the first time it is asked for; its seconds as a line of JSON, flushed at once."""
+    """A line `{"ready": true}` once NumPy is loaded; then for each line `CASE [EXTRA]`, one
+    timed call of the case, after an untimed warm-up the first time it is asked for; its
+    seconds as a line of JSON, flushed at once."""
+    output.write(json.dumps({"ready": True}) + "\n")
+    output.flush()
     runners = {}
     for line in lines:
         words = line.split()

@@ -46,6 +46,12 @@ final class ReferenceServer {
     }
     requests = FileHandle(fileDescriptor: toServer[1], closeOnDealloc: true)
     answers = FileHandle(fileDescriptor: fromServer[0], closeOnDealloc: true)
+    // Python's start and NumPy's import take a core for a tenth of a second or more: the suite
+    // measures nothing until they are over (they slowed the first cases' measurements).
+    let line = try answerLine(to: "start")
+    guard (try? JSONDecoder().decode(Ready.self, from: line))?.ready == true else {
+      throw BenchError("\(command) started with \(String(decoding: line.prefix(200), as: UTF8.self))")
+    }
   }
 
   deinit {
@@ -55,6 +61,7 @@ final class ReferenceServer {
   }
 
   private struct Answer: Decodable { let seconds: Double }
+  private struct Ready: Decodable { let ready: Bool }
 
   /// The seconds of one call of `name` (with `extra` words, as `statements 100000`), timed by NumPy's process.
   func seconds(_ name: String, _ extra: [String] = []) throws(BenchError) -> Double {
@@ -64,18 +71,24 @@ final class ReferenceServer {
     } catch {
       throw BenchError("\(command) stopped before `\(request)`: \(error)")
     }
+    let line = try answerLine(to: "`\(request)`")
+    guard let answer = try? JSONDecoder().decode(Answer.self, from: line) else {
+      throw BenchError("\(command) answered `\(request)` with \(String(decoding: line.prefix(200), as: UTF8.self))")
+    }
+    return answer.seconds
+  }
+
+  /// The server's next line, the answer to `what` (for messages).
+  private func answerLine(to what: String) throws(BenchError) -> Data {
     while !pending.contains(UInt8(ascii: "\n")) {
       // What the pipe holds now (read(upToCount:) would wait for all 4096 bytes).
       let more = answers.availableData
-      guard !more.isEmpty else { throw BenchError("\(command) stopped without answering `\(request)`") }
+      guard !more.isEmpty else { throw BenchError("\(command) stopped without answering \(what)") }
       pending.append(more)
     }
     let end = pending.firstIndex(of: UInt8(ascii: "\n")) ?? pending.endIndex
     let line = pending[pending.startIndex..<end]
     pending = Data(pending[pending.index(after: end)...])
-    guard let answer = try? JSONDecoder().decode(Answer.self, from: line) else {
-      throw BenchError("\(command) answered `\(request)` with \(String(decoding: line.prefix(200), as: UTF8.self))")
-    }
-    return answer.seconds
+    return line
   }
 }
