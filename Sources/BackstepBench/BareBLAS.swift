@@ -1,8 +1,22 @@
 import CBLAS
+import Foundation
 
 /// The machine's own matrix-product speed: `cblas_dgemm` called directly on
 /// preallocated buffers, the floor that case 2 is held against.
+///
+/// OpenBLAS threads these products itself, as NumPy's are threaded. Backstep's products in the
+/// same process set OpenBLAS to one thread (they split themselves), so each bare call sets
+/// ``threads`` again.
 enum BareBLAS {
+  /// OpenBLAS's own default: `OPENBLAS_NUM_THREADS`, or as many threads as cores.
+  static let threads: Int32 = {
+    let cores = Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    guard let text = getenv("OPENBLAS_NUM_THREADS").map({ String(cString: $0) }), let wanted = Int32(text), wanted > 0 else {
+      return max(1, cores)
+    }
+    return wanted
+  }()
+
   /// Floating-point operations of one n×n by n×n product.
   static func productFlops(_ n: Int) -> Double { 2 * Double(n) * Double(n) * Double(n) }
 
@@ -52,6 +66,7 @@ enum BareBLAS {
     _ n: Int, _ a: [Double], _ transposeA: Bool, _ b: [Double], _ transposeB: Bool, _ c: inout [Double]
   ) {
     let size = Int32(n)
+    openblas_set_num_threads(threads)
     cblas_dgemm(
       CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
       size, size, size, 1, a, size, b, size, 0, &c, size)

@@ -10,10 +10,11 @@ struct Machine {
   /// The 1-minute load average when the suite started and when it ended.
   var loadAverage: (start: Double, end: Double)
   /// Backstep's BLAS: OpenBLAS's configuration, the kernels it runs and whose choice they are
-  /// (``BLASKernels/report``), the kernels' name and the BLAS threads.
+  /// (``BLASKernels/report``) and the kernels' name.
   let blasReport: String
   let blasCore: String
-  let blasThreads: Int
+  /// Backstep's threads (``Parallel/cores``): its loops' and its products' blocks.
+  let threads: Int
 
   static func current() -> Machine {
     let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -29,7 +30,7 @@ struct Machine {
       loadAverage: (Self.loadAverage(), .nan),
       blasReport: BLASKernels.report,
       blasCore: BLASKernels.current,
-      blasThreads: Int(openblas_get_num_threads()))
+      threads: Parallel.cores)
   }
 
   /// The 1-minute load average (how many processes wanted a core, on average).

@@ -36,6 +36,19 @@ func timing(_ body: @escaping () throws(BenchError) -> Void) -> Measured {
   }
 }
 
+/// `call` with a fifth of a second without work before and after it, for a call whose
+/// OpenBLAS threads are OpenBLAS's own (NumPy's, the bare products'): they spin for about a
+/// tenth of a second after a product before they sleep (OpenBLAS's thread timeout, 2²⁸
+/// cycles), and took a core from the next call of the other side, Backstep's or NumPy's (an
+/// MLP step ran 1.7 times slower).
+func apart(_ call: @escaping Measured) -> Measured {
+  { () throws(BenchError) in
+    usleep(200_000)
+    defer { usleep(200_000) }
+    return try call()
+  }
+}
+
 /// The seconds of each of `repeats` calls of each of `calls`, the calls made in turn within
 /// each repeat, after one untimed warm-up call each: a change in the machine's speed (it is
 /// shared) then reaches the calls of one repeat alike, and a ratio taken repeat by repeat

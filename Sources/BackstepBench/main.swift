@@ -19,7 +19,8 @@ struct Options {
   var child: String?
   /// The cases to run (all when `nil`): numbers, and `memory`.
   var only: Set<String>?
-  /// BLAS threads on both sides (the libraries' own default when `nil`).
+  /// Threads on both sides: NumPy's and the bare products' OpenBLAS threads, Backstep's
+  /// (`BACKSTEP_THREADS`); each side's own default when `nil`.
   var threads: Int?
 
   init(_ arguments: [String]) throws(BenchError) {
@@ -47,6 +48,14 @@ struct Options {
     }
   }
 
+  /// Sets `threads` for both sides, before anything runs: this process's bare products and
+  /// Backstep calls, the backstep processes it starts, and NumPy.
+  func applyThreads() {
+    guard let threads else { return }
+    setenv("OPENBLAS_NUM_THREADS", String(threads), 1)
+    setenv("BACKSTEP_THREADS", String(threads), 1)
+  }
+
   func repeats(_ full: Int) -> Int { quick ? max(2, full / 3) : full }
 
   func runs(_ name: String) -> Bool { only?.contains(name) ?? true }
@@ -68,25 +77,14 @@ func log(_ text: String) {
 }
 
 func runSuite(_ options: Options) throws(BenchError) {
-  if let threads = options.threads {
-    // Both sides alike: this process, the backstep processes it starts, and NumPy.
-    openblas_set_num_threads(Int32(threads))
-    setenv("OPENBLAS_NUM_THREADS", String(threads), 1)
-  }
+  options.applyThreads()
   var machine = Machine.current()
   let reference = try runJSON(ReferenceInfo.self, [options.python, options.reference, "info"], environment: options.numpyEnvironment)
   let numpy = try ReferenceServer(python: options.python, reference: options.reference, environment: options.numpyEnvironment)
   /// NumPy's call of a case, for ``interleaved(repeats:_:)``, with a fifth of a second without
-  /// work before and after it: OpenBLAS's threads spin for about a tenth of a second after a
-  /// product before they sleep (its thread timeout, 2²⁸ cycles), and those of one process,
-  /// Backstep's or NumPy's, took a core from the other's call right after (an MLP step ran 1.7
-  /// times slower).
+  /// work before and after it (``apart(_:)``).
   func numpyCall(_ name: String, _ extra: [String] = []) -> Measured {
-    { () throws(BenchError) in
-      usleep(200_000)
-      defer { usleep(200_000) }
-      return try numpy.seconds(name, extra)
-    }
+    apart { () throws(BenchError) in try numpy.seconds(name, extra) }
   }
   var rows: [Row] = []
 
@@ -123,7 +121,7 @@ func runSuite(_ options: Options) throws(BenchError) {
   let times = try interleaved(
     repeats: options.repeats(15),
     [
-      timing(BareBLAS.gradientProducts(n: n)), timing(try Cases.matmulScriptRun()), timing(try Cases.matmulCoreRun()),
+      apart(timing(BareBLAS.gradientProducts(n: n))), timing(try Cases.matmulScriptRun()), timing(try Cases.matmulCoreRun()),
       numpyCall("matmul"),
     ])
   let bare = median(times[0]), matmul = median(times[1]), matmulCore = median(times[2]), matmulNumpy = median(times[3])
@@ -263,7 +261,7 @@ func runSuite(_ options: Options) throws(BenchError) {
     load average \(String(format: "%.1f", machine.loadAverage.start)) at the start, \
     \(String(format: "%.1f", machine.loadAverage.end)) at the end
     Backstep memory: \(backstep_malloc_is_mimalloc() != 0 ? "mimalloc \(mi_version() / 100).\(mi_version() % 100 / 10).\(mi_version() % 10)" : "the C library's malloc"); \
-    exp and tanh in \(VectorMath.instructionSet) code; BLAS: \(machine.blasReport); BLAS threads: \(machine.blasThreads); \
+    exp and tanh in \(VectorMath.instructionSet) code; BLAS: \(machine.blasReport); threads: \(machine.threads) (products split in blocks, one OpenBLAS call on each thread; the bare products: OpenBLAS's \(BareBLAS.threads) threads); \
     cblas_dgemm 1024³ measured at \(String(format: "%.1f", dgemmRate / 1e9)) GFLOP/s
     NumPy \(reference.numpy) (Python \(reference.python)): \(reference.config); kernel \(reference.core), BLAS threads: \(reference.threads)
 
@@ -296,7 +294,7 @@ do {
     let reading = try Cases.matmulPeak()
     print("{\"before\": \(reading.before), \"after\": \(reading.after)}")
   case "mlp":
-    if let threads = options.threads { openblas_set_num_threads(Int32(threads)) }
+    options.applyThreads()
     let times = try timed(repeats: options.repeats(5), try Cases.mlpRun())
     print("{\"times\": [\(times.map { String($0) }.joined(separator: ", "))]}")
   case "statements":
