@@ -11,13 +11,14 @@ import Foundation
 /// depends on the block's size, so an element can differ in its last bits from the whole
 /// product's.
 public enum Parallel {
-  /// Below two grains of work a loop stays on one thread: waking another costs more than it
-  /// saves. A grain is this many elements of an arithmetic loop (`a * b`, a row sum), whose
-  /// time is the memory's; loops whose elements cost more (exp, tanh) say how much more.
-  /// Measured on a 2-core virtual machine, where waking a worker takes tens of microseconds:
-  /// a product of two vectors ran faster on one core up to about 230,000 elements, and on two
-  /// from 262,144 (PyTorch's grain is 32,768, for threads that wake faster).
-  static let grainSize = 1 << 17
+  /// Below two grains of work a loop stays on one thread: handing half to another costs more
+  /// than it saves. A grain is this many elements of an arithmetic loop (`a * b`, a row sum),
+  /// whose time is the memory's; loops whose elements cost more (exp, tanh) say how much more.
+  /// PyTorch's grain. Measured on a 2-core virtual machine with the pool's workers: a product of
+  /// two vectors of 65,536 elements 20 → 13 µs on two cores, of 131,072 95 → 28 µs (both
+  /// stayed on one core with Dispatch's workers, which took tens of microseconds to wake and
+  /// needed a grain four times larger); of 32,768 (one grain) 8 µs on one.
+  static let grainSize = 1 << 15
 
   /// The cores to use: the machine's, unless `BACKSTEP_THREADS` sets fewer.
   public static let cores: Int = {

@@ -93,9 +93,9 @@ extension Tensor {
       0.0, pc, Int32(max(1, resultStride)))
   }
 
-  /// How many of a BLAS product's multiply-adds take an arithmetic element's time, for
-  /// ``Parallel``'s grain: a product splits from about a million multiply-adds (256×512 by
-  /// 512×10 ran in 0.53 of its one-core time on two; 64³ in more).
+  /// How many of a BLAS product's multiply-adds count as an arithmetic element for
+  /// ``Parallel``'s grain: a product splits from 262,144 multiply-adds (64³: 6–9 µs on one
+  /// core, 4–8 on two; 256×512 by 512×10: 97–104 µs on one, 27–30 on two).
   static let multiplyAddsPerElement = 4
 
   /// Products up to this many multiply-adds (`m·n·k`, 16³) skip BLAS: for them the call
