@@ -36,14 +36,14 @@ func timing(_ body: @escaping () throws(BenchError) -> Void) -> Measured {
   }
 }
 
-/// `call` with a fifth of a second without work before and after it, for a call whose
-/// OpenBLAS threads are OpenBLAS's own (NumPy's, the bare products'): they spin for about a
-/// tenth of a second after a product before they sleep (OpenBLAS's thread timeout, 2²⁸
-/// cycles), and took a core from the next call of the other side, Backstep's or NumPy's (an
-/// MLP step ran 1.7 times slower).
+/// `call` and then a fifth of a second without work, for a call whose OpenBLAS threads are
+/// OpenBLAS's own (NumPy's, the bare products'): they spin for about a tenth of a second after
+/// a product before they sleep (OpenBLAS's thread timeout, 2²⁸ cycles), and took a core from
+/// the next call (an MLP step ran 1.7 times slower). Backstep's workers spin half a
+/// millisecond. Not longer: Backstep's allocator keeps freed memory a second, and a repeat of
+/// case 2 that came later than that faulted its 32 MB of results in again.
 func apart(_ call: @escaping Measured) -> Measured {
   { () throws(BenchError) in
-    usleep(200_000)
     defer { usleep(200_000) }
     return try call()
   }

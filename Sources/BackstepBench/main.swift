@@ -81,8 +81,8 @@ func runSuite(_ options: Options) throws(BenchError) {
   var machine = Machine.current()
   let reference = try runJSON(ReferenceInfo.self, [options.python, options.reference, "info"], environment: options.numpyEnvironment)
   let numpy = try ReferenceServer(python: options.python, reference: options.reference, environment: options.numpyEnvironment)
-  /// NumPy's call of a case, for ``interleaved(repeats:_:)``, with a fifth of a second without
-  /// work before and after it (``apart(_:)``).
+  /// NumPy's call of a case, for ``interleaved(repeats:_:)``, and a fifth of a second
+  /// without work after it (``apart(_:)``).
   func numpyCall(_ name: String, _ extra: [String] = []) -> Measured {
     apart { () throws(BenchError) in try numpy.seconds(name, extra) }
   }
