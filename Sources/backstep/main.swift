@@ -17,11 +17,11 @@ struct Backstep: ParsableCommand {
 
       Environment: NO_COLOR (no colours), BACKSTEP_HISTORY (the history file, ~/.backstep_history), \
       BACKSTEP_PROGRESS (lesson progress, ~/.backstep_progress), BACKSTEP_LESSONS (the lessons folder), \
-      BACKSTEP_THREADS (the cores large element-wise loops may use; all by default), OPENBLAS_CORETYPE \
+      BACKSTEP_THREADS (the threads large loops and matrix products may use; one per core by default), OPENBLAS_CORETYPE \
       (pins OpenBLAS's kernels; by default Backstep replaces the generic ones OpenBLAS falls back to on a \
       processor it does not know, see --version).
       """,
-    version: "\(version)\n\(BLASKernels.report)\nmemory: \(allocator)\nexp, tanh: \(VectorMath.instructionSet) code")
+    version: "\(version)\n\(BLASKernels.report)\nmemory: \(allocator)\nexp, tanh: \(VectorMath.instructionSet) code\nthreads: \(Parallel.cores)")
 
   @Argument(help: "A script to run.", completion: .file())
   var script: String?

@@ -453,12 +453,14 @@ struct CommandLineTests {
   @Test func versionAndHelpExitZero() throws {
     let version = try BackstepBinary.run(["--version"])
     // The version, the BLAS kernels, the allocator (mimalloc serves the process's every malloc)
-    // and the instruction set of the vectorised exp and tanh.
+    // the instruction set of the vectorised exp and tanh, and the threads (BACKSTEP_THREADS).
     #expect(
-      version.stdout.wholeMatch(of: /\d+\.\d+\.\d+\nOpenBLAS .*; \w+ kernels, .*\nmemory: mimalloc \d+\.\d+\.\d+\nexp, tanh: (AVX-512|AVX2|baseline) code\n/) != nil,
+      version.stdout.wholeMatch(of: /\d+\.\d+\.\d+\nOpenBLAS .*; \w+ kernels, .*\nmemory: mimalloc \d+\.\d+\.\d+\nexp, tanh: (AVX-512|AVX2|baseline) code\nthreads: \d+\n/) != nil,
       "\(version)")
     #expect(version.stderr == "")
     #expect(version.status == 0)
+    let oneThread = try BackstepBinary.run(["--version"], environment: ["BACKSTEP_THREADS": "1"])
+    #expect(oneThread.stdout.hasSuffix("\nthreads: 1\n"), "\(oneThread)")
 
     let help = try BackstepBinary.run(["--help"])
     #expect(help.stdout.hasPrefix("OVERVIEW: A shell that teaches backpropagation"), "\(help)")
