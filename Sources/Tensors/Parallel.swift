@@ -1,9 +1,8 @@
-import CBLAS
 import Foundation
 
 /// Splits large loops across the machine's cores (as PyTorch's `at::parallel_for` does), and
-/// runs small ones on the calling thread. Matrix products split too: OpenBLAS runs each call on
-/// the thread that makes it (``blasOnCallingThread()``), and a product's row blocks are chunks.
+/// runs small ones on the calling thread, with one pool of threads (``WorkerPool``). Matrix
+/// products split too, in blocks of rows or columns (``BLAS/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``).
 ///
 /// Only loops whose elements are independent are split, so their results do not depend on the
 /// number of cores: reductions keep their single summation order. Products are the exception
@@ -46,16 +45,4 @@ public enum Parallel {
   /// The process's worker threads, started by its first split loop.
   private static let pool = WorkerPool(workers: cores - 1)
 
-  /// Makes OpenBLAS run each call on the calling thread, as the pool's chunks need; call it
-  /// before each product (someone may have changed it: the benchmark's bare products do).
-  ///
-  /// OpenBLAS's own threads would take the pool's cores: after each product they spin for a
-  /// tenth of a second (its thread timeout, 2²⁸ cycles), and a loop split across the pool then
-  /// ran on one core. Split into row blocks instead, the products of a small network's step ran
-  /// in 0.53–0.6 of OpenBLAS's threaded time (256×512 by 512×10 and the like); 1024×1024
-  /// products took the same time either way.
-  @inline(__always)
-  static func blasOnCallingThread() {
-    if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
-  }
 }

@@ -1,11 +1,9 @@
-import CBLAS
-
 // Convolution as matrix products (im2col): each batch element's receptive fields
 // are copied into the columns of one (C·kh·kw, Ho·Wo) matrix, reused across the
-// batch, and one `cblas_dgemm` with the filter matrix (O, C·kh·kw) does the sums.
+// batch, and one product (`BLAS.gemm`) with the filter matrix (O, C·kh·kw) does the sums.
 // The input gradient multiplies by the filter matrix transposed and adds the
 // columns back into place (col2im); the filter gradient is dy times the columns
-// transposed, accumulated over the batch by dgemm itself (beta = 1).
+// transposed, accumulated over the batch by the product itself (beta = 1).
 // With groups, each group's block of filter rows meets its own block of column rows:
 // one product per group. A 1-d convolution runs as a 2-d one of height 1.
 // Measured (release, 2 cores, OpenBLAS): 3.5–7.5 GFLOP/s against 0.6–1.2 for direct
@@ -37,10 +35,10 @@ extension Tensor {
     return try plane.perExample(x, w, resultShape: g.outputShape) { x0, w0, y0, c0, n in
       plane.im2col(x0 + n * plane.inputVolume, into: c0)
       for group in 0..<plane.groups {
-        cblas_dgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(plane.groupOutChannels), Int32(plane.outputArea), Int32(plane.groupRows),
-          1, w0 + plane.filterBlock(group), Int32(plane.groupRows), c0 + plane.columnBlock(group), Int32(plane.outputArea),
-          0, y0 + n * plane.outputVolume + plane.outputBlock(group), Int32(plane.outputArea))
+        BLAS.gemm(
+          transposeA: false, transposeB: false, m: plane.groupOutChannels, n: plane.outputArea, k: plane.groupRows,
+          a: w0 + plane.filterBlock(group), lda: plane.groupRows, b: c0 + plane.columnBlock(group), ldb: plane.outputArea,
+          c: y0 + n * plane.outputVolume + plane.outputBlock(group), ldc: plane.outputArea)
       }
     }
   }
@@ -56,10 +54,10 @@ extension Tensor {
     let plane = PlanarGeometry(g)
     return try plane.perExample(dy, w, resultShape: g.inputShape) { g0, w0, x0, c0, n in
       for group in 0..<plane.groups {
-        cblas_dgemm(
-          CblasRowMajor, CblasTrans, CblasNoTrans, Int32(plane.groupRows), Int32(plane.outputArea), Int32(plane.groupOutChannels),
-          1, w0 + plane.filterBlock(group), Int32(plane.groupRows), g0 + n * plane.outputVolume + plane.outputBlock(group),
-          Int32(plane.outputArea), 0, c0 + plane.columnBlock(group), Int32(plane.outputArea))
+        BLAS.gemm(
+          transposeA: true, transposeB: false, m: plane.groupRows, n: plane.outputArea, k: plane.groupOutChannels,
+          a: w0 + plane.filterBlock(group), lda: plane.groupRows, b: g0 + n * plane.outputVolume + plane.outputBlock(group),
+          ldb: plane.outputArea, c: c0 + plane.columnBlock(group), ldc: plane.outputArea)
       }
       plane.col2im(c0, into: x0 + n * plane.inputVolume)
     }
@@ -73,14 +71,14 @@ extension Tensor {
   public static func convolutionFilterGradient(_ x: Tensor, _ dy: Tensor, geometry g: ConvolutionGeometry) throws(TensorError) -> Tensor {
     try g.expect(x, g.inputShape, dy, g.outputShape)
     let plane = PlanarGeometry(g)
-    // dgemm adds each example's product into dw (beta = 1): the sum over the batch.
+    // Each example's product is added into dw (beta = 1): the sum over the batch.
     return try plane.perExample(x, dy, resultShape: g.weightShape) { x0, g0, w0, c0, n in
       plane.im2col(x0 + n * plane.inputVolume, into: c0)
       for group in 0..<plane.groups {
-        cblas_dgemm(
-          CblasRowMajor, CblasNoTrans, CblasTrans, Int32(plane.groupOutChannels), Int32(plane.groupRows), Int32(plane.outputArea),
-          1, g0 + n * plane.outputVolume + plane.outputBlock(group), Int32(plane.outputArea), c0 + plane.columnBlock(group),
-          Int32(plane.outputArea), 1, w0 + plane.filterBlock(group), Int32(plane.groupRows))
+        BLAS.gemm(
+          transposeA: false, transposeB: true, m: plane.groupOutChannels, n: plane.groupRows, k: plane.outputArea,
+          a: g0 + n * plane.outputVolume + plane.outputBlock(group), lda: plane.outputArea, b: c0 + plane.columnBlock(group),
+          ldb: plane.outputArea, beta: 1, c: w0 + plane.filterBlock(group), ldc: plane.groupRows)
       }
     }
   }

@@ -63,40 +63,14 @@ extension Tensor {
       return
     }
     if m == 1 && n == 1 {
+      BLAS.onCallingThread()
       pc[0] = cblas_ddot(Int32(k), pa, Int32(a.transposed ? a.storedCols : 1), pb, Int32(b.transposed ? 1 : b.storedCols))
       return
     }
-    Parallel.blasOnCallingThread()
-    // Blocks of C's rows (of its columns, when it is wider than tall) on the cores, each one
-    // OpenBLAS call reading the rows of A (the columns of B) that it needs.
-    if m >= n {
-      Parallel.forEachChunk(of: m, itemSize: n * k / multiplyAddsPerElement) { rows in
-        let rowsOfA = pa + rows.lowerBound * (a.transposed ? 1 : a.storedCols)
-        blas(a, b, m: rows.count, n: n, k: k, rowsOfA, pb, pc + rows.lowerBound * n, resultStride: n)
-      }
-    } else {
-      Parallel.forEachChunk(of: n, itemSize: m * k / multiplyAddsPerElement) { columns in
-        let columnsOfB = pb + columns.lowerBound * (b.transposed ? b.storedCols : 1)
-        blas(a, b, m: m, n: columns.count, k: k, pa, columnsOfB, pc + columns.lowerBound, resultStride: n)
-      }
-    }
+    BLAS.gemm(
+      transposeA: a.transposed, transposeB: b.transposed, m: m, n: n, k: k,
+      a: pa, lda: a.storedCols, b: pb, ldb: b.storedCols, c: pc, ldc: n)
   }
-
-  /// One `cblas_dgemm` call: `C = A · B` for C with rows `resultStride` apart.
-  private static func blas(
-    _ a: MatrixOperand, _ b: MatrixOperand, m: Int, n: Int, k: Int,
-    _ pa: UnsafePointer<Double>, _ pb: UnsafePointer<Double>, _ pc: UnsafeMutablePointer<Double>, resultStride: Int
-  ) {
-    cblas_dgemm(
-      CblasRowMajor, a.transposed ? CblasTrans : CblasNoTrans, b.transposed ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), 1.0, pa, Int32(max(1, a.storedCols)), pb, Int32(max(1, b.storedCols)),
-      0.0, pc, Int32(max(1, resultStride)))
-  }
-
-  /// How many of a BLAS product's multiply-adds count as an arithmetic element for
-  /// ``Parallel``'s grain: a product splits from 262,144 multiply-adds (64³: 6–9 µs on one
-  /// core, 4–8 on two; 256×512 by 512×10: 97–104 µs on one, 27–30 on two).
-  static let multiplyAddsPerElement = 4
 
   /// Products up to this many multiply-adds (`m·n·k`, 16³) skip BLAS: for them the call
   /// itself, and waking its threads, costs more than the arithmetic (`make bench`, case 4).

@@ -1,5 +1,5 @@
 import Testing
-import Tensors
+@testable import Tensors
 @testable import Autodiff
 
 /// Direct loops for PyTorch's conv2d (cross-correlation), with separate zeros before and after;
@@ -87,6 +87,23 @@ struct ConvolutionTests {
     let x = try generator.normal([2, 3, 6, 5]), w = try generator.normal([4, 3, 3, 2])
     let y = try Tensor.convolution(x, w, stride: stride, padding: .explicit(before))
     expectClose(y, try naiveConv2d(x, w, stride: stride, before: before, after: after))
+  }
+
+  /// Convolutions whose products are large enough to run in blocks across the cores (each of
+  /// the three products here is 663,552 multiply-adds): the forward still matches direct loops,
+  /// and the two backward ops stay its adjoints.
+  @Test func largeConvolutionsSplitAcrossCoresMatchDirectLoops() throws {
+    var generator = RandomGenerator(seed: 9)
+    let x = try generator.normal([1, 8, 26, 26]), w = try generator.normal([16, 8, 3, 3])
+    #expect(16 * 24 * 24 * 8 * 3 * 3 / BLAS.multiplyAddsPerElement >= 2 * Parallel.grainSize)
+    let g = try ConvolutionOptions().forward(2, input: x.shape, weight: w.shape)
+    let y = try Tensor.convolution(x, w, geometry: g)
+    expectClose(y, try naiveConv2d(x, w, stride: [1, 1], before: [0, 0], after: [0, 0]))
+    let dy = try generator.normal(g.outputShape)
+    let transposed = try Tensor.transposedConvolution(dy, w, geometry: g)
+    #expect(abs(dot(y, dy) - dot(x, transposed)) < 1e-9)
+    let filter = try Tensor.convolutionFilterGradient(x, dy, geometry: g)
+    #expect(abs(dot(y, dy) - dot(w, filter)) < 1e-9)
   }
 
   /// padding="same" with an even kernel puts the extra zero at the end, as PyTorch does.

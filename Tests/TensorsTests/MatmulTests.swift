@@ -61,7 +61,7 @@ struct MatmulTests {
     let expected = Self.naive(
       Self.rows(transposeLHS ? try left.transposed() : left), Self.rows(transposeRHS ? try right.transposed() : right))
     let multiplyAdds = expected.count * expected[0].count * (transposeLHS ? left.shape[0] : left.shape[1])
-    #expect(multiplyAdds / Tensor.multiplyAddsPerElement >= 2 * Parallel.grainSize)
+    #expect(multiplyAdds / BLAS.multiplyAddsPerElement >= 2 * Parallel.grainSize)
     #expect(c.count == expected.count * expected[0].count)
     let worst = zip(c.scalars, expected.flatMap { $0 }).map { abs($0 - $1) }.max() ?? .infinity
     #expect(worst < 1e-9)
