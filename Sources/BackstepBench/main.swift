@@ -261,7 +261,7 @@ func runSuite(_ options: Options) throws(BenchError) {
     load average \(String(format: "%.1f", machine.loadAverage.start)) at the start, \
     \(String(format: "%.1f", machine.loadAverage.end)) at the end
     Backstep memory: \(backstep_malloc_is_mimalloc() != 0 ? "mimalloc \(mi_version() / 100).\(mi_version() % 100 / 10).\(mi_version() % 10)" : "the C library's malloc"); \
-    exp and tanh in \(VectorMath.instructionSet) code; BLAS: \(machine.blasReport); threads: \(machine.threads) (products split in blocks, one OpenBLAS call on each thread; the bare products: OpenBLAS's \(BareBLAS.threads) threads); \
+    exp and tanh in \(VectorMath.instructionSet) code; BLAS: \(machine.blasReport); threads: \(machine.threads) (products split in blocks, one OpenBLAS call on each thread; the bare products: OpenBLAS's own, \(BareBLAS.threads)); \
     cblas_dgemm 1024³ measured at \(String(format: "%.1f", dgemmRate / 1e9)) GFLOP/s
     NumPy \(reference.numpy) (Python \(reference.python)): \(reference.config); kernel \(reference.core), BLAS threads: \(reference.threads)
 
