@@ -95,6 +95,7 @@ final class WorkerPool: @unchecked Sendable {
 
   /// A worker's life: claim chunks while there are any, spin a while, then sleep until woken.
   private func work() {
+    Self.leaveSignalsToOtherThreads()
     var idleSince = ContinuousClock.now
     while true {
       if hasUnclaimedChunk {
@@ -107,6 +108,17 @@ final class WorkerPool: @unchecked Sendable {
         idleSince = .now
       }
     }
+  }
+
+  /// Blocks the signals that come from outside (Ctrl-C, a resized terminal, …) on this thread,
+  /// as libdispatch's workers do: the kernel hands them to a thread that does not block them,
+  /// and the shell and readline handle them on the main thread. A fault this thread causes
+  /// itself (SIGSEGV, SIGFPE, …) still reaches it.
+  private static func leaveSignalsToOtherThreads() {
+    var signals = sigset_t()
+    sigfillset(&signals)
+    for own in [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT] { sigdelset(&signals, own) }
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
   }
 
   private func sleepUntilWork() {
