@@ -2,7 +2,7 @@ import Foundation
 
 /// Splits large loops across the machine's cores (as PyTorch's `at::parallel_for` does), and
 /// runs small ones on the calling thread, with one pool of threads (``WorkerPool``). Matrix
-/// products split too, in blocks of rows or columns (``BLAS/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``).
+/// products split too, in blocks of rows or columns (``BLAS``).
 ///
 /// Only loops whose elements are independent are split, so their results do not depend on the
 /// number of cores: reductions keep their single summation order. Products are the exception
@@ -13,10 +13,10 @@ public enum Parallel {
   /// Below two grains of work a loop stays on one thread: handing half to another costs more
   /// than it saves. A grain is this many elements of an arithmetic loop (`a * b`, a row sum),
   /// whose time is the memory's; loops whose elements cost more (exp, tanh) say how much more.
-  /// PyTorch's grain. Measured on a 2-core virtual machine with the pool's workers: a product of
-  /// two vectors of 65,536 elements 20 → 13 µs on two cores, of 131,072 95 → 28 µs (both
-  /// stayed on one core with Dispatch's workers, which took tens of microseconds to wake and
-  /// needed a grain four times larger); of 32,768 (one grain) 8 µs on one.
+  /// It is PyTorch's grain. Measured on a 2-core virtual machine with the pool's workers: a
+  /// product of two vectors of 65,536 elements 20 → 13 µs on two cores, of 131,072 95 → 28 µs
+  /// (both stayed on one core with Dispatch's workers, which took tens of microseconds to wake
+  /// and needed a grain four times larger); of 32,768 (one grain) 8 µs on one.
   static let grainSize = 1 << 15
 
   /// The cores to use: the machine's, unless `BACKSTEP_THREADS` sets fewer.
@@ -44,5 +44,4 @@ public enum Parallel {
 
   /// The process's worker threads, started by its first split loop.
   private static let pool = WorkerPool(workers: cores - 1)
-
 }
