@@ -42,11 +42,15 @@ extension Tensor {
             gemm(a, b, m: m * batchCount, n: n, k: k, baseA, baseB, baseC)
             return
           }
+          // The batch's products on the cores, whole (a product in a chunk runs on its thread);
+          // a batch of one product leaves the product to split itself.
           let loop = StridedLoop(shape: batch + [1], operands: [a.batch + [1], b.batch + [1]])
-          loop.forEachRow { output, bases, _, _ in
-            gemm(
-              a, b, m: m, n: n, k: k,
-              baseA + bases[0] * a.matrixSize, baseB + bases[1] * b.matrixSize, baseC + output * m * n)
+          Parallel.forEachChunk(of: loop.rowCount, itemSize: m * n * k / BLAS.multiplyAddsPerElement) { items in
+            loop.forEachRow(in: items) { output, bases, _, _ in
+              gemm(
+                a, b, m: m, n: n, k: k,
+                baseA + bases[0] * a.matrixSize, baseB + bases[1] * b.matrixSize, baseC + output * m * n)
+            }
           }
         }
       }

@@ -67,6 +67,37 @@ struct MatmulTests {
     #expect(worst < 1e-9)
   }
 
+  /// A batch of products with a million multiply-adds in all runs its products on the cores
+  /// (each below BLAS's own split, some below the direct loop's limit); each matches its own.
+  @Test(arguments: [([3, 1, 40, 30], [5, 30, 20]), ([64, 16, 16], [64, 16, 16]), ([2, 200, 90], [1, 90, 60])])
+  func batchesSplitAcrossCoresMatchTheirProducts(lhsShape: [Int], rhsShape: [Int]) throws {
+    var generator = RandomGenerator(seed: 23)
+    let a = try generator.normal(lhsShape), b = try generator.normal(rhsShape)
+    let c = try Tensor.matmul(a, b)
+    let (m, k, n) = (lhsShape[lhsShape.count - 2], lhsShape[lhsShape.count - 1], rhsShape[rhsShape.count - 1])
+    let items = c.count / (m * n)
+    #expect(items * m * n * k / BLAS.multiplyAddsPerElement >= 2 * Parallel.grainSize)
+    let batch = Array(c.shape.dropLast(2))
+    var worst = 0.0
+    for item in 0..<items {
+      // The item's multi-index in the batch, and each operand's (a size-1 axis stays at 0).
+      var index: [Int] = [], rest = item
+      for size in batch.reversed() {
+        index.insert(rest % size, at: 0)
+        rest /= size
+      }
+      func matrix(_ t: Tensor) throws -> Tensor {
+        let own = t.shape.dropLast(2)
+        let at = zip(own, index.suffix(own.count)).map { size, i in IndexItem.index(size == 1 ? 0 : i) }
+        return try t.indexed(at)
+      }
+      let expected = Self.naive(Self.rows(try matrix(a)), Self.rows(try matrix(b))).flatMap { $0 }
+      let got = Array(c.scalars[item * m * n..<(item + 1) * m * n])
+      worst = max(worst, zip(got, expected).map { abs($0 - $1) }.max() ?? .infinity)
+    }
+    #expect(worst < 1e-9)
+  }
+
   @Test func batchedWithBroadcastBatchAxes() throws {
     var generator = RandomGenerator(seed: 5)
     let a = try generator.normal([2, 1, 3, 4]), b = try generator.normal([5, 4, 2])
