@@ -44,7 +44,7 @@ let package = Package(
       providers: [.apt(["libmimalloc-dev"])]
     ),
     // exp and tanh, vectorised, compiled for the baseline, AVX2 and AVX-512 (Tensors picks one);
-    // and a prefetch hint, for Autodiff's release of a long graph.
+    // a prefetch hint, for Autodiff's release of a long graph; a spin-wait pause, for Tensors' worker pool.
     .target(name: "VectorKernels"),
     .target(name: "Tensors", dependencies: ["CBLAS", "CZlib", "VectorKernels"]),
     .target(name: "Autodiff", dependencies: ["Tensors", "VectorKernels"]),
