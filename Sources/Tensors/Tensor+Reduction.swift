@@ -106,7 +106,8 @@ extension Tensor {
   /// `out[at + k] = combine(out[at + k], x[from + k])` for each k in `columns`: through pointers,
   /// as one loop (with buffer subscripts the compiler reloaded the output's address at each
   /// element). Over the rows of a (256, 512) tensor a sum took 0.10 ms and now 0.025, as it
-  /// vectorises; a maximum 0.23 ms and now 0.12–0.17, as its NaN-propagating comparison does not.
+  /// vectorises; a maximum 0.23 ms and now 0.064 (NumPy 0.028), its NaN rule taken without a branch
+  /// (``larger(_:_:)``).
   @inline(__always)
   private static func fold(
     _ x: UnsafeBufferPointer<Double>, from start: Int, into out: UnsafeMutableBufferPointer<Double>, at offset: Int,
@@ -154,15 +155,20 @@ extension Tensor {
   }
 
   /// The larger of a running maximum and the next element; a NaN wins and stays, as in NumPy.
+  ///
+  /// The next element is taken when it is larger, or when it is a NaN and the current one is
+  /// not; the two cannot both hold, so `!=` joins them without a branch (with `||` the fold over
+  /// a (256, 512) tensor's rows took 115–123 µs on one core, this way 64). Of two NaNs the first
+  /// stays, as in NumPy (`||` took the later one).
   @inline(__always)
   static func larger(_ current: Double, _ next: Double) -> Double {
-    next > current || next.isNaN ? next : current
+    (next > current) != (next.isNaN && !current.isNaN) ? next : current
   }
 
   /// The smaller of a running minimum and the next element; a NaN wins and stays, as in NumPy.
   @inline(__always)
   static func smaller(_ current: Double, _ next: Double) -> Double {
-    next < current || next.isNaN ? next : current
+    (next < current) != (next.isNaN && !current.isNaN) ? next : current
   }
 
   /// The sum of a run of elements in NumPy's order (`pairwise_sum`), so that a sum reads

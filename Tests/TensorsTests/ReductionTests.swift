@@ -39,6 +39,25 @@ struct ReductionTests {
     }
   }
 
+  /// Of several NaNs, a maximum or minimum keeps the first, as NumPy's: with
+  /// n1 = 0x7ff8000000000001 and n2 = 0xfff8000000000002,
+  /// `np.array([1, n1, 2, n2, 3]).max()` is n1, and over axis 0 of
+  /// `[[1, 1], [n1, 2], [2, n2], [n2, n1]]` both give [n1, n2].
+  @Test func theFirstNaNStaysAsInNumPy() throws {
+    let n1 = Double(bitPattern: 0x7FF8_0000_0000_0001), n2 = Double(bitPattern: 0xFFF8_0000_0000_0002)
+    func bits(_ t: Tensor) -> [UInt64] { t.scalars.map(\.bitPattern) }
+    let run = Tensor([1, n1, 2, n2, 3])
+    #expect(bits(try run.reduced(.max)) == [n1.bitPattern])
+    #expect(bits(try run.reduced(.min)) == [n1.bitPattern])
+    // A long row goes through the eight-lane path and then the fold.
+    let long = Tensor((0..<40).map { $0 == 5 ? n1 : $0 == 30 ? n2 : Double($0) })
+    #expect(bits(try long.reduced(.max)) == [n1.bitPattern])
+    #expect(bits(try long.reduced(.min, axes: [0])) == [n1.bitPattern])
+    let columns = try Tensor(rows: [[1, 1], [n1, 2], [2, n2], [n2, n1]])
+    #expect(bits(try columns.reduced(.max, axes: [0])) == [n1.bitPattern, n2.bitPattern])
+    #expect(bits(try columns.reduced(.min, axes: [0])) == [n1.bitPattern, n2.bitPattern])
+  }
+
   @Test func rowSumsAgreeWithARunningTotal() throws {
     var random = RandomGenerator(seed: 5)
     let x = try random.normal([3, 37])
