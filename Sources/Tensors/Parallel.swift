@@ -1,4 +1,5 @@
 import Foundation
+import VectorKernels
 
 /// Splits large loops across the machine's cores (as PyTorch's `at::parallel_for` does), and
 /// runs small ones on the calling thread, with one pool of threads (``WorkerPool``). Matrix
@@ -19,9 +20,14 @@ public enum Parallel {
   /// and needed a grain four times larger); of 32,768 (one grain) 8 µs on one.
   static let grainSize = 1 << 15
 
-  /// The cores to use: the machine's, unless `BACKSTEP_THREADS` sets fewer.
+  /// The cores to use: those the process may run on, unless `BACKSTEP_THREADS` sets fewer.
+  ///
+  /// Counted from the process's CPU affinity, as `nproc` and OpenBLAS count them: pinned to one
+  /// CPU (`taskset -c 0`, a container's cpuset) on a 2-core machine, Foundation's count said 2,
+  /// and a pool of two threads spinning on one CPU took an MLP step 1.2 times as long.
   public static let cores: Int = {
-    let available = ProcessInfo.processInfo.activeProcessorCount
+    let pinned = Int(backstep_usable_cpus())
+    let available = pinned > 0 ? pinned : ProcessInfo.processInfo.activeProcessorCount
     guard let text = ProcessInfo.processInfo.environment["BACKSTEP_THREADS"], let wanted = Int(text), wanted > 0 else {
       return max(1, available)
     }

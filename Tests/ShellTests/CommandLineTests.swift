@@ -461,6 +461,16 @@ struct CommandLineTests {
     #expect(version.status == 0)
     let oneThread = try BackstepBinary.run(["--version"], environment: ["BACKSTEP_THREADS": "1"])
     #expect(oneThread.stdout.hasSuffix("\nthreads: 1\n"), "\(oneThread)")
+    // Pinned to one CPU (util-linux's taskset), it counts one core, as `nproc` does.
+    let pinned = Process()
+    pinned.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+    pinned.arguments = ["-c", "0", try BackstepBinary.executable().path, "--version"]
+    let output = Pipe()
+    pinned.standardOutput = output
+    try pinned.run()
+    pinned.waitUntilExit()
+    let pinnedText = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(pinnedText.hasSuffix("\nthreads: 1\n"), "\(pinnedText)")
 
     let help = try BackstepBinary.run(["--help"])
     #expect(help.stdout.hasPrefix("OVERVIEW: A shell that teaches backpropagation"), "\(help)")

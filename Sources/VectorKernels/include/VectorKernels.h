@@ -1,10 +1,14 @@
 // Vectorised exp and tanh over buffers of doubles, compiled for three instruction sets; the
-// caller picks one with backstep_vector_level() (Tensors/VectorMath.swift). And two hints Swift
-// has no word for: a prefetch (Autodiff/Variable.swift, releasing a graph) and a spin-wait pause
-// (Tensors/WorkerPool.swift).
+// caller picks one with backstep_vector_level() (Tensors/VectorMath.swift). And what Swift has
+// no word for: a prefetch (Autodiff/Variable.swift, releasing a graph), a spin-wait pause and the
+// CPUs the process may use (Tensors/WorkerPool.swift, Tensors/Parallel.swift).
 #ifndef BACKSTEP_VECTOR_KERNELS_H
 #define BACKSTEP_VECTOR_KERNELS_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  // sched_getaffinity
+#endif
+#include <sched.h>
 #include <stddef.h>
 
 #if defined(__x86_64__)
@@ -46,6 +50,14 @@ void backstep_tanh_avx512(const double *x, double *y, ptrdiff_t count);
 
 /// Asks for the cache line at `address` ahead of a write to it.
 static inline void backstep_prefetch(const void *address) { __builtin_prefetch(address, 1, 3); }
+
+/// How many CPUs this process may run on (its affinity: `taskset`, a container's cpuset), as
+/// `nproc` counts them; 0 when the system does not say.
+static inline int backstep_usable_cpus(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+  return CPU_COUNT(&set);
+}
 
 /// Tells the core that this thread is spinning on a flag (x86's PAUSE): the other hyperthread
 /// gets the core's resources, and leaving the loop does not flush the pipeline.
