@@ -44,7 +44,8 @@ let package = Package(
       providers: [.apt(["libmimalloc-dev"])]
     ),
     // exp and tanh, vectorised, compiled for the baseline, AVX2 and AVX-512 (Tensors picks one);
-    // a prefetch hint, for Autodiff's release of a long graph; a spin-wait pause, for Tensors' worker pool.
+    // a prefetch hint, for Autodiff's release of a long graph; a spin-wait pause and the CPUs the
+    // process may use, for Tensors' worker pool.
     .target(name: "VectorKernels"),
     .target(name: "Tensors", dependencies: ["CBLAS", "CZlib", "VectorKernels"]),
     .target(name: "Autodiff", dependencies: ["Tensors", "VectorKernels"]),
