@@ -43,7 +43,9 @@ extension Tensor {
             return
           }
           // The batch's products on the cores, whole (a product in a chunk runs on its thread);
-          // a batch of one product leaves the product to split itself.
+          // a batch of one product leaves the product to split itself. OpenBLAS is set to one
+          // thread here, once, rather than by the chunks at the same time.
+          BLAS.onCallingThread()
           let loop = StridedLoop(shape: batch + [1], operands: [a.batch + [1], b.batch + [1]])
           Parallel.forEachChunk(of: loop.rowCount, itemSize: m * n * k / BLAS.multiplyAddsPerElement) { items in
             loop.forEachRow(in: items) { output, bases, _, _ in
