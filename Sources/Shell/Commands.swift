@@ -112,10 +112,14 @@ enum Commands {
       ]))
     }
     guard words.count == 2 else { throw EvaluationError("`:set` takes a name and a value", at: range, hint: ":set trace on") }
-    // If the statement this :set is part of fails (a block), every setting goes back.
+    // If the statement this :set is part of fails (a block), every setting goes back. The two
+    // process-wide limits are written only if they changed: other threads read them (tests run
+    // sessions side by side), and a write of the same value is still a race.
     let saved = (Shape.byteLimit, session.interpreter.sessionByteLimit, GraphMemory.limit, session.options, session.interpreter.detectsAnomalies)
     session.interpreter.noteUndo { [unowned session] in
-      (Shape.byteLimit, session.interpreter.sessionByteLimit, GraphMemory.limit, session.options, session.interpreter.detectsAnomalies) = saved
+      if Shape.byteLimit != saved.0 { Shape.byteLimit = saved.0 }
+      if GraphMemory.limit != saved.2 { GraphMemory.limit = saved.2 }
+      (session.interpreter.sessionByteLimit, session.options, session.interpreter.detectsAnomalies) = (saved.1, saved.3, saved.4)
     }
     func flag() throws(EvaluationError) -> Bool {
       guard words[1] == "on" || words[1] == "off" else {
