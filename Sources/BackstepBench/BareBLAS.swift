@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Tensors
 
 /// The machine's own matrix-product speed: `cblas_dgemm` called directly on
 /// preallocated buffers, the floor that case 2 is held against.
@@ -8,11 +9,10 @@ import Foundation
 /// same process set OpenBLAS to one thread (they split themselves), so each bare call sets
 /// ``threads`` again.
 enum BareBLAS {
-  /// OpenBLAS's own default: `OPENBLAS_NUM_THREADS`, or as many threads as cores.
+  /// OpenBLAS's own default: `OPENBLAS_NUM_THREADS`, or one thread per CPU the process may use.
   static let threads: Int32 = {
-    let cores = Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     guard let text = getenv("OPENBLAS_NUM_THREADS").map({ String(cString: $0) }), let wanted = Int32(text), wanted > 0 else {
-      return max(1, cores)
+      return Int32(Parallel.usableCores)
     }
     return wanted
   }()

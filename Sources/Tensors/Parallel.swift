@@ -20,18 +20,21 @@ public enum Parallel {
   /// and needed a grain four times larger); of 32,768 (one grain) 8 µs on one.
   static let grainSize = 1 << 15
 
-  /// The cores to use: those the process may run on, unless `BACKSTEP_THREADS` sets fewer.
-  ///
-  /// Counted from the process's CPU affinity, as `nproc` and OpenBLAS count them: pinned to one
-  /// CPU (`taskset -c 0`, a container's cpuset) on a 2-core machine, Foundation's count said 2,
-  /// and a pool of two threads spinning on one CPU took an MLP step 1.2 times as long.
+  /// The cores to use: ``usableCores``, unless `BACKSTEP_THREADS` sets fewer.
   public static let cores: Int = {
-    let pinned = Int(backstep_usable_cpus())
-    let available = pinned > 0 ? pinned : ProcessInfo.processInfo.activeProcessorCount
     guard let text = ProcessInfo.processInfo.environment["BACKSTEP_THREADS"], let wanted = Int(text), wanted > 0 else {
-      return max(1, available)
+      return usableCores
     }
-    return min(wanted, max(1, available))
+    return min(wanted, usableCores)
+  }()
+
+  /// The CPUs the process may run on, counted from its affinity, as `nproc` and OpenBLAS count
+  /// them: pinned to one CPU (`taskset -c 0`, a container's cpuset) on a 2-core machine,
+  /// Foundation's count said 2, and a pool of two threads spinning on one CPU took an MLP step
+  /// 1.2 times as long.
+  public static let usableCores: Int = {
+    let pinned = Int(backstep_usable_cpus())
+    return max(1, pinned > 0 ? pinned : ProcessInfo.processInfo.activeProcessorCount)
   }()
 
   /// Calls `body` once per chunk of `0..<count`, the chunks covering it without overlap,
